@@ -1,0 +1,250 @@
+package io.tpm4j.api;
+
+import io.tpm4j.api.commands.GetCapability;
+import io.tpm4j.api.commands.GetRandom;
+import io.tpm4j.api.commands.PcrRead;
+import io.tpm4j.api.commands.Startup;
+import io.tpm4j.api.commands.TpmCommand;
+import io.tpm4j.api.types.AlgorithmProperty;
+import io.tpm4j.api.types.CapabilityData;
+import io.tpm4j.api.types.CommandAttributes;
+import io.tpm4j.api.types.PcrSelection;
+import io.tpm4j.api.types.TaggedProperty;
+import io.tpm4j.api.types.TpmAlg;
+import io.tpm4j.api.types.TpmCap;
+import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.types.TpmHt;
+import io.tpm4j.api.types.TpmPt;
+import io.tpm4j.api.types.TpmRc;
+import io.tpm4j.api.types.TpmSu;
+import io.tpm4j.api.wire.TpmHeader;
+import io.tpm4j.api.wire.TpmReader;
+import io.tpm4j.api.wire.TpmWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+
+/**
+ * The TPM, as an application uses it: typed commands over any {@link TpmTransport}.
+ *
+ * <pre>{@code
+ * try (Tpm tpm = Tpm.on(LinuxTpmDevice.open(Path.of("/dev/tpmrm0")))) {
+ *     byte[] random = tpm.getRandom(32);
+ * }
+ * }</pre>
+ *
+ * Thread-safe as far as the transport is. Closing the {@code Tpm} closes its transport. Set the logger
+ * {@code io.tpm4j.api.Tpm} to TRACE to hex-dump every command and response.
+ */
+public final class Tpm implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Tpm.class);
+    /** Capability loops stop after this many round trips, whatever a TPM says about moreData. */
+    private static final int MAX_CAPABILITY_CALLS = 256;
+
+    private final TpmTransport transport;
+
+    private Tpm(TpmTransport transport) {
+        this.transport = transport;
+    }
+
+    /** A {@code Tpm} that sends its commands through {@code transport} and closes it when closed. */
+    public static Tpm on(TpmTransport transport) {
+        return new Tpm(java.util.Objects.requireNonNull(transport, "transport"));
+    }
+
+    public TpmTransport transport() {
+        return transport;
+    }
+
+    /**
+     * Runs one command and returns its parsed response.
+     *
+     * @throws TpmResponseException when the TPM answers with an error or warning code
+     * @throws TpmProtocolException when the response is malformed
+     */
+    public <R> R execute(TpmCommand<R> command) {
+        TpmCc code = command.code();
+        TpmWriter out = new TpmWriter(64);
+        out.u16(TpmHeader.ST_NO_SESSIONS).u32(0).u32(code.value());
+        command.writeBody(out);
+        out.u32At(2, out.size());
+        byte[] request = out.toByteArray();
+        if (log.isTraceEnabled()) {
+            log.trace("{} -> {}", code.specName(), HexFormat.of().formatHex(request));
+        }
+        byte[] response = transport.transmit(request);
+        if (log.isTraceEnabled()) {
+            log.trace("{} <- {}", code.specName(), HexFormat.of().formatHex(response));
+        }
+        TpmHeader header = TpmHeader.ofResponse(response);
+        if (header.code() != 0) {
+            throw new TpmResponseException(code.value(), header.code());
+        }
+        if (header.tag() != TpmHeader.ST_NO_SESSIONS) {
+            throw new TpmProtocolException(String.format("%s: response tag 0x%04x, expected TPM_ST_NO_SESSIONS",
+                    code.specName(), header.tag()), 0);
+        }
+        TpmReader in = new TpmReader(response, TpmHeader.SIZE, response.length);
+        R result = command.readResponse(in);
+        in.expectEnd(code.specName() + " response");
+        return result;
+    }
+
+    /** TPM2_Startup. */
+    public void startup(TpmSu type) {
+        execute(new Startup(type));
+    }
+
+    /**
+     * Starts the TPM with Startup(CLEAR) unless it is already started (TPM_RC_INITIALIZE).
+     *
+     * @return whether this call started it
+     */
+    public boolean startupIfNeeded() {
+        try {
+            startup(TpmSu.CLEAR);
+            return true;
+        } catch (TpmResponseException e) {
+            if (e.is(TpmRc.INITIALIZE)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** {@code count} random bytes from the TPM's RNG, in as many TPM2_GetRandom calls as it takes. */
+    public byte[] getRandom(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative: " + count);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(count);
+        while (out.size() < count) {
+            byte[] chunk = execute(new GetRandom(Math.min(count - out.size(), GetRandom.MAX_BYTES))).randomBytes();
+            if (chunk.length == 0) {
+                throw new TpmProtocolException("TPM2_GetRandom returned no bytes", -1);
+            }
+            out.writeBytes(chunk);
+        }
+        return out.toByteArray();
+    }
+
+    /** One TPM2_GetCapability call. */
+    public GetCapability.Response getCapability(TpmCap capability, int property, int count) {
+        return execute(new GetCapability(capability, property, count));
+    }
+
+    /** All TPM properties from {@code first} up to the end of its group (fixed or variable), in order. */
+    public List<TaggedProperty> properties(int first) {
+        int group = first & 0xFFFFFF00;
+        return collect(TpmCap.TPM_PROPERTIES, first, d -> ((CapabilityData.Properties) d).properties(),
+                TaggedProperty::property).stream().filter(p -> (p.property() & 0xFFFFFF00) == group).toList();
+    }
+
+    /** The fixed (PT_FIXED) and variable (PT_VAR) TPM properties, keyed by TPM_PT. */
+    public Map<Integer, Integer> allProperties() {
+        Map<Integer, Integer> out = new LinkedHashMap<>();
+        for (TaggedProperty p : properties(TpmPt.PT_FIXED)) {
+            out.put(p.property(), p.value());
+        }
+        for (TaggedProperty p : properties(TpmPt.PT_VAR)) {
+            out.put(p.property(), p.value());
+        }
+        return out;
+    }
+
+    /** The algorithms the TPM implements. */
+    public List<AlgorithmProperty> algorithms() {
+        return collect(TpmCap.ALGS, 0, d -> ((CapabilityData.Algorithms) d).algorithms(), AlgorithmProperty::alg);
+    }
+
+    /** The commands the TPM implements, with their attributes. */
+    public List<CommandAttributes> commands() {
+        return collect(TpmCap.COMMANDS, 0, d -> ((CapabilityData.Commands) d).commands(),
+                CommandAttributes::commandCode);
+    }
+
+    /** The handles of one type the TPM has (loaded transient objects, sessions, NV indices, ...). */
+    public List<Integer> handles(TpmHt type) {
+        return collect(TpmCap.HANDLES, type.firstHandle(), d -> ((CapabilityData.Handles) d).handles(), h -> h)
+                .stream().filter(type::contains).toList();
+    }
+
+    /** The PCR banks and which PCRs each has allocated. */
+    public List<PcrSelection> pcrBanks() {
+        return ((CapabilityData.Pcrs) getCapability(TpmCap.PCRS, 0, 1).data()).banks();
+    }
+
+    /** One TPM2_PCR_Read call: at most 8 values come back; the response says which. */
+    public PcrRead.Response pcrRead(List<PcrSelection> selection) {
+        return execute(new PcrRead(selection));
+    }
+
+    /**
+     * The values of {@code pcrs} in the bank of {@code bank}, in as many TPM2_PCR_Read calls as it takes.
+     * PCRs the bank does not have are absent from the result.
+     */
+    public Map<Integer, byte[]> pcrValues(TpmAlg bank, int... pcrs) {
+        Map<Integer, byte[]> values = new LinkedHashMap<>();
+        List<Integer> wanted = new ArrayList<>();
+        for (int pcr : pcrs) {
+            wanted.add(pcr);
+        }
+        while (!wanted.isEmpty()) {
+            PcrSelection ask = PcrSelection.of(bank, wanted.stream().mapToInt(Integer::intValue).toArray());
+            PcrRead.Response response = pcrRead(List.of(ask));
+            List<Integer> got = response.pcrSelectionOut().stream()
+                    .filter(s -> s.hashAlg() == bank.value()).flatMap(s -> s.indices().stream()).toList();
+            if (got.size() != response.pcrValues().size()) {
+                throw new TpmProtocolException("TPM2_PCR_Read selected " + got.size() + " PCRs but returned "
+                        + response.pcrValues().size() + " values", -1);
+            }
+            if (got.isEmpty()) {
+                break;
+            }
+            for (int i = 0; i < got.size(); i++) {
+                if (!wanted.remove(got.get(i))) {
+                    throw new TpmProtocolException("TPM2_PCR_Read returned PCR " + got.get(i) + ", which was not asked for", -1);
+                }
+                values.put(got.get(i), response.pcrValues().get(i));
+            }
+        }
+        return values;
+    }
+
+    /** Closes the transport. */
+    @Override
+    public void close() {
+        transport.close();
+    }
+
+    /** Pages through one capability group until the TPM says there is no more (bounded). */
+    private <T> List<T> collect(TpmCap cap, int first, Function<CapabilityData, List<T>> items, ToIntFunction<T> key) {
+        List<T> all = new ArrayList<>();
+        int next = first;
+        for (int call = 0; call < MAX_CAPABILITY_CALLS; call++) {
+            GetCapability.Response response = getCapability(cap, next, 1024);
+            List<T> page = items.apply(response.data());
+            all.addAll(page);
+            if (!response.moreData() || page.isEmpty()) {
+                return all;
+            }
+            int last = key.applyAsInt(page.getLast());
+            if (Integer.compareUnsigned(last + 1, next) <= 0) {
+                throw new TpmProtocolException("TPM2_GetCapability(" + cap + ") did not advance past 0x"
+                        + Integer.toHexString(last), -1);
+            }
+            next = last + 1;
+        }
+        throw new TpmProtocolException("TPM2_GetCapability(" + cap + ") still had more data after "
+                + MAX_CAPABILITY_CALLS + " calls", -1);
+    }
+}

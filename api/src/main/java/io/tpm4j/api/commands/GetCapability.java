@@ -1,0 +1,54 @@
+package io.tpm4j.api.commands;
+
+import io.tpm4j.api.TpmProtocolException;
+import io.tpm4j.api.types.CapabilityData;
+import io.tpm4j.api.types.TpmCap;
+import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.wire.TpmReader;
+import io.tpm4j.api.wire.TpmWriter;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * TPM2_GetCapability (Part 3, section 30.2): up to {@code propertyCount} values of one capability group,
+ * starting at {@code property}; {@code moreData} says whether more follow.
+ */
+public record GetCapability(TpmCap capability, int property, int propertyCount)
+        implements TpmCommand<GetCapability.Response> {
+
+    private static final Set<TpmCap> DECODED = EnumSet.of(TpmCap.ALGS, TpmCap.HANDLES, TpmCap.COMMANDS,
+            TpmCap.PP_COMMANDS, TpmCap.AUDIT_COMMANDS, TpmCap.PCRS, TpmCap.TPM_PROPERTIES, TpmCap.PCR_PROPERTIES,
+            TpmCap.ECC_CURVES);
+
+    public GetCapability {
+        if (!DECODED.contains(capability)) {
+            throw new IllegalArgumentException("TPM_CAP_" + capability + " is not supported yet; supported: " + DECODED);
+        }
+    }
+
+    public record Response(boolean moreData, CapabilityData data) {
+    }
+
+    @Override
+    public TpmCc code() {
+        return TpmCc.GET_CAPABILITY;
+    }
+
+    @Override
+    public void writeBody(TpmWriter out) {
+        out.u32(capability.value()).u32(property).u32(propertyCount);
+    }
+
+    @Override
+    public Response readResponse(TpmReader in) {
+        boolean more = in.bool("moreData");
+        int at = in.position();
+        CapabilityData data = CapabilityData.read(in);
+        if (data.capability() != capability) {
+            throw new TpmProtocolException("asked for TPM_CAP_" + capability + " but the TPM answered TPM_CAP_"
+                    + data.capability(), at);
+        }
+        return new Response(more, data);
+    }
+}

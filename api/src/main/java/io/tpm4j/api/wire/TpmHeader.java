@@ -1,0 +1,66 @@
+package io.tpm4j.api.wire;
+
+import io.tpm4j.api.TpmProtocolException;
+
+/**
+ * The 10-byte header of every TPM command and response: tag (TPM_ST), total size, and the command code
+ * (in a command) or response code (in a response).
+ */
+public record TpmHeader(int tag, int size, int code) {
+
+    public static final int SIZE = 10;
+    /** TPM_ST_NO_SESSIONS: no authorisation area. */
+    public static final int ST_NO_SESSIONS = 0x8001;
+    /** TPM_ST_SESSIONS: an authorisation area follows the handles. */
+    public static final int ST_SESSIONS = 0x8002;
+    /** TPM_ST_RSP_COMMAND: a TPM 2.0 answers a TPM 1.2-tagged command with this tag and TPM_RC_BAD_TAG. */
+    public static final int ST_RSP_COMMAND = 0x00C4;
+
+    /** Reads the declared total size from the first bytes of a frame, or -1 when fewer than 6 bytes are there. */
+    public static int declaredSize(byte[] frame, int available) {
+        if (available < 6) {
+            return -1;
+        }
+        return ((frame[2] & 0xFF) << 24) | ((frame[3] & 0xFF) << 16) | ((frame[4] & 0xFF) << 8) | (frame[5] & 0xFF);
+    }
+
+    /**
+     * Validates a response frame: at least a header, a known tag, and a size field equal to the number of
+     * bytes received.
+     */
+    public static TpmHeader ofResponse(byte[] response) {
+        if (response.length < SIZE) {
+            throw new TpmProtocolException("response of " + response.length
+                    + " bytes is shorter than the 10-byte TPM header", -1);
+        }
+        TpmReader in = new TpmReader(response);
+        int tag = in.u16("response tag");
+        int size = in.u32("response size");
+        int code = in.u32("response code");
+        if (tag != ST_NO_SESSIONS && tag != ST_SESSIONS && tag != ST_RSP_COMMAND) {
+            throw new TpmProtocolException(String.format("response tag 0x%04x is not a TPM_ST response tag", tag), 0);
+        }
+        if (Integer.toUnsignedLong(size) != response.length) {
+            throw new TpmProtocolException("response header says " + Integer.toUnsignedString(size)
+                    + " bytes but " + response.length + " were received", 2);
+        }
+        return new TpmHeader(tag, size, code);
+    }
+
+    /** Validates a command frame before it is sent: a header, a TPM 2.0 tag, a size field equal to its length. */
+    public static TpmHeader ofCommand(byte[] command) {
+        if (command.length < SIZE) {
+            throw new IllegalArgumentException("command of " + command.length
+                    + " bytes is shorter than the 10-byte TPM header");
+        }
+        TpmReader in = new TpmReader(command);
+        int tag = in.u16("command tag");
+        int size = in.u32("command size");
+        int code = in.u32("command code");
+        if (Integer.toUnsignedLong(size) != command.length) {
+            throw new IllegalArgumentException("command header says " + Integer.toUnsignedString(size)
+                    + " bytes but the command has " + command.length);
+        }
+        return new TpmHeader(tag, size, code);
+    }
+}

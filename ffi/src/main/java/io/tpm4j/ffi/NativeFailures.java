@@ -1,0 +1,80 @@
+package io.tpm4j.ffi;
+
+import io.tpm4j.api.TpmDeviceRemovedException;
+import io.tpm4j.api.TpmException;
+import io.tpm4j.api.TpmTransportException;
+
+/**
+ * The one place where an errno from a system call becomes an exception, with the syscall, the errno name,
+ * the device, and what to do about it. The kernel behaviour behind each case is in
+ * drivers/char/tpm/tpm-dev-common.c, tpm-dev.c and tpm-chip.c.
+ */
+final class NativeFailures {
+
+    private NativeFailures() {
+    }
+
+    static TpmException of(String device, String syscall, int errno) {
+        Errno e = Errno.of(errno);
+        String name = Errno.nameOf(errno);
+        if (e != null && isRemoval(syscall, e)) {
+            return new TpmDeviceRemovedException(device, syscall + " failed with " + name
+                    + ": the TPM is gone (chip removed, driver unbound or emulator exited); open it again once it is back",
+                    null);
+        }
+        return new TpmTransportException(device, syscall, name, advice(syscall, e), null);
+    }
+
+    /** EPIPE/EIO/ENXIO/ENODEV (and ECANCELED/ECONNRESET on I/O) are how a removed chip answers user space. */
+    private static boolean isRemoval(String syscall, Errno e) {
+        return switch (e) {
+            case ENXIO, ENODEV -> true;
+            case EPIPE, EIO, ECANCELED, ECONNRESET -> syscall.equals("write") || syscall.equals("read");
+            default -> false;
+        };
+    }
+
+    private static String advice(String syscall, Errno e) {
+        if (e == null) {
+            return "unexpected error";
+        }
+        return switch (syscall) {
+            case "open" -> switch (e) {
+                case ENOENT -> "no such device: this machine has no TPM at that path, or its driver is not loaded "
+                        + "(see /sys/class/tpm; modprobe tpm_tis or tpm_crb)";
+                case EACCES, EPERM -> "permission denied: add the user to the 'tss' group (the usual udev rule "
+                        + "gives it /dev/tpmrm0), or adjust the device's permissions";
+                case EBUSY -> "the device is exclusive and another process holds it open (tpm2-abrmd or another "
+                        + "stack?); use /dev/tpmrm0, the kernel's resource manager, which any number of processes can share";
+                case EISDIR -> "that path is a directory, not a TPM device";
+                case ENOTDIR -> "a component of the path is not a directory";
+                case EMFILE, ENFILE -> "too many open files: close some, or raise the limit";
+                default -> e.description();
+            };
+            case "write" -> switch (e) {
+                case EBUSY -> "a response to an earlier command is still unread on this file descriptor; "
+                        + "is another user sharing it?";
+                case EINVAL -> "the kernel refused the command: malformed, or it names a handle that does not "
+                        + "exist in this /dev/tpmrm space";
+                case E2BIG -> "the command is larger than the kernel's 4096-byte TPM buffer";
+                case ENOMEM -> "the kernel resource manager has no free slot for this space "
+                        + "(3 objects, 3 sessions): flush what you no longer need";
+                case ETIME -> "the TPM did not answer within the kernel's timeout for this command";
+                case EFAULT -> "the kernel could not read the TPM's response: bad framing from the chip";
+                default -> e.description();
+            };
+            case "read" -> switch (e) {
+                case ETIME -> "the TPM did not answer within the kernel's timeout for this command";
+                case EFAULT -> "the kernel could not read the TPM's response: bad framing from the chip";
+                default -> e.description();
+            };
+            case "ioctl" -> switch (e) {
+                case ENOTTY -> "the device does not take this ioctl (not /dev/vtpmx?)";
+                case EPERM -> "creating a vTPM proxy device needs CAP_SYS_ADMIN (run as root)";
+                case EOPNOTSUPP -> "the kernel does not support the requested vTPM proxy flags";
+                default -> e.description();
+            };
+            default -> e.description();
+        };
+    }
+}

@@ -1,0 +1,211 @@
+package io.tpm4j.ffi;
+
+import io.tpm4j.api.CommandTimeouts;
+import io.tpm4j.api.TpmTransport;
+import io.tpm4j.api.TpmTransportException;
+import io.tpm4j.api.transport.SocketTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A private software TPM (swtpm, with libtpms) for development, tests and machines without a chip. Its
+ * state lives in a fresh temporary directory, removed on {@link #close()}, which also stops the process.
+ *
+ * <ul>
+ *   <li>{@link #startChardev} runs {@code swtpm chardev --tpm2 --fd 3} on one end of a socketpair and
+ *   returns the other end as a {@link LinuxTpmDevice}, so commands take the same write/poll/read path as
+ *   on /dev/tpm0.</li>
+ *   <li>{@link #startSocket} runs {@code swtpm socket} on a Unix socket and connects a {@link SocketTransport}.</li>
+ * </ul>
+ * The TPM is powered on but not started: send TPM2_Startup first (e.g. {@code Tpm.startupIfNeeded()}).
+ */
+public final class Swtpm implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Swtpm.class);
+    private static final int CHILD_FD = 3;
+    private static final Duration STOP_GRACE = Duration.ofSeconds(2);
+    private static final Duration SOCKET_WAIT = Duration.ofSeconds(10);
+
+    private final NativeProcess process;
+    private final Path stateDir;
+    private final TpmTransport transport;
+    private boolean closed;
+
+    private Swtpm(NativeProcess process, Path stateDir, TpmTransport transport) {
+        this.process = process;
+        this.stateDir = stateDir;
+        this.transport = transport;
+    }
+
+    /** Whether swtpm can be found on the PATH. */
+    public static boolean isInstalled() {
+        return executable().isPresent();
+    }
+
+    /** Starts {@code swtpm chardev} over a socketpair, with the default device options. */
+    public static Swtpm startChardev() {
+        return startChardev(LinuxTpmDevice.Options.defaults());
+    }
+
+    /** Starts {@code swtpm chardev} over a socketpair; the device is driven with {@code options}. */
+    public static Swtpm startChardev(LinuxTpmDevice.Options options) {
+        NativeAccess.require();
+        Path swtpm = requireExecutable();
+        Path dir = createStateDir();
+        int[] pair = socketPair();
+        NativeProcess process;
+        try {
+            process = NativeProcess.spawn(List.of(swtpm.toString(), "chardev", "--tpm2", "--fd",
+                    Integer.toString(CHILD_FD), "--tpmstate", "dir=" + dir, "--flags", "not-need-init",
+                    "--log", "file=" + dir.resolve("swtpm.log") + ",level=1"),
+                    Map.of(CHILD_FD, pair[1]), dir.resolve("swtpm.out"));
+        } catch (RuntimeException e) {
+            closeFd(pair[0]);
+            closeFd(pair[1]);
+            deleteTree(dir);
+            throw e;
+        }
+        closeFd(pair[1]);
+        LinuxTpmDevice device = LinuxTpmDevice.wrap(pair[0], "swtpm chardev (pid " + process.pid() + ")", options);
+        log.debug("started {} in {}", process.description(), dir);
+        return new Swtpm(process, dir, device);
+    }
+
+    /** Starts {@code swtpm socket} on a Unix socket in its state directory and connects to it. */
+    public static Swtpm startSocket(CommandTimeouts timeouts) {
+        NativeAccess.require();
+        Path swtpm = requireExecutable();
+        Path dir = createStateDir();
+        Path socket = dir.resolve("swtpm.sock");
+        NativeProcess process = NativeProcess.spawn(List.of(swtpm.toString(), "socket", "--tpm2",
+                "--server", "type=unixio,path=" + socket, "--ctrl", "type=unixio,path=" + dir.resolve("swtpm.ctrl"),
+                "--tpmstate", "dir=" + dir, "--flags", "not-need-init", "--terminate",
+                "--log", "file=" + dir.resolve("swtpm.log") + ",level=1"), Map.of(), dir.resolve("swtpm.out"));
+        try {
+            awaitSocket(process, socket, dir);
+            SocketTransport transport = SocketTransport.connectUnix(socket, timeouts);
+            log.debug("started {} in {}", process.description(), dir);
+            return new Swtpm(process, dir, transport);
+        } catch (RuntimeException e) {
+            process.terminate(STOP_GRACE);
+            deleteTree(dir);
+            throw e;
+        }
+    }
+
+    /** The transport to this TPM: a {@link LinuxTpmDevice} (chardev) or a {@link SocketTransport}. */
+    public TpmTransport transport() {
+        return transport;
+    }
+
+    /** The process id, for tests that need to stop or kill the TPM. */
+    public int pid() {
+        return process.pid();
+    }
+
+    /** Whether the swtpm process has exited. */
+    public boolean hasExited() {
+        return process.hasExited();
+    }
+
+    /** Closes the transport, stops the process (SIGTERM, then SIGKILL) and removes its state. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        transport.close();
+        process.terminate(STOP_GRACE);
+        deleteTree(stateDir);
+    }
+
+    private static Optional<Path> executable() {
+        String path = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/bin:/usr/bin:/bin");
+        return Stream.of(path.split(":")).filter(d -> !d.isEmpty()).map(d -> Path.of(d, "swtpm"))
+                .filter(Files::isExecutable).findFirst();
+    }
+
+    private static Path requireExecutable() {
+        return executable().orElseThrow(() -> new TpmTransportException("swtpm",
+                "swtpm is not installed (not on PATH): install it with 'apt-get install swtpm swtpm-tools'"));
+    }
+
+    private static Path createStateDir() {
+        try {
+            return Files.createTempDirectory("tpm4j-swtpm-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a state directory for swtpm", e);
+        }
+    }
+
+    private static int[] socketPair() {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = LibC.callState(call);
+            MemorySegment fds = call.allocate(ValueLayout.JAVA_INT, 2);
+            if (LibC.socketpair(state, LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, fds) != 0) {
+                throw NativeFailures.of("socketpair(AF_UNIX)", "socketpair", LibC.errno(state));
+            }
+            return new int[] {fds.getAtIndex(ValueLayout.JAVA_INT, 0), fds.getAtIndex(ValueLayout.JAVA_INT, 1)};
+        }
+    }
+
+    private static void closeFd(int fd) {
+        try (Arena call = Arena.ofConfined()) {
+            LibC.close(LibC.callState(call), fd);
+        }
+    }
+
+    /** swtpm creates its socket once it is ready to accept; wait for that, or for the process to die. */
+    private static void awaitSocket(NativeProcess process, Path socket, Path dir) {
+        long deadline = System.nanoTime() + SOCKET_WAIT.toNanos();
+        while (!Files.exists(socket)) {
+            if (process.hasExited() || System.nanoTime() - deadline >= 0) {
+                throw new TpmTransportException("swtpm socket", "swtpm did not start"
+                        + (process.hasExited() ? " (it exited)" : " within " + SOCKET_WAIT.toSeconds() + " s")
+                        + ": " + tail(dir.resolve("swtpm.out")) + tail(dir.resolve("swtpm.log")));
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TpmTransportException("swtpm socket", "interrupted while waiting for swtpm to start");
+            }
+        }
+    }
+
+    private static String tail(Path file) {
+        try {
+            String text = Files.readString(file).strip();
+            return text.length() > 500 ? text.substring(text.length() - 500) : text;
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            List<Path> paths = new ArrayList<>(walk.sorted(Comparator.reverseOrder()).toList());
+            for (Path p : paths) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            log.debug("could not remove {}: {}", dir, e.toString());
+        }
+    }
+}

@@ -1,0 +1,262 @@
+package io.tpm4j.ffi;
+
+import io.tpm4j.api.TpmException;
+import io.tpm4j.api.TpmTransport;
+import io.tpm4j.api.TpmTransportException;
+import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.types.TpmRc;
+import io.tpm4j.api.wire.TpmHeader;
+import io.tpm4j.api.wire.TpmWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * Makes any {@link TpmTransport} appear as a kernel TPM: the {@code VTPM_PROXY_IOC_NEW_DEV} ioctl on
+ * /dev/vtpmx creates a chip ({@code /dev/tpmN} and {@code /dev/tpmrmN}) whose commands arrive on the
+ * returned descriptor; a serving thread answers them through the backend. Closing the proxy removes the
+ * chip (the kernel's removal path). Needs the tpm_vtpm_proxy module and CAP_SYS_ADMIN.
+ */
+public final class VtpmProxy implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(VtpmProxy.class);
+
+    /** VTPM_PROXY_FLAG_TPM2 in include/uapi/linux/vtpm_proxy.h. */
+    public static final int FLAG_TPM2 = 1;
+    /** struct vtpm_proxy_new_dev: five __u32, flags in, the rest out. */
+    static final StructLayout NEW_DEV = MemoryLayout.structLayout(
+            JAVA_INT.withName("flags"), JAVA_INT.withName("tpm_num"), JAVA_INT.withName("fd"),
+            JAVA_INT.withName("major"), JAVA_INT.withName("minor"));
+    /** VTPM_PROXY_IOC_NEW_DEV = _IOWR(0xa1, 0x00, struct vtpm_proxy_new_dev). */
+    public static final long IOC_NEW_DEV = iowr(0xa1, 0x00, NEW_DEV.byteSize());
+    /** TPM2_CC_SET_LOCALITY, the vendor command the proxy driver sends to change locality (tpm_vtpm_proxy.c). */
+    static final int CC_SET_LOCALITY = 0x20001000;
+
+    private static final Duration STOP_TICK = Duration.ofMillis(100);
+    private static final ValueLayout.OfInt BIG_ENDIAN_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final int fd;
+    private final int tpmNumber;
+    private final int major;
+    private final int minor;
+    private final TpmTransport backend;
+    private final Thread server;
+    private volatile boolean stopping;
+    private volatile int locality;
+
+    private VtpmProxy(int fd, int tpmNumber, int major, int minor, TpmTransport backend) {
+        this.fd = fd;
+        this.tpmNumber = tpmNumber;
+        this.major = major;
+        this.minor = minor;
+        this.backend = backend;
+        this.server = Thread.ofPlatform().daemon().name("tpm4j-vtpm-" + THREADS.incrementAndGet()).unstarted(this::serve);
+    }
+
+    /** Linux's _IOC(_IOC_READ|_IOC_WRITE, type, nr, size): dir in bits 30-31, size 16-29, type 8-15, nr 0-7. */
+    static long iowr(int type, int nr, long size) {
+        return (3L << 30) | (size << 16) | ((long) type << 8) | nr;
+    }
+
+    /** Creates a vTPM chip through /dev/vtpmx that serves {@code backend}. */
+    public static VtpmProxy create(TpmTransport backend) {
+        return create(Path.of("/dev/vtpmx"), backend);
+    }
+
+    /** Creates a vTPM chip through {@code vtpmx} (the vTPM proxy control device) that serves {@code backend}. */
+    public static VtpmProxy create(Path vtpmx, TpmTransport backend) {
+        NativeAccess.require();
+        String name = vtpmx.toString();
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = LibC.callState(call);
+            int control = LibC.open(state, call.allocateFrom(name), LibC.O_RDWR | LibC.O_CLOEXEC, 0);
+            if (control < 0) {
+                int errno = LibC.errno(state);
+                throw errno == Errno.ENOENT.number()
+                        ? new TpmTransportException(name, "open", "ENOENT",
+                        "no vTPM proxy control device: load the tpm_vtpm_proxy module (modprobe tpm_vtpm_proxy)", null)
+                        : NativeFailures.of(name, "open", errno);
+            }
+            try {
+                MemorySegment request = call.allocate(NEW_DEV);
+                request.set(JAVA_INT, NEW_DEV.byteOffset(MemoryLayout.PathElement.groupElement("flags")), FLAG_TPM2);
+                if (LibC.ioctl(state, control, IOC_NEW_DEV, request) != 0) {
+                    throw NativeFailures.of(name, "ioctl", LibC.errno(state));
+                }
+                VtpmProxy proxy = new VtpmProxy(field(request, "fd"), field(request, "tpm_num"),
+                        field(request, "major"), field(request, "minor"), backend);
+                proxy.server.start();
+                log.debug("created vTPM /dev/tpm{} ({}:{})", proxy.tpmNumber, proxy.major, proxy.minor);
+                return proxy;
+            } finally {
+                LibC.close(state, control);
+            }
+        }
+    }
+
+    /** Serves {@code backend} on an already-created proxy descriptor (taken over; closed with the proxy). */
+    static VtpmProxy serve(int fd, TpmTransport backend) {
+        NativeAccess.require();
+        VtpmProxy proxy = new VtpmProxy(fd, -1, 0, 0, backend);
+        proxy.server.start();
+        return proxy;
+    }
+
+    private static int field(MemorySegment struct, String name) {
+        return struct.get(JAVA_INT, NEW_DEV.byteOffset(MemoryLayout.PathElement.groupElement(name)));
+    }
+
+    /** N in /dev/tpmN. */
+    public int tpmNumber() {
+        return tpmNumber;
+    }
+
+    public Path device() {
+        return Path.of("/dev/tpm" + tpmNumber);
+    }
+
+    public Path resourceManager() {
+        return Path.of("/dev/tpmrm" + tpmNumber);
+    }
+
+    public int major() {
+        return major;
+    }
+
+    public int minor() {
+        return minor;
+    }
+
+    /** The locality the kernel last selected. */
+    public int locality() {
+        return locality;
+    }
+
+    /** Stops serving and closes the descriptor, which makes the kernel remove the chip. */
+    @Override
+    public void close() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        try {
+            server.join(STOP_TICK.multipliedBy(20));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (server.isAlive()) {
+            log.warn("vTPM {} server thread did not stop; its descriptor stays open", tpmNumber);
+            return;
+        }
+        try (Arena call = Arena.ofConfined()) {
+            LibC.close(LibC.callState(call), fd);
+        }
+    }
+
+    /** Reads commands (the driver writes each whole), answers them, until closed or the descriptor fails. */
+    private void serve() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = LibC.callState(arena);
+            MemorySegment pollFd = arena.allocate(LibC.POLLFD);
+            MemorySegment buffer = arena.allocate(LinuxTpmDevice.MAX_MESSAGE);
+            pollFd.set(JAVA_INT, 0, fd);
+            pollFd.set(ValueLayout.JAVA_SHORT, LibC.POLLFD_EVENTS, LibC.POLLIN);
+            int filled = 0;
+            while (!stopping) {
+                int ready = LibC.poll(state, pollFd, 1, (int) STOP_TICK.toMillis());
+                if (ready < 0 && LibC.errno(state) != Errno.EINTR.number()) {
+                    log.warn("vTPM {}: poll failed with {}", tpmNumber, Errno.nameOf(LibC.errno(state)));
+                    return;
+                }
+                if (ready <= 0) {
+                    continue;
+                }
+                long n = LibC.read(state, fd, buffer.asSlice(filled), buffer.byteSize() - filled);
+                if (n == 0) {
+                    log.debug("vTPM {}: end of stream", tpmNumber);
+                    return;
+                }
+                if (n < 0) {
+                    int errno = LibC.errno(state);
+                    if (errno == Errno.EINTR.number() || errno == Errno.EAGAIN.number()) {
+                        continue;
+                    }
+                    log.warn("vTPM {}: read failed with {}", tpmNumber, Errno.nameOf(errno));
+                    return;
+                }
+                filled += (int) n;
+                if (filled < TpmHeader.SIZE) {
+                    continue;
+                }
+                int declared = buffer.get(BIG_ENDIAN_INT, 2);
+                byte[] response;
+                if (declared < TpmHeader.SIZE || declared > buffer.byteSize()) {
+                    log.warn("vTPM {}: command declares {} bytes; refused", tpmNumber, Integer.toUnsignedString(declared));
+                    response = errorResponse(TpmRc.COMMAND_SIZE.value());
+                } else if (filled < declared) {
+                    continue;
+                } else {
+                    response = answer(buffer.asSlice(0, filled).toArray(ValueLayout.JAVA_BYTE));
+                }
+                filled = 0;
+                MemorySegment.copy(response, 0, buffer, ValueLayout.JAVA_BYTE, 0, response.length);
+                if (!writeAll(state, buffer, response.length)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private byte[] answer(byte[] command) {
+        int code;
+        try {
+            code = TpmHeader.ofCommand(command).code();
+        } catch (IllegalArgumentException e) {
+            log.warn("vTPM {}: malformed command from the kernel: {}", tpmNumber, e.getMessage());
+            return errorResponse(TpmRc.COMMAND_SIZE.value());
+        }
+        if (code == CC_SET_LOCALITY && command.length == TpmHeader.SIZE + 1) {
+            locality = command[TpmHeader.SIZE] & 0xFF;
+            return errorResponse(0);
+        }
+        try {
+            return backend.transmit(command);
+        } catch (TpmException | IllegalArgumentException | IllegalStateException e) {
+            log.warn("vTPM {}: backend failed on {}: {}", tpmNumber, TpmCc.describe(code), e.getMessage());
+            return errorResponse(TpmRc.FAILURE.value());
+        }
+    }
+
+    private static byte[] errorResponse(int rc) {
+        return new TpmWriter(TpmHeader.SIZE).u16(TpmHeader.ST_NO_SESSIONS).u32(TpmHeader.SIZE).u32(rc).toByteArray();
+    }
+
+    private boolean writeAll(MemorySegment state, MemorySegment buffer, int length) {
+        int written = 0;
+        while (written < length) {
+            long n = LibC.write(state, fd, buffer.asSlice(written), length - written);
+            if (n < 0) {
+                int errno = LibC.errno(state);
+                if (errno == Errno.EINTR.number() || errno == Errno.EAGAIN.number()) {
+                    continue;
+                }
+                log.warn("vTPM {}: write failed with {}", tpmNumber, Errno.nameOf(errno));
+                return false;
+            }
+            written += (int) n;
+        }
+        return true;
+    }
+}
