@@ -9,9 +9,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,7 +64,7 @@ public final class Swtpm implements AutoCloseable {
         NativeAccess.require();
         Path swtpm = requireExecutable();
         Path dir = createStateDir();
-        int[] pair = socketPair();
+        int[] pair = Descriptors.socketPair(LibC.SOCK_STREAM);
         NativeProcess process;
         try {
             process = NativeProcess.spawn(List.of(swtpm.toString(), "chardev", "--tpm2", "--fd",
@@ -75,12 +72,12 @@ public final class Swtpm implements AutoCloseable {
                     "--log", "file=" + dir.resolve("swtpm.log") + ",level=1"),
                     Map.of(CHILD_FD, pair[1]), dir.resolve("swtpm.out"));
         } catch (RuntimeException e) {
-            closeFd(pair[0]);
-            closeFd(pair[1]);
+            Descriptors.close(pair[0]);
+            Descriptors.close(pair[1]);
             deleteTree(dir);
             throw e;
         }
-        closeFd(pair[1]);
+        Descriptors.close(pair[1]);
         LinuxTpmDevice device = LinuxTpmDevice.wrap(pair[0], "swtpm chardev (pid " + process.pid() + ")", options);
         log.debug("started {} in {}", process.description(), dir);
         return new Swtpm(process, dir, device);
@@ -151,23 +148,6 @@ public final class Swtpm implements AutoCloseable {
             return Files.createTempDirectory("tpm4j-swtpm-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a state directory for swtpm", e);
-        }
-    }
-
-    private static int[] socketPair() {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment state = LibC.callState(call);
-            MemorySegment fds = call.allocate(ValueLayout.JAVA_INT, 2);
-            if (LibC.socketpair(state, LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, fds) != 0) {
-                throw NativeFailures.of("socketpair(AF_UNIX)", "socketpair", LibC.errno(state));
-            }
-            return new int[] {fds.getAtIndex(ValueLayout.JAVA_INT, 0), fds.getAtIndex(ValueLayout.JAVA_INT, 1)};
-        }
-    }
-
-    private static void closeFd(int fd) {
-        try (Arena call = Arena.ofConfined()) {
-            LibC.close(LibC.callState(call), fd);
         }
     }
 
