@@ -5,8 +5,10 @@ package io.tpm4j.api;
  * its response out. Devices, sockets, resource-manager spaces and test decorators all implement it.
  *
  * <p>Implementations are thread-safe: concurrent calls are serialised. {@link #close()} is idempotent,
- * and any {@link #transmit} after it fails with {@link IllegalStateException}.
+ * and any {@link #transmit} after it fails with {@link IllegalStateException}. A lambda is a transport
+ * that holds nothing to release, which suits decorators and tests.
  */
+@FunctionalInterface
 public interface TpmTransport extends AutoCloseable {
 
     /**
@@ -19,7 +21,8 @@ public interface TpmTransport extends AutoCloseable {
      */
     byte[] transmit(byte[] command);
 
-    /** Releases the transport. Idempotent. */
+    /** Releases the transport. Idempotent; transports that hold nothing need not override it. */
     @Override
-    void close();
+    default void close() {
+    }
 }
