@@ -190,7 +190,8 @@ public final class Tpm implements AutoCloseable {
 
     /**
      * The values of {@code pcrs} in the bank of {@code bank}, in as many TPM2_PCR_Read calls as it takes.
-     * PCRs the bank does not have are absent from the result.
+     * PCRs within the TPM's selection size that the bank does not have are absent from the result; an index
+     * beyond that size is refused by the TPM (TPM_RC_VALUE).
      */
     public Map<Integer, byte[]> pcrValues(TpmAlg bank, int... pcrs) {
         Map<Integer, byte[]> values = new LinkedHashMap<>();

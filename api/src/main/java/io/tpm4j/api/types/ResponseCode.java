@@ -59,7 +59,6 @@ public record ResponseCode(int raw) {
             case 10 -> "TCTI";
             case RESOURCE_MANAGER_LAYER -> "resource manager";
             case RESOURCE_MANAGER_TPM_LAYER -> "resource manager (TPM)";
-            // tpm2-tss's policy library reports in this layer too.
             case 13 -> "driver";
             default -> "layer " + layer();
         };
