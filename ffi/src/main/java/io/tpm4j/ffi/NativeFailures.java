@@ -51,7 +51,8 @@ final class NativeFailures {
                 case EMFILE, ENFILE -> "too many open files: close some, or raise the limit";
                 default -> e.description();
             };
-            case "write" -> switch (e) {
+            // With O_NONBLOCK the kernel reports a command's failure from read() instead of write().
+            case "write", "read" -> switch (e) {
                 case EBUSY -> "a response to an earlier command is still unread on this file descriptor; "
                         + "is another user sharing it?";
                 case EINVAL -> "the kernel refused the command: malformed, or it names a handle that does not "
@@ -59,11 +60,6 @@ final class NativeFailures {
                 case E2BIG -> "the command is larger than the kernel's 4096-byte TPM buffer";
                 case ENOMEM -> "the kernel resource manager has no free slot for this space "
                         + "(3 objects, 3 sessions): flush what you no longer need";
-                case ETIME -> "the TPM did not answer within the kernel's timeout for this command";
-                case EFAULT -> "the kernel could not read the TPM's response: bad framing from the chip";
-                default -> e.description();
-            };
-            case "read" -> switch (e) {
                 case ETIME -> "the TPM did not answer within the kernel's timeout for this command";
                 case EFAULT -> "the kernel could not read the TPM's response: bad framing from the chip";
                 default -> e.description();
