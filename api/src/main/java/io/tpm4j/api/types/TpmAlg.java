@@ -1,6 +1,5 @@
 package io.tpm4j.api.types;
 
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -83,15 +82,7 @@ public enum TpmAlg {
     MLDSA(0x00A1),
     HASH_MLDSA(0x00A2);
 
-    private static final Map<Integer, TpmAlg> BY_VALUE = new HashMap<>();
-
-    static {
-        for (TpmAlg alg : values()) {
-            if (BY_VALUE.put(alg.value, alg) != null) {
-                throw new IllegalStateException("duplicate TPM_ALG_ID value " + alg.value);
-            }
-        }
-    }
+    private static final Map<Integer, TpmAlg> BY_VALUE = ValueIndex.of(values(), TpmAlg::value, "TPM_ALG_ID");
 
     private final int value;
     private final int digestSize;

@@ -1,5 +1,6 @@
 package io.tpm4j.api.types;
 
+import java.util.Map;
 import java.util.Optional;
 
 /** TPM_CAP: the capability groups of TPM2_GetCapability. */
@@ -17,6 +18,8 @@ public enum TpmCap {
     ACT(0x0A),
     VENDOR_PROPERTY(0x100);
 
+    private static final Map<Integer, TpmCap> BY_VALUE = ValueIndex.of(values(), TpmCap::value, "TPM_CAP");
+
     private final int value;
 
     TpmCap(int value) {
@@ -28,11 +31,6 @@ public enum TpmCap {
     }
 
     public static Optional<TpmCap> of(int value) {
-        for (TpmCap cap : values()) {
-            if (cap.value == value) {
-                return Optional.of(cap);
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(BY_VALUE.get(value));
     }
 }

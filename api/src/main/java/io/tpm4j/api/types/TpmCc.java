@@ -1,6 +1,5 @@
 package io.tpm4j.api.types;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -155,15 +154,7 @@ public enum TpmCc {
     /** TPMA_CC bit 29 (V): set in every vendor-specific command code. */
     public static final int VENDOR_BIT = 0x2000_0000;
 
-    private static final Map<Integer, TpmCc> BY_VALUE = new HashMap<>();
-
-    static {
-        for (TpmCc cc : values()) {
-            if (BY_VALUE.put(cc.value, cc) != null) {
-                throw new IllegalStateException("duplicate TPM_CC value " + cc.value);
-            }
-        }
-    }
+    private static final Map<Integer, TpmCc> BY_VALUE = ValueIndex.of(values(), TpmCc::value, "TPM_CC");
 
     private final int value;
     private final String specName;

@@ -1,6 +1,5 @@
 package io.tpm4j.api.types;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -92,15 +91,7 @@ public enum TpmPt {
     /** First tag of the variable group; also the starting property for reading that group. */
     public static final int PT_VAR = PT_GROUP * 2;
 
-    private static final Map<Integer, TpmPt> BY_VALUE = new HashMap<>();
-
-    static {
-        for (TpmPt pt : values()) {
-            if (BY_VALUE.put(pt.value, pt) != null) {
-                throw new IllegalStateException("duplicate TPM_PT value " + pt.value);
-            }
-        }
-    }
+    private static final Map<Integer, TpmPt> BY_VALUE = ValueIndex.of(values(), TpmPt::value, "TPM_PT");
 
     private final int value;
 

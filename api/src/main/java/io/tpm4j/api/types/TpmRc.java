@@ -1,6 +1,5 @@
 package io.tpm4j.api.types;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -129,15 +128,7 @@ public enum TpmRc {
     NV_UNAVAILABLE(0x923, "the command may need to write NV and NV is not accessible now"),
     NOT_USED(0x97F, "reserved; a TPM never returns it");
 
-    private static final Map<Integer, TpmRc> BY_VALUE = new HashMap<>();
-
-    static {
-        for (TpmRc rc : values()) {
-            if (BY_VALUE.put(rc.value, rc) != null) {
-                throw new IllegalStateException("duplicate TPM_RC value " + rc.value);
-            }
-        }
-    }
+    private static final Map<Integer, TpmRc> BY_VALUE = ValueIndex.of(values(), TpmRc::value, "TPM_RC");
 
     private final int value;
     private final String meaning;
