@@ -121,7 +121,7 @@ public final class LinuxTpmDevice implements TpmTransport {
 
     /**
      * Takes ownership of an open file descriptor that speaks TPM commands (it is closed with this device),
-     * and sets its O_NONBLOCK flag as {@code options} say.
+     * and sets its O_NONBLOCK flag as {@code options} say. If this throws, the caller still owns {@code fd}.
      */
     public static LinuxTpmDevice wrap(int fd, String name, Options options) {
         NativeAccess.require();

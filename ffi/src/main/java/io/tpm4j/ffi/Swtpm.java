@@ -78,9 +78,16 @@ public final class Swtpm implements AutoCloseable {
             throw e;
         }
         Descriptors.close(pair[1]);
-        LinuxTpmDevice device = LinuxTpmDevice.wrap(pair[0], "swtpm chardev (pid " + process.pid() + ")", options);
-        log.debug("started {} in {}", process.description(), dir);
-        return new Swtpm(process, dir, device);
+        try {
+            LinuxTpmDevice device = LinuxTpmDevice.wrap(pair[0], "swtpm chardev (pid " + process.pid() + ")", options);
+            log.debug("started {} in {}", process.description(), dir);
+            return new Swtpm(process, dir, device);
+        } catch (RuntimeException e) {
+            Descriptors.close(pair[0]);
+            process.terminate(STOP_GRACE);
+            deleteTree(dir);
+            throw e;
+        }
     }
 
     /** Starts {@code swtpm socket} on a Unix socket in its state directory and connects to it. */

@@ -20,6 +20,11 @@ final class ChildJvm {
 
     static Result run(List<String> prefix, List<String> jvmOptions, String classPath, Class<?> main, String... args)
             throws IOException, InterruptedException {
+        return run(java.util.Map.of(), prefix, jvmOptions, classPath, main, args);
+    }
+
+    static Result run(java.util.Map<String, String> environment, List<String> prefix, List<String> jvmOptions,
+                      String classPath, Class<?> main, String... args) throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(prefix);
         command.add(java.toString());
@@ -31,7 +36,9 @@ final class ChildJvm {
         Path out = Files.createTempFile("tpm4j-child", ".out");
         Path err = Files.createTempFile("tpm4j-child", ".err");
         try {
-            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().putAll(environment);
+            Process p = builder.start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("child JVM did not finish: " + command);
