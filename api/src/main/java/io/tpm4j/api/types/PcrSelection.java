@@ -90,8 +90,19 @@ public record PcrSelection(int hashAlg, BitSet pcrs, int sizeOfSelect) {
         selections.forEach(s -> s.write(out));
     }
 
+    /** E.g. {@code sha256:0-23} or {@code sha1:0,2,4-7}. */
     @Override
     public String toString() {
-        return TpmAlg.describe(hashAlg) + ":" + indices();
+        StringBuilder out = new StringBuilder(TpmAlg.describe(hashAlg)).append(':');
+        int start = pcrs.nextSetBit(0);
+        while (start >= 0) {
+            int end = pcrs.nextClearBit(start) - 1;
+            out.append(out.charAt(out.length() - 1) == ':' ? "" : ",").append(start);
+            if (end > start) {
+                out.append('-').append(end);
+            }
+            start = pcrs.nextSetBit(end + 1);
+        }
+        return out.toString();
     }
 }

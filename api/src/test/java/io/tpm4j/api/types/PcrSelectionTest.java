@@ -39,6 +39,13 @@ class PcrSelectionTest {
     }
 
     @Test
+    void printsRanges() {
+        assertEquals("sha256:0-23", PcrSelection.of(TpmAlg.SHA256, java.util.stream.IntStream.range(0, 24).toArray()).toString());
+        assertEquals("sha1:0,2,4-7", PcrSelection.of(TpmAlg.SHA1, 0, 2, 4, 5, 6, 7).toString());
+        assertEquals("sha384:", PcrSelection.of(TpmAlg.SHA384).toString());
+    }
+
+    @Test
     void rejectsImpossiblePcrIndices() {
         assertThrows(IllegalArgumentException.class, () -> PcrSelection.of(TpmAlg.SHA256, -1));
         assertThrows(IllegalArgumentException.class, () -> PcrSelection.of(TpmAlg.SHA256, 256));
