@@ -46,6 +46,8 @@ final class LibC {
     static final int SIGTERM = 15;
     static final int SIGCONT = 18;
     static final int WNOHANG = 1;
+    static final int EFD_NONBLOCK = 0x800;
+    static final int EFD_CLOEXEC = 0x80000;
 
     /** struct pollfd { int fd; short events; short revents; } */
     static final StructLayout POLLFD = MemoryLayout.structLayout(
@@ -79,6 +81,8 @@ final class LibC {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle SOCKETPAIR = bind("socketpair",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), CAPTURE_ERRNO);
+    private static final MethodHandle EVENTFD = bind("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
+            CAPTURE_ERRNO);
     private static final MethodHandle KILL = bind("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle WAITPID = bind("waitpid",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
@@ -173,6 +177,14 @@ final class LibC {
     static int socketpair(MemorySegment state, int domain, int type, int protocol, MemorySegment fds) {
         try {
             return (int) SOCKETPAIR.invokeExact(state, domain, type, protocol, fds);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int eventfd(MemorySegment state, int initialValue, int flags) {
+        try {
+            return (int) EVENTFD.invokeExact(state, initialValue, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }

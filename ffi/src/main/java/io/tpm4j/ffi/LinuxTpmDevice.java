@@ -18,6 +18,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -72,8 +73,10 @@ public final class LinuxTpmDevice implements TpmTransport {
     private final MemorySegment out;
     private final MemorySegment in;
     private final int fd;
+    /** An eventfd that close() signals, so a thread waiting for a response wakes at once instead of at its deadline. */
+    private final int wakeFd;
+    private final AtomicBoolean closing = new AtomicBoolean();
 
-    private volatile boolean closed;
     private boolean removed;
     /** Why framing was lost, when it was; the device is then unusable. */
     private String broken;
@@ -82,15 +85,30 @@ public final class LinuxTpmDevice implements TpmTransport {
     /** Bytes of a response read so far (kept across a timeout). */
     private int filled;
 
-    private LinuxTpmDevice(int fd, String name, Options options) {
+    private LinuxTpmDevice(int fd, int wakeFd, String name, Options options) {
         this.fd = fd;
+        this.wakeFd = wakeFd;
         this.name = name;
         this.options = options;
         this.callState = LibC.callState(arena);
-        this.pollFd = arena.allocate(LibC.POLLFD);
+        this.pollFd = arena.allocate(LibC.POLLFD, 2);
         this.out = arena.allocate(MAX_MESSAGE);
         this.in = arena.allocate(MAX_MESSAGE);
         pollFd.set(ValueLayout.JAVA_INT, 0, fd);
+        pollFd.set(ValueLayout.JAVA_INT, LibC.POLLFD.byteSize(), wakeFd);
+        pollFd.set(ValueLayout.JAVA_SHORT, LibC.POLLFD.byteSize() + LibC.POLLFD_EVENTS, LibC.POLLIN);
+    }
+
+    /** The eventfd a device needs besides its descriptor; on failure the caller's {@code fd} is left open. */
+    private static int wakeFd(String name) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = LibC.callState(call);
+            int wake = LibC.eventfd(state, 0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+            if (wake < 0) {
+                throw NativeFailures.of(name, "eventfd", LibC.errno(state));
+            }
+            return wake;
+        }
     }
 
     /** Opens a TPM device with the default options (non-blocking, kernel deadlines). */
@@ -114,8 +132,15 @@ public final class LinuxTpmDevice implements TpmTransport {
             if (fd < 0) {
                 throw NativeFailures.of(name, "open", LibC.errno(state));
             }
+            int wake;
+            try {
+                wake = wakeFd(name);
+            } catch (RuntimeException e) {
+                LibC.close(state, fd);
+                throw e;
+            }
             log.debug("opened {} as fd {}", name, fd);
-            return new LinuxTpmDevice(fd, name, options);
+            return new LinuxTpmDevice(fd, wake, name, options);
         }
     }
 
@@ -139,7 +164,7 @@ public final class LinuxTpmDevice implements TpmTransport {
                 throw NativeFailures.of(name, "fcntl(F_SETFL)", LibC.errno(state));
             }
         }
-        return new LinuxTpmDevice(fd, name, options);
+        return new LinuxTpmDevice(fd, wakeFd(name), name, options);
     }
 
     /** The path or description given when the device was opened. */
@@ -177,30 +202,34 @@ public final class LinuxTpmDevice implements TpmTransport {
     public boolean isUsable() {
         lock.lock();
         try {
-            return !closed && !removed && broken == null;
+            return !closing.get() && !removed && broken == null;
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Closes the descriptor once. A command in flight on another thread finishes first (bounded by its
-     * deadline), so the descriptor number is never used after it may have been reused.
+     * Closes the descriptor once. A command waiting for its response on another thread is woken and fails
+     * with {@link IllegalStateException}; the descriptor is closed only after that thread has let go of it,
+     * so its number is never used after the kernel may have given it to another file.
      */
     @Override
     public void close() {
-        if (closed) {
+        if (!closing.compareAndSet(false, true)) {
             return;
+        }
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment one = call.allocate(ValueLayout.JAVA_LONG);
+            one.set(ValueLayout.JAVA_LONG, 0, 1L);
+            LibC.write(LibC.callState(call), wakeFd, one, Long.BYTES);
         }
         lock.lock();
         try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (LibC.close(callState, fd) != 0) {
-                // The descriptor is released even when close reports an error (Linux semantics).
-                log.debug("{}: close failed with {}", name, Errno.nameOf(LibC.errno(callState)));
+            for (int descriptor : new int[] {fd, wakeFd}) {
+                if (LibC.close(callState, descriptor) != 0) {
+                    // The descriptor is released even when close reports an error (Linux semantics).
+                    log.debug("{}: close failed with {}", name, Errno.nameOf(LibC.errno(callState)));
+                }
             }
             arena.close();
         } finally {
@@ -209,7 +238,7 @@ public final class LinuxTpmDevice implements TpmTransport {
     }
 
     private void checkUsable() {
-        if (closed) {
+        if (closing.get()) {
             throw new IllegalStateException(name + " is closed");
         }
         if (removed) {
@@ -343,14 +372,18 @@ public final class LinuxTpmDevice implements TpmTransport {
         pollFd.set(ValueLayout.JAVA_SHORT, LibC.POLLFD_EVENTS, events);
         while (true) {
             pollFd.set(ValueLayout.JAVA_SHORT, LibC.POLLFD_REVENTS, (short) 0);
+            pollFd.set(ValueLayout.JAVA_SHORT, LibC.POLLFD.byteSize() + LibC.POLLFD_REVENTS, (short) 0);
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
             }
             // Round up so that a sub-millisecond remainder still waits instead of spinning.
             int millis = (int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000);
-            int ready = LibC.poll(callState, pollFd, 1, millis);
+            int ready = LibC.poll(callState, pollFd, 2, millis);
             if (ready > 0) {
+                if (pollFd.get(ValueLayout.JAVA_SHORT, LibC.POLLFD.byteSize() + LibC.POLLFD_REVENTS) != 0) {
+                    throw new IllegalStateException(name + " was closed while waiting for the TPM");
+                }
                 short revents = pollFd.get(ValueLayout.JAVA_SHORT, LibC.POLLFD_REVENTS);
                 if ((revents & LibC.POLLNVAL) != 0) {
                     throw new TpmTransportException(name, "poll", "POLLNVAL",
@@ -378,6 +411,6 @@ public final class LinuxTpmDevice implements TpmTransport {
 
     @Override
     public String toString() {
-        return "LinuxTpmDevice[" + name + (closed ? ", closed" : "") + "]";
+        return "LinuxTpmDevice[" + name + (closing.get() ? ", closed" : "") + "]";
     }
 }

@@ -185,6 +185,36 @@ class SwtpmDeviceTest {
     }
 
     @Test
+    void closeWakesACommandWaitingForAStoppedTpm() throws Exception {
+        try (Swtpm sw = Swtpm.startChardev(LinuxTpmDevice.Options.defaults().withTimeout(Duration.ofSeconds(30)))) {
+            Tpm tpm = started(sw);
+            signal("STOP", sw.pid());
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                Future<Throwable> waiting = pool.submit(() -> {
+                    try {
+                        tpm.getRandom(16);
+                        return null;
+                    } catch (Throwable t) {
+                        return t;
+                    }
+                });
+                Thread.sleep(200);
+                long start = System.nanoTime();
+                sw.transport().close();
+                Throwable t = waiting.get(5, TimeUnit.SECONDS);
+                assertTrue((System.nanoTime() - start) / 1_000_000 < 5000, "close returned promptly");
+                assertTrue(t instanceof IllegalStateException && t.getMessage().contains("closed while waiting"),
+                        String.valueOf(t));
+                assertThrows(IllegalStateException.class, () -> tpm.getRandom(1));
+            } finally {
+                pool.shutdownNow();
+                signal("CONT", sw.pid());
+            }
+        }
+    }
+
+    @Test
     void malformedCommandsAreRefusedBeforeSending() {
         try (Swtpm sw = Swtpm.startChardev()) {
             LinuxTpmDevice device = (LinuxTpmDevice) sw.transport();
