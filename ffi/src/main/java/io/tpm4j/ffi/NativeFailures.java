@@ -22,7 +22,7 @@ final class NativeFailures {
                     + ": the TPM is gone (chip removed, driver unbound or emulator exited); open it again once it is back",
                     null);
         }
-        return new TpmTransportException(device, syscall, name, advice(syscall, e), null);
+        return new TpmTransportException(device, syscall, name, advice(device, syscall, e), null);
     }
 
     /** EPIPE/EIO/ENXIO/ENODEV (and ECANCELED/ECONNRESET on I/O) are how a removed chip answers user space. */
@@ -34,13 +34,15 @@ final class NativeFailures {
         };
     }
 
-    private static String advice(String syscall, Errno e) {
+    private static String advice(String device, String syscall, Errno e) {
         if (e == null) {
             return "unexpected error";
         }
         return switch (syscall) {
             case "open" -> switch (e) {
-                case ENOENT -> "no such device: this machine has no TPM at that path, or its driver is not loaded "
+                case ENOENT -> device.endsWith("vtpmx")
+                        ? "no vTPM proxy control device: load the tpm_vtpm_proxy module (modprobe tpm_vtpm_proxy)"
+                        : "no such device: this machine has no TPM at that path, or its driver is not loaded "
                         + "(see /sys/class/tpm; modprobe tpm_tis or tpm_crb)";
                 case EACCES, EPERM -> "permission denied: add the user to the 'tss' group (the usual udev rule "
                         + "gives it /dev/tpmrm0), or adjust the device's permissions";

@@ -1,7 +1,5 @@
 package io.tpm4j.ffi;
 
-import io.tpm4j.api.TpmTransportException;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -72,8 +70,7 @@ final class NativeProcess {
 
     private static void check(String program, String function, int error) {
         if (error != 0) {
-            throw new TpmTransportException(program, function, Errno.nameOf(error),
-                    "could not start " + program, null);
+            throw NativeFailures.of(program, function, error);
         }
     }
 
@@ -93,8 +90,7 @@ final class NativeProcess {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment state = LibC.callState(call);
             if (LibC.kill(state, pid, signal) != 0 && LibC.errno(state) != Errno.ESRCH.number()) {
-                throw new TpmTransportException("pid " + pid, "kill", Errno.nameOf(LibC.errno(state)),
-                        "could not signal " + description, null);
+                throw NativeFailures.of(description, "kill", LibC.errno(state));
             }
         }
     }

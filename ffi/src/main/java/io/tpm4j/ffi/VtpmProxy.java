@@ -2,7 +2,6 @@ package io.tpm4j.ffi;
 
 import io.tpm4j.api.TpmException;
 import io.tpm4j.api.TpmTransport;
-import io.tpm4j.api.TpmTransportException;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.wire.TpmHeader;
@@ -83,11 +82,7 @@ public final class VtpmProxy implements AutoCloseable {
             MemorySegment state = LibC.callState(call);
             int control = LibC.open(state, call.allocateFrom(name), LibC.O_RDWR | LibC.O_CLOEXEC, 0);
             if (control < 0) {
-                int errno = LibC.errno(state);
-                throw errno == Errno.ENOENT.number()
-                        ? new TpmTransportException(name, "open", "ENOENT",
-                        "no vTPM proxy control device: load the tpm_vtpm_proxy module (modprobe tpm_vtpm_proxy)", null)
-                        : NativeFailures.of(name, "open", errno);
+                throw NativeFailures.of(name, "open", LibC.errno(state));
             }
             try {
                 MemorySegment request = call.allocate(NEW_DEV);
