@@ -9,6 +9,7 @@ import io.tpm4j.api.types.AlgorithmProperty;
 import io.tpm4j.api.types.CapabilityData;
 import io.tpm4j.api.types.CommandAttributes;
 import io.tpm4j.api.types.PcrSelection;
+import io.tpm4j.api.types.ResponseCode;
 import io.tpm4j.api.types.TaggedProperty;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmCap;
@@ -24,11 +25,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
@@ -51,14 +54,28 @@ public final class Tpm implements AutoCloseable {
     private static final int MAX_CAPABILITY_CALLS = 256;
 
     private final TpmTransport transport;
+    private final RetryPolicy retries;
 
-    private Tpm(TpmTransport transport) {
+    private Tpm(TpmTransport transport, RetryPolicy retries) {
         this.transport = transport;
+        this.retries = retries;
     }
 
-    /** A {@code Tpm} that sends its commands through {@code transport} and closes it when closed. */
+    /**
+     * A {@code Tpm} that sends its commands through {@code transport}, retries as {@link RetryPolicy#defaults()}
+     * says, and closes the transport when closed.
+     */
     public static Tpm on(TpmTransport transport) {
-        return new Tpm(java.util.Objects.requireNonNull(transport, "transport"));
+        return new Tpm(Objects.requireNonNull(transport, "transport"), RetryPolicy.defaults());
+    }
+
+    /** The same TPM and transport with another retry policy. */
+    public Tpm withRetries(RetryPolicy policy) {
+        return new Tpm(transport, Objects.requireNonNull(policy, "policy"));
+    }
+
+    public RetryPolicy retries() {
+        return retries;
     }
 
     public TpmTransport transport() {
@@ -78,14 +95,25 @@ public final class Tpm implements AutoCloseable {
         command.writeBody(out);
         out.u32At(2, out.size());
         byte[] request = out.toByteArray();
-        if (log.isTraceEnabled()) {
-            log.trace("{} -> {}", code.specName(), HexFormat.of().formatHex(request));
+        byte[] response;
+        TpmHeader header;
+        for (int attempt = 1; ; attempt++) {
+            if (log.isTraceEnabled()) {
+                log.trace("{} -> {}", code.specName(), HexFormat.of().formatHex(request));
+            }
+            response = transport.transmit(request);
+            if (log.isTraceEnabled()) {
+                log.trace("{} <- {}", code.specName(), HexFormat.of().formatHex(response));
+            }
+            header = TpmHeader.ofResponse(response);
+            if (header.code() == 0 || !retries.shouldRetry(header.code(), attempt)) {
+                break;
+            }
+            Duration delay = retries.delayAfter(attempt);
+            log.debug("{} answered {}; sending it again in {} ms (attempt {} of {})", code.specName(),
+                    new ResponseCode(header.code()).describe(), delay.toMillis(), attempt + 1, retries.maxAttempts());
+            sleep(delay);
         }
-        byte[] response = transport.transmit(request);
-        if (log.isTraceEnabled()) {
-            log.trace("{} <- {}", code.specName(), HexFormat.of().formatHex(response));
-        }
-        TpmHeader header = TpmHeader.ofResponse(response);
         if (header.code() != 0) {
             throw new TpmResponseException(code.value(), header.code());
         }
@@ -97,6 +125,15 @@ public final class Tpm implements AutoCloseable {
         R result = command.readResponse(in);
         in.expectEnd(code.specName() + " response");
         return result;
+    }
+
+    private static void sleep(Duration delay) {
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to retry a TPM command", e);
+        }
     }
 
     /** TPM2_Startup. */
