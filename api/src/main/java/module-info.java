@@ -7,4 +7,5 @@ module io.tpm4j.api {
     exports io.tpm4j.api.wire;
     exports io.tpm4j.api.commands;
     exports io.tpm4j.api.transport;
+    exports io.tpm4j.api.session;
 }

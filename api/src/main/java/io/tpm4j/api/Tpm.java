@@ -1,15 +1,19 @@
 package io.tpm4j.api;
 
+import io.tpm4j.api.commands.CommandHandle;
 import io.tpm4j.api.commands.GetCapability;
 import io.tpm4j.api.commands.GetRandom;
+import io.tpm4j.api.commands.PcrExtend;
 import io.tpm4j.api.commands.PcrRead;
 import io.tpm4j.api.commands.Startup;
 import io.tpm4j.api.commands.TpmCommand;
+import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.AlgorithmProperty;
 import io.tpm4j.api.types.CapabilityData;
 import io.tpm4j.api.types.CommandAttributes;
 import io.tpm4j.api.types.PcrSelection;
 import io.tpm4j.api.types.ResponseCode;
+import io.tpm4j.api.types.TaggedDigest;
 import io.tpm4j.api.types.TaggedProperty;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmCap;
@@ -90,11 +94,8 @@ public final class Tpm implements AutoCloseable {
      */
     public <R> R execute(TpmCommand<R> command) {
         TpmCc code = command.code();
-        TpmWriter out = new TpmWriter(64);
-        out.u16(TpmHeader.ST_NO_SESSIONS).u32(0).u32(code.value());
-        command.writeBody(out);
-        out.u32At(2, out.size());
-        byte[] request = out.toByteArray();
+        List<Authorization> auths = command.handles().stream().flatMap(h -> h.authorization().stream()).toList();
+        byte[] request = frame(command, auths);
         byte[] response;
         TpmHeader header;
         for (int attempt = 1; ; attempt++) {
@@ -117,13 +118,63 @@ public final class Tpm implements AutoCloseable {
         if (header.code() != 0) {
             throw new TpmResponseException(code.value(), header.code());
         }
-        if (header.tag() != TpmHeader.ST_NO_SESSIONS) {
-            throw new TpmProtocolException(String.format("%s: response tag 0x%04x, expected TPM_ST_NO_SESSIONS",
-                    code.specName(), header.tag()), 0);
+        return parse(command, auths.size(), header, response);
+    }
+
+    /** Header, handle area, authorisation area (with its size) when any handle is authorised, parameters. */
+    private static byte[] frame(TpmCommand<?> command, List<Authorization> auths) {
+        TpmWriter out = new TpmWriter(64);
+        out.u16(auths.isEmpty() ? TpmHeader.ST_NO_SESSIONS : TpmHeader.ST_SESSIONS).u32(0).u32(command.code().value());
+        for (CommandHandle handle : command.handles()) {
+            out.u32(handle.handle());
+        }
+        if (!auths.isEmpty()) {
+            int sizeAt = out.size();
+            out.u32(0);
+            for (Authorization auth : auths) {
+                auth.writeCommandAuth(out);
+            }
+            out.u32At(sizeAt, out.size() - sizeAt - 4);
+        }
+        command.writeParameters(out);
+        return out.u32At(2, out.size()).toByteArray();
+    }
+
+    /**
+     * A successful response: the handle if the command returns one; with sessions, parameterSize, the
+     * parameters and one TPMS_AUTH_RESPONSE per authorisation sent.
+     */
+    private static <R> R parse(TpmCommand<R> command, int authCount, TpmHeader header, byte[] response) {
+        String name = command.code().specName();
+        int expectedTag = authCount == 0 ? TpmHeader.ST_NO_SESSIONS : TpmHeader.ST_SESSIONS;
+        if (header.tag() != expectedTag) {
+            throw new TpmProtocolException(String.format("%s: response tag 0x%04x, expected 0x%04x", name,
+                    header.tag(), expectedTag), 0);
         }
         TpmReader in = new TpmReader(response, TpmHeader.SIZE, response.length);
-        R result = command.readResponse(in);
-        in.expectEnd(code.specName() + " response");
+        int handle = command.returnsHandle() ? in.u32(name + " response handle") : 0;
+        if (authCount == 0) {
+            R result = command.readResponse(handle, in);
+            in.expectEnd(name + " response");
+            return result;
+        }
+        int sizeAt = in.position();
+        int parameterSize = in.u32(name + " parameterSize");
+        if (parameterSize < 0 || parameterSize > in.remaining()) {
+            throw new TpmProtocolException(name + ": parameterSize " + Integer.toUnsignedString(parameterSize)
+                    + " exceeds the " + in.remaining() + " bytes left", sizeAt);
+        }
+        int parametersEnd = in.position() + parameterSize;
+        TpmReader parameters = new TpmReader(response, in.position(), parametersEnd);
+        R result = command.readResponse(handle, parameters);
+        parameters.expectEnd(name + " response parameters");
+        TpmReader sessions = new TpmReader(response, parametersEnd, response.length);
+        for (int i = 0; i < authCount; i++) {
+            sessions.tpm2b(64, name + " nonceTPM[" + i + "]");
+            sessions.u8(name + " sessionAttributes[" + i + "]");
+            sessions.tpm2b(64, name + " hmac[" + i + "]");
+        }
+        sessions.expectEnd(name + " response authorization area");
         return result;
     }
 
@@ -256,6 +307,11 @@ public final class Tpm implements AutoCloseable {
             }
         }
         return values;
+    }
+
+    /** Extends {@code pcr} with {@code digests} (one per bank), authorised with an empty password. */
+    public void pcrExtend(int pcr, TaggedDigest... digests) {
+        execute(new PcrExtend(pcr, Authorization.emptyPassword(), List.of(digests)));
     }
 
     /** Closes the transport. */

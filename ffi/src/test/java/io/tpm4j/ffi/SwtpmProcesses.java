@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Finds swtpm processes started by tpm4j's launcher (their state directory names them), for leak checks. */
+/** Finds swtpm processes this JVM started through tpm4j's launcher (their state directory names them), for leak checks. */
 final class SwtpmProcesses {
 
     private SwtpmProcesses() {
@@ -20,8 +20,10 @@ final class SwtpmProcesses {
                 try {
                     String cmdline = Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
                     String stat = Files.readString(proc.resolve("stat"));
-                    boolean zombie = stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
-                    if (cmdline.contains("swtpm") && cmdline.contains("tpm4j-swtpm-") && !zombie) {
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    boolean zombie = fields[0].equals("Z");
+                    boolean ours = Long.parseLong(fields[1]) == ProcessHandle.current().pid();
+                    if (ours && cmdline.contains("swtpm") && cmdline.contains("tpm4j-swtpm-") && !zombie) {
                         found.add(proc.getFileName() + ": " + cmdline.strip());
                     }
                 } catch (IOException e) {

@@ -104,6 +104,24 @@ class TpmFacadeTest {
     }
 
     @Test
+    void pcrExtendWithPasswordAuthorisationMatchesAHashComputedHere() throws Exception {
+        byte[] before = tpm.pcrValues(TpmAlg.SHA256, 16).get(16);
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest("tpm4j".getBytes());
+        tpm.pcrExtend(16, new io.tpm4j.api.types.TaggedDigest(TpmAlg.SHA256, digest));
+        java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+        sha256.update(before);
+        sha256.update(digest);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(sha256.digest(), tpm.pcrValues(TpmAlg.SHA256, 16).get(16));
+        // A wrong password on a PCR that has no authValue is the TPM's AUTH_FAIL for session 1, decoded.
+        io.tpm4j.api.TpmResponseException e = assertThrows(io.tpm4j.api.TpmResponseException.class,
+                () -> tpm.execute(new io.tpm4j.api.commands.PcrExtend(16,
+                        io.tpm4j.api.session.Authorization.password("wrong".getBytes()),
+                        List.of(new io.tpm4j.api.types.TaggedDigest(TpmAlg.SHA256, digest)))));
+        assertTrue(e.is(io.tpm4j.api.types.TpmRc.AUTH_FAIL) || e.is(io.tpm4j.api.types.TpmRc.BAD_AUTH), e.getMessage());
+        assertEquals(1, e.responseCode().sessionNumber().orElseThrow());
+    }
+
+    @Test
     void socketTransportTimesOutAndThenRefusesToGuess() throws Exception {
         try (Swtpm sock = Swtpm.startSocket(CommandTimeouts.fixed(Duration.ofMillis(300)))) {
             Tpm t = Tpm.on(sock.transport());

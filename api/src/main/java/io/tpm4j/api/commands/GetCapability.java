@@ -36,12 +36,12 @@ public record GetCapability(TpmCap capability, int property, int propertyCount)
     }
 
     @Override
-    public void writeBody(TpmWriter out) {
+    public void writeParameters(TpmWriter out) {
         out.u32(capability.value()).u32(property).u32(propertyCount);
     }
 
     @Override
-    public Response readResponse(TpmReader in) {
+    public Response readResponse(int responseHandle, TpmReader in) {
         boolean more = in.bool("moreData");
         int at = in.position();
         CapabilityData data = CapabilityData.read(in);

@@ -28,12 +28,12 @@ public record GetRandom(int bytesRequested) implements TpmCommand<GetRandom.Resp
     }
 
     @Override
-    public void writeBody(TpmWriter out) {
+    public void writeParameters(TpmWriter out) {
         out.u16(bytesRequested);
     }
 
     @Override
-    public Response readResponse(TpmReader in) {
+    public Response readResponse(int responseHandle, TpmReader in) {
         return new Response(in.tpm2b(Math.min(bytesRequested, MAX_BYTES), "randomBytes"));
     }
 }

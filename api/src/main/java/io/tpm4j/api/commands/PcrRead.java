@@ -35,12 +35,12 @@ public record PcrRead(List<PcrSelection> pcrSelectionIn) implements TpmCommand<P
     }
 
     @Override
-    public void writeBody(TpmWriter out) {
+    public void writeParameters(TpmWriter out) {
         PcrSelection.writeList(out, pcrSelectionIn);
     }
 
     @Override
-    public Response readResponse(TpmReader in) {
+    public Response readResponse(int responseHandle, TpmReader in) {
         int counter = in.u32("pcrUpdateCounter");
         List<PcrSelection> selected = PcrSelection.readList(in);
         int n = in.count(MAX_DIGESTS, 2, "TPML_DIGEST");

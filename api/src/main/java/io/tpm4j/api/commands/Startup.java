@@ -17,12 +17,12 @@ public record Startup(TpmSu startupType) implements TpmCommand<Startup.Response>
     }
 
     @Override
-    public void writeBody(TpmWriter out) {
+    public void writeParameters(TpmWriter out) {
         out.u16(startupType.value());
     }
 
     @Override
-    public Response readResponse(TpmReader in) {
+    public Response readResponse(int responseHandle, TpmReader in) {
         return new Response();
     }
 }

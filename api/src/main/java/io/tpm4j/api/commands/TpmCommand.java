@@ -4,9 +4,12 @@ import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
 import io.tpm4j.api.wire.TpmWriter;
 
+import java.util.List;
+
 /**
- * One TPM 2.0 command: its code, how its handles and parameters marshal, and how its response parses.
- * Each Part 3 command is a record implementing this, run with {@code Tpm.execute}.
+ * One TPM 2.0 command: its code, its handle area (with the authorisation each handle needs), how its
+ * parameters marshal, and how its response parses. Each Part 3 command is a record implementing this,
+ * run with {@code Tpm.execute}; the header, the authorisation areas and parameterSize are framed there.
  *
  * @param <R> the response record
  */
@@ -14,9 +17,23 @@ public interface TpmCommand<R> {
 
     TpmCc code();
 
-    /** Writes the handle area and the parameters (everything after the header). */
-    void writeBody(TpmWriter out);
+    /** The handle area, in Part 3 order. */
+    default List<CommandHandle> handles() {
+        return List.of();
+    }
 
-    /** Parses the response parameters of a successful response (everything after the header). */
-    R readResponse(TpmReader in);
+    /** Whether the response carries a handle (e.g. the object TPM2_Load loaded). */
+    default boolean returnsHandle() {
+        return false;
+    }
+
+    /** Writes the parameters (everything after the handle and authorisation areas). */
+    void writeParameters(TpmWriter out);
+
+    /**
+     * Parses the response parameters of a successful response.
+     *
+     * @param responseHandle the response's handle when {@link #returnsHandle()}, else 0
+     */
+    R readResponse(int responseHandle, TpmReader in);
 }

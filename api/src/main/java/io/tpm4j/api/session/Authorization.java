@@ -1,0 +1,64 @@
+package io.tpm4j.api.session;
+
+import io.tpm4j.api.wire.TpmWriter;
+
+import java.util.Arrays;
+
+/**
+ * How one handle of a command is authorised. It travels with the handle it authorises
+ * ({@code CommandHandle.authorized(handle, auth)}), never as state that applies to "the next call".
+ * HMAC and policy sessions join this type with the sessions work.
+ */
+public sealed interface Authorization {
+
+    /** TPM_RS_PW: the password session, a reserved handle that carries the authValue in clear. */
+    int TPM_RS_PW = 0x40000009;
+    /** TPMA_SESSION.continueSession. */
+    int CONTINUE_SESSION = 0x01;
+
+    /** Writes this authorisation's TPMS_AUTH_COMMAND. */
+    void writeCommandAuth(TpmWriter out);
+
+    /** The authValue sent in clear with TPM_RS_PW (an empty one for objects created without auth). */
+    static Authorization password(byte[] authValue) {
+        return new Password(authValue);
+    }
+
+    /** An empty password: the authorisation of hierarchies and objects that have no authValue set. */
+    static Authorization emptyPassword() {
+        return new Password(new byte[0]);
+    }
+
+    /** A password authorisation. The bytes are copied, and kept out of {@link #toString()}. */
+    record Password(byte[] authValue) implements Authorization {
+
+        public Password {
+            authValue = authValue.clone();
+        }
+
+        @Override
+        public byte[] authValue() {
+            return authValue.clone();
+        }
+
+        @Override
+        public void writeCommandAuth(TpmWriter out) {
+            out.u32(TPM_RS_PW).tpm2b(new byte[0]).u8(CONTINUE_SESSION).tpm2b(authValue);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Password p && Arrays.equals(authValue, p.authValue);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(authValue);
+        }
+
+        @Override
+        public String toString() {
+            return "Password[" + authValue.length + " bytes]";
+        }
+    }
+}
