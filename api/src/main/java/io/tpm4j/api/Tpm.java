@@ -1,10 +1,12 @@
 package io.tpm4j.api;
 
 import io.tpm4j.api.commands.CommandHandle;
+import io.tpm4j.api.commands.CreatePrimary;
 import io.tpm4j.api.commands.GetCapability;
 import io.tpm4j.api.commands.GetRandom;
 import io.tpm4j.api.commands.PcrExtend;
 import io.tpm4j.api.commands.PcrRead;
+import io.tpm4j.api.commands.ReadPublic;
 import io.tpm4j.api.commands.Startup;
 import io.tpm4j.api.commands.TpmCommand;
 import io.tpm4j.api.session.Authorization;
@@ -12,7 +14,9 @@ import io.tpm4j.api.types.AlgorithmProperty;
 import io.tpm4j.api.types.CapabilityData;
 import io.tpm4j.api.types.CommandAttributes;
 import io.tpm4j.api.types.PcrSelection;
+import io.tpm4j.api.types.PublicArea;
 import io.tpm4j.api.types.ResponseCode;
+import io.tpm4j.api.types.SensitiveCreate;
 import io.tpm4j.api.types.TaggedDigest;
 import io.tpm4j.api.types.TaggedProperty;
 import io.tpm4j.api.types.TpmAlg;
@@ -312,6 +316,21 @@ public final class Tpm implements AutoCloseable {
     /** Extends {@code pcr} with {@code digests} (one per bank), authorised with an empty password. */
     public void pcrExtend(int pcr, TaggedDigest... digests) {
         execute(new PcrExtend(pcr, Authorization.emptyPassword(), List.of(digests)));
+    }
+
+    /**
+     * TPM2_CreatePrimary under {@code hierarchy} (e.g. {@code TpmRh.OWNER}, authorised with an empty password)
+     * from {@code template}; close the result to flush it.
+     */
+    public TpmObject createPrimary(int hierarchy, PublicArea template) {
+        CreatePrimary.Response r = execute(new CreatePrimary(hierarchy, Authorization.emptyPassword(),
+                SensitiveCreate.EMPTY, template, new byte[0], List.of()));
+        return new TpmObject(this, r.objectHandle(), r.outPublic(), r.name());
+    }
+
+    /** TPM2_ReadPublic. */
+    public ReadPublic.Response readPublic(int handle) {
+        return execute(new ReadPublic(handle));
     }
 
     /** Closes the transport. */
