@@ -8,4 +8,5 @@ module io.tpm4j.api {
     exports io.tpm4j.api.commands;
     exports io.tpm4j.api.transport;
     exports io.tpm4j.api.session;
+    exports io.tpm4j.api.crypto;
 }

@@ -1,14 +1,18 @@
 package io.tpm4j.api;
 
 import io.tpm4j.api.commands.CommandHandle;
+import io.tpm4j.api.commands.Create;
 import io.tpm4j.api.commands.CreatePrimary;
 import io.tpm4j.api.commands.GetCapability;
 import io.tpm4j.api.commands.GetRandom;
+import io.tpm4j.api.commands.Load;
 import io.tpm4j.api.commands.PcrExtend;
 import io.tpm4j.api.commands.PcrRead;
 import io.tpm4j.api.commands.ReadPublic;
+import io.tpm4j.api.commands.Sign;
 import io.tpm4j.api.commands.Startup;
 import io.tpm4j.api.commands.TpmCommand;
+import io.tpm4j.api.commands.VerifySignature;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.AlgorithmProperty;
 import io.tpm4j.api.types.CapabilityData;
@@ -16,9 +20,12 @@ import io.tpm4j.api.types.CommandAttributes;
 import io.tpm4j.api.types.PcrSelection;
 import io.tpm4j.api.types.PublicArea;
 import io.tpm4j.api.types.ResponseCode;
+import io.tpm4j.api.types.Scheme;
 import io.tpm4j.api.types.SensitiveCreate;
+import io.tpm4j.api.types.Signature;
 import io.tpm4j.api.types.TaggedDigest;
 import io.tpm4j.api.types.TaggedProperty;
+import io.tpm4j.api.types.Ticket;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmCap;
 import io.tpm4j.api.types.TpmCc;
@@ -326,6 +333,33 @@ public final class Tpm implements AutoCloseable {
         CreatePrimary.Response r = execute(new CreatePrimary(hierarchy, Authorization.emptyPassword(),
                 SensitiveCreate.EMPTY, template, new byte[0], List.of()));
         return new TpmObject(this, r.objectHandle(), r.outPublic(), r.name());
+    }
+
+    /**
+     * TPM2_Create under a loaded storage parent (authorised with an empty password) from {@code template};
+     * load the result with {@link #load}.
+     */
+    public Create.Response create(TpmObject parent, PublicArea template) {
+        return execute(new Create(parent.handle(), Authorization.emptyPassword(), SensitiveCreate.EMPTY, template,
+                new byte[0], List.of()));
+    }
+
+    /** TPM2_Load of an object TPM2_Create made under {@code parent}; close the result to flush it. */
+    public TpmObject load(TpmObject parent, Create.Response created) {
+        Load.Response r = execute(new Load(parent.handle(), Authorization.emptyPassword(), created.outPrivate(),
+                created.outPublic()));
+        return new TpmObject(this, r.objectHandle(), created.outPublic(), r.name());
+    }
+
+    /** TPM2_Sign of {@code digest} with the key's own scheme (an empty password authorises the key). */
+    public Signature sign(TpmObject key, byte[] digest) {
+        return execute(new Sign(key.handle(), Authorization.emptyPassword(), digest, Scheme.NULL, Sign.nullTicket()))
+                .signature();
+    }
+
+    /** TPM2_VerifySignature: the TPM's verdict, as TPM_RC_SIGNATURE for a bad signature. */
+    public Ticket verifySignature(TpmObject key, byte[] digest, Signature signature) {
+        return execute(new VerifySignature(key.handle(), digest, signature)).validation();
     }
 
     /** TPM2_ReadPublic. */

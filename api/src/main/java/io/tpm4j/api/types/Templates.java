@@ -13,7 +13,24 @@ public final class Templates {
             | ObjectAttributes.SENSITIVE_DATA_ORIGIN | ObjectAttributes.USER_WITH_AUTH | ObjectAttributes.NO_DA
             | ObjectAttributes.RESTRICTED | ObjectAttributes.DECRYPT;
 
+    private static final int SIGNING = ObjectAttributes.FIXED_TPM | ObjectAttributes.FIXED_PARENT
+            | ObjectAttributes.SENSITIVE_DATA_ORIGIN | ObjectAttributes.USER_WITH_AUTH | ObjectAttributes.SIGN_ENCRYPT;
+
     private Templates() {
+    }
+
+    /** An ordinary ECDSA P-256 / SHA-256 signing key, generated in the TPM, usable with its authValue. */
+    public static PublicArea eccSigningKey() {
+        return new PublicArea(TpmAlg.SHA256, new ObjectAttributes(SIGNING), new byte[0],
+                new PublicParameters.Ecc(SymmetricDefinition.NULL, Scheme.of(TpmAlg.ECDSA, TpmAlg.SHA256), ECC_NIST_P256,
+                        Scheme.NULL), new PublicId.Ecc(new byte[0], new byte[0]));
+    }
+
+    /** An ordinary RSASSA-PKCS1-v1_5 / SHA-256 RSA-2048 signing key. */
+    public static PublicArea rsaSigningKey() {
+        return new PublicArea(TpmAlg.SHA256, new ObjectAttributes(SIGNING), new byte[0],
+                new PublicParameters.Rsa(SymmetricDefinition.NULL, Scheme.of(TpmAlg.RSASSA, TpmAlg.SHA256), 2048, 0),
+                new PublicId.Rsa(new byte[0]));
     }
 
     /** SRK, ECC NIST P-256 with AES-128-CFB, SHA-256 name; unique x and y are 32 zero bytes each. */

@@ -1,0 +1,56 @@
+package io.tpm4j.api.commands;
+
+import io.tpm4j.api.session.Authorization;
+import io.tpm4j.api.types.PcrSelection;
+import io.tpm4j.api.types.PublicArea;
+import io.tpm4j.api.types.SensitiveCreate;
+import io.tpm4j.api.types.Ticket;
+import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.wire.TpmReader;
+import io.tpm4j.api.wire.TpmWriter;
+
+import java.util.List;
+
+/**
+ * TPM2_Create (Part 3, section 12.1): creates an ordinary object under a loaded storage parent and returns
+ * it wrapped (outPrivate, encrypted by the parent) with its public area; TPM2_Load loads it.
+ */
+public record Create(int parentHandle, Authorization parentAuth, SensitiveCreate inSensitive, PublicArea inPublic,
+                     byte[] outsideInfo, List<PcrSelection> creationPcr) implements TpmCommand<Create.Response> {
+
+    /** The largest TPM2B_PRIVATE any TPM produces is well below this. */
+    static final int MAX_PRIVATE = 2048;
+
+    public Create {
+        outsideInfo = outsideInfo.clone();
+        creationPcr = List.copyOf(creationPcr);
+    }
+
+    public record Response(byte[] outPrivate, PublicArea outPublic, byte[] creationData, byte[] creationHash,
+                           Ticket creationTicket) {
+    }
+
+    @Override
+    public TpmCc code() {
+        return TpmCc.CREATE;
+    }
+
+    @Override
+    public List<CommandHandle> handles() {
+        return List.of(CommandHandle.authorized(parentHandle, parentAuth));
+    }
+
+    @Override
+    public void writeParameters(TpmWriter out) {
+        inSensitive.writeSized(out);
+        inPublic.writeSized(out);
+        out.tpm2b(outsideInfo);
+        PcrSelection.writeList(out, creationPcr);
+    }
+
+    @Override
+    public Response readResponse(int responseHandle, TpmReader in) {
+        return new Response(in.tpm2b(MAX_PRIVATE, "outPrivate"), PublicArea.readSized(in),
+                in.tpm2b(in.remaining(), "creationData"), in.tpm2b(64, "creationHash"), Ticket.read(in, "creationTicket"));
+    }
+}

@@ -1,0 +1,57 @@
+package io.tpm4j.api.commands;
+
+import io.tpm4j.api.session.Authorization;
+import io.tpm4j.api.types.Scheme;
+import io.tpm4j.api.types.Signature;
+import io.tpm4j.api.types.Ticket;
+import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.types.TpmRh;
+import io.tpm4j.api.wire.TpmReader;
+import io.tpm4j.api.wire.TpmWriter;
+
+import java.util.List;
+
+/**
+ * TPM2_Sign (Part 3, section 20.2): signs a digest with a loaded signing key. {@code inScheme} NULL uses the
+ * key's own scheme; {@code validation} proves a restricted key that the TPM hashed the data itself.
+ */
+public record Sign(int keyHandle, Authorization keyAuth, byte[] digest, Scheme inScheme, Ticket validation)
+        implements TpmCommand<Sign.Response> {
+
+    /** TPM_ST_HASHCHECK. */
+    public static final int ST_HASHCHECK = 0x8024;
+
+    public Sign {
+        digest = digest.clone();
+    }
+
+    /** The NULL hashcheck ticket, enough for keys that are not restricted. */
+    public static Ticket nullTicket() {
+        return new Ticket(ST_HASHCHECK, TpmRh.NULL, new byte[0]);
+    }
+
+    public record Response(Signature signature) {
+    }
+
+    @Override
+    public TpmCc code() {
+        return TpmCc.SIGN;
+    }
+
+    @Override
+    public List<CommandHandle> handles() {
+        return List.of(CommandHandle.authorized(keyHandle, keyAuth));
+    }
+
+    @Override
+    public void writeParameters(TpmWriter out) {
+        out.tpm2b(digest);
+        inScheme.write(out);
+        validation.write(out);
+    }
+
+    @Override
+    public Response readResponse(int responseHandle, TpmReader in) {
+        return new Response(Signature.read(in));
+    }
+}

@@ -1,0 +1,45 @@
+package io.tpm4j.api.commands;
+
+import io.tpm4j.api.types.Signature;
+import io.tpm4j.api.types.Ticket;
+import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.wire.TpmReader;
+import io.tpm4j.api.wire.TpmWriter;
+
+import java.util.List;
+
+/**
+ * TPM2_VerifySignature (Part 3, section 20.1): the TPM checks a signature over a digest with a loaded key;
+ * a bad signature is TPM_RC_SIGNATURE, a good one returns a TPMT_TK_VERIFIED ticket.
+ */
+public record VerifySignature(int keyHandle, byte[] digest, Signature signature)
+        implements TpmCommand<VerifySignature.Response> {
+
+    public VerifySignature {
+        digest = digest.clone();
+    }
+
+    public record Response(Ticket validation) {
+    }
+
+    @Override
+    public TpmCc code() {
+        return TpmCc.VERIFY_SIGNATURE;
+    }
+
+    @Override
+    public List<CommandHandle> handles() {
+        return List.of(CommandHandle.of(keyHandle));
+    }
+
+    @Override
+    public void writeParameters(TpmWriter out) {
+        out.tpm2b(digest);
+        signature.write(out);
+    }
+
+    @Override
+    public Response readResponse(int responseHandle, TpmReader in) {
+        return new Response(Ticket.read(in, "validation"));
+    }
+}

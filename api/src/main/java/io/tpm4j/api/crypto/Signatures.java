@@ -1,0 +1,81 @@
+package io.tpm4j.api.crypto;
+
+import io.tpm4j.api.types.Signature;
+import io.tpm4j.api.types.TpmAlg;
+
+import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
+
+/** TPMT_SIGNATURE as the bytes {@code java.security.Signature} expects. */
+public final class Signatures {
+
+    private Signatures() {
+    }
+
+    /**
+     * The JCA encoding: DER {@code SEQUENCE { INTEGER r, INTEGER s }} for ECDSA, the raw signature for RSASSA
+     * and RSA-PSS (verify PSS with the maximum salt length a TPM uses).
+     */
+    public static byte[] toJca(Signature signature) {
+        return switch (signature) {
+            case Signature.Ecc ecc when ecc.sigAlg() == TpmAlg.ECDSA.value() -> derSequence(
+                    derInteger(new BigInteger(1, ecc.r())), derInteger(new BigInteger(1, ecc.s())));
+            case Signature.Rsa rsa -> rsa.signature();
+            default -> throw new IllegalArgumentException(TpmAlg.describe(signature.sigAlg())
+                    + " signatures have no JCA encoding");
+        };
+    }
+
+    /** The JCA algorithm name that verifies {@code signature} over the message (e.g. SHA256withECDSA). */
+    public static String jcaAlgorithm(Signature signature) {
+        int hash = switch (signature) {
+            case Signature.Ecc ecc -> ecc.hashAlg();
+            case Signature.Rsa rsa -> rsa.hashAlg();
+            default -> throw new IllegalArgumentException("no JCA algorithm for " + signature);
+        };
+        String digest = switch (TpmAlg.of(hash).orElse(TpmAlg.NULL)) {
+            case SHA1 -> "SHA1";
+            case SHA256 -> "SHA256";
+            case SHA384 -> "SHA384";
+            case SHA512 -> "SHA512";
+            default -> throw new IllegalArgumentException("no JCA digest for " + TpmAlg.describe(hash));
+        };
+        return switch (TpmAlg.of(signature.sigAlg()).orElse(TpmAlg.NULL)) {
+            case ECDSA -> digest + "withECDSA";
+            case RSASSA -> digest + "withRSA";
+            case RSAPSS -> "RSASSA-PSS";
+            default -> throw new IllegalArgumentException("no JCA algorithm for " + TpmAlg.describe(signature.sigAlg()));
+        };
+    }
+
+    private static byte[] derInteger(BigInteger value) {
+        byte[] bytes = value.toByteArray();
+        return derTag(0x02, bytes);
+    }
+
+    private static byte[] derSequence(byte[]... parts) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            body.writeBytes(part);
+        }
+        return derTag(0x30, body.toByteArray());
+    }
+
+    private static byte[] derTag(int tag, byte[] content) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(tag);
+        int length = content.length;
+        if (length < 0x80) {
+            out.write(length);
+        } else if (length < 0x100) {
+            out.write(0x81);
+            out.write(length);
+        } else {
+            out.write(0x82);
+            out.write(length >>> 8);
+            out.write(length);
+        }
+        out.writeBytes(content);
+        return out.toByteArray();
+    }
+}

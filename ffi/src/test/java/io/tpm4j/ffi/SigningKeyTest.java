@@ -1,0 +1,102 @@
+package io.tpm4j.ffi;
+
+import io.tpm4j.api.Tpm;
+import io.tpm4j.api.TpmObject;
+import io.tpm4j.api.TpmResponseException;
+import io.tpm4j.api.commands.Create;
+import io.tpm4j.api.crypto.PublicKeys;
+import io.tpm4j.api.crypto.Signatures;
+import io.tpm4j.api.types.PublicArea;
+import io.tpm4j.api.types.Signature;
+import io.tpm4j.api.types.Templates;
+import io.tpm4j.api.types.TpmHt;
+import io.tpm4j.api.types.TpmRc;
+import io.tpm4j.api.types.TpmRh;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Keys that never leave the TPM: create under the SRK, load, sign, and verify with JCA alone and with the TPM. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SigningKeyTest {
+
+    private static final byte[] MESSAGE = "signed by a key that never left the TPM".getBytes(StandardCharsets.UTF_8);
+
+    private static Swtpm swtpm;
+    private static Tpm tpm;
+    private static TpmObject srk;
+
+    @BeforeAll
+    static void start() {
+        swtpm = Swtpm.startChardev();
+        tpm = Tpm.on(swtpm.transport());
+        tpm.startupIfNeeded();
+        srk = tpm.createPrimary(TpmRh.OWNER, Templates.srkEccP256());
+    }
+
+    @AfterEach
+    void onlyTheSrkStaysLoaded() {
+        assertEquals(List.of(srk.handle()), tpm.handles(TpmHt.TRANSIENT));
+    }
+
+    @AfterAll
+    static void stop() {
+        srk.close();
+        assertEquals(List.of(), tpm.handles(TpmHt.TRANSIENT));
+        swtpm.close();
+    }
+
+    private static void signAndVerify(PublicArea template) throws Exception {
+        Create.Response created = tpm.create(srk, template);
+        try (TpmObject key = tpm.load(srk, created)) {
+            assertArrayEquals(created.outPublic().name(), key.name());
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(MESSAGE);
+            Signature signature = tpm.sign(key, digest);
+
+            java.security.Signature jca = java.security.Signature.getInstance(Signatures.jcaAlgorithm(signature));
+            jca.initVerify(PublicKeys.toPublicKey(key.publicArea()));
+            jca.update(MESSAGE);
+            assertTrue(jca.verify(Signatures.toJca(signature)), "JCA verifies the TPM's signature");
+
+            jca.initVerify(PublicKeys.toPublicKey(key.publicArea()));
+            jca.update("another message".getBytes(StandardCharsets.UTF_8));
+            assertFalse(jca.verify(Signatures.toJca(signature)), "and rejects it for another message");
+
+            assertEquals(0x8022, tpm.verifySignature(key, digest, signature).tag(), "TPM_ST_VERIFIED ticket");
+            byte[] otherDigest = MessageDigest.getInstance("SHA-256").digest("other".getBytes(StandardCharsets.UTF_8));
+            TpmResponseException e = assertThrows(TpmResponseException.class,
+                    () -> tpm.verifySignature(key, otherDigest, signature));
+            assertTrue(e.is(TpmRc.SIGNATURE), e.getMessage());
+        }
+    }
+
+    @Test
+    void eccP256() throws Exception {
+        signAndVerify(Templates.eccSigningKey());
+    }
+
+    @Test
+    void rsa2048() throws Exception {
+        signAndVerify(Templates.rsaSigningKey());
+    }
+
+    @Test
+    void aLoadedObjectFlushedTwiceIsFlushedOnce() {
+        TpmObject key = tpm.load(srk, tpm.create(srk, Templates.eccSigningKey()));
+        key.close();
+        key.close();
+    }
+}
