@@ -6,6 +6,13 @@ import io.tpm4j.api.commands.CreatePrimary;
 import io.tpm4j.api.commands.GetCapability;
 import io.tpm4j.api.commands.GetRandom;
 import io.tpm4j.api.commands.Load;
+import io.tpm4j.api.commands.NvDefineSpace;
+import io.tpm4j.api.commands.NvExtend;
+import io.tpm4j.api.commands.NvIncrement;
+import io.tpm4j.api.commands.NvRead;
+import io.tpm4j.api.commands.NvReadPublic;
+import io.tpm4j.api.commands.NvUndefineSpace;
+import io.tpm4j.api.commands.NvWrite;
 import io.tpm4j.api.commands.PcrExtend;
 import io.tpm4j.api.commands.PcrRead;
 import io.tpm4j.api.commands.ReadPublic;
@@ -17,6 +24,7 @@ import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.AlgorithmProperty;
 import io.tpm4j.api.types.CapabilityData;
 import io.tpm4j.api.types.CommandAttributes;
+import io.tpm4j.api.types.NvPublic;
 import io.tpm4j.api.types.PcrSelection;
 import io.tpm4j.api.types.PublicArea;
 import io.tpm4j.api.types.ResponseCode;
@@ -32,6 +40,7 @@ import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmPt;
 import io.tpm4j.api.types.TpmRc;
+import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.api.types.TpmSu;
 import io.tpm4j.api.wire.TpmHeader;
 import io.tpm4j.api.wire.TpmReader;
@@ -42,6 +51,7 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +77,8 @@ public final class Tpm implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Tpm.class);
     /** Capability loops stop after this many round trips, whatever a TPM says about moreData. */
     private static final int MAX_CAPABILITY_CALLS = 256;
+    /** NV reads and writes go in pieces no larger than the smallest TPM_PT_NV_BUFFER_MAX PC-client TPMs have. */
+    private static final int NV_CHUNK = 512;
 
     private final TpmTransport transport;
     private final RetryPolicy retries;
@@ -360,6 +372,56 @@ public final class Tpm implements AutoCloseable {
     /** TPM2_VerifySignature: the TPM's verdict, as TPM_RC_SIGNATURE for a bad signature. */
     public Ticket verifySignature(TpmObject key, byte[] digest, Signature signature) {
         return execute(new VerifySignature(key.handle(), digest, signature)).validation();
+    }
+
+    /** TPM2_NV_DefineSpace under the owner hierarchy (empty owner password). */
+    public void nvDefine(NvPublic publicInfo, byte[] indexAuth) {
+        execute(new NvDefineSpace(TpmRh.OWNER, Authorization.emptyPassword(), indexAuth, publicInfo));
+    }
+
+    /** TPM2_NV_UndefineSpace under the owner hierarchy (empty owner password). */
+    public void nvUndefine(int nvIndex) {
+        execute(new NvUndefineSpace(TpmRh.OWNER, Authorization.emptyPassword(), nvIndex));
+    }
+
+    /** TPM2_NV_ReadPublic. */
+    public NvReadPublic.Response nvReadPublic(int nvIndex) {
+        return execute(new NvReadPublic(nvIndex));
+    }
+
+    /** Writes {@code data} from offset 0, authorised by the index itself, in chunks every TPM accepts. */
+    public void nvWrite(int nvIndex, Authorization indexAuth, byte[] data) {
+        int offset = 0;
+        do {
+            byte[] chunk = Arrays.copyOfRange(data, offset, Math.min(data.length, offset + NV_CHUNK));
+            execute(new NvWrite(nvIndex, indexAuth, nvIndex, chunk, offset));
+            offset += NV_CHUNK;
+        } while (offset < data.length);
+    }
+
+    /** Reads the whole index, authorised by the index itself, in chunks every TPM accepts. */
+    public byte[] nvRead(int nvIndex, Authorization indexAuth) {
+        int size = nvReadPublic(nvIndex).nvPublic().dataSize();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+        for (int offset = 0; offset < size; offset += NV_CHUNK) {
+            int length = Math.min(NV_CHUNK, size - offset);
+            byte[] chunk = execute(new NvRead(nvIndex, indexAuth, nvIndex, length, offset)).data();
+            if (chunk.length != length) {
+                throw new TpmProtocolException("TPM2_NV_Read returned " + chunk.length + " of " + length + " bytes", -1);
+            }
+            out.writeBytes(chunk);
+        }
+        return out.toByteArray();
+    }
+
+    /** TPM2_NV_Increment of a counter index, authorised by the index itself. */
+    public void nvIncrement(int nvIndex, Authorization indexAuth) {
+        execute(new NvIncrement(nvIndex, indexAuth, nvIndex));
+    }
+
+    /** TPM2_NV_Extend of an extend index, authorised by the index itself. */
+    public void nvExtend(int nvIndex, Authorization indexAuth, byte[] data) {
+        execute(new NvExtend(nvIndex, indexAuth, nvIndex, data));
     }
 
     /** TPM2_ReadPublic. */

@@ -4,8 +4,6 @@ import io.tpm4j.api.TpmProtocolException;
 import io.tpm4j.api.wire.TpmReader;
 import io.tpm4j.api.wire.TpmWriter;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -67,22 +65,7 @@ public record PublicArea(TpmAlg nameAlg, ObjectAttributes attributes, byte[] aut
      * "Names"), computed here so it can be compared with what the TPM reports.
      */
     public byte[] name() {
-        String jca = switch (nameAlg) {
-            case SHA1 -> "SHA-1";
-            case SHA256 -> "SHA-256";
-            case SHA384 -> "SHA-384";
-            case SHA512 -> "SHA-512";
-            case SHA3_256 -> "SHA3-256";
-            case SHA3_384 -> "SHA3-384";
-            case SHA3_512 -> "SHA3-512";
-            default -> throw new IllegalStateException("no Java digest for nameAlg " + nameAlg);
-        };
-        try {
-            byte[] digest = MessageDigest.getInstance(jca).digest(toBytes());
-            return new TpmWriter(2 + digest.length).u16(nameAlg.value()).bytes(digest).toByteArray();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no " + jca, e);
-        }
+        return Names.of(nameAlg, toBytes());
     }
 
     public static PublicArea read(TpmReader in) {

@@ -1,0 +1,34 @@
+package io.tpm4j.api.commands;
+
+import io.tpm4j.api.types.NvPublic;
+import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.wire.TpmReader;
+import io.tpm4j.api.wire.TpmWriter;
+
+import java.util.List;
+
+/** TPM2_NV_ReadPublic (Part 3, section 31.6): an index's public area and Name. */
+public record NvReadPublic(int nvIndex) implements TpmCommand<NvReadPublic.Response> {
+
+    public record Response(NvPublic nvPublic, byte[] nvName) {
+    }
+
+    @Override
+    public TpmCc code() {
+        return TpmCc.NV_READ_PUBLIC;
+    }
+
+    @Override
+    public List<CommandHandle> handles() {
+        return List.of(CommandHandle.of(nvIndex));
+    }
+
+    @Override
+    public void writeParameters(TpmWriter out) {
+    }
+
+    @Override
+    public Response readResponse(int responseHandle, TpmReader in) {
+        return new Response(NvPublic.readSized(in), in.tpm2b(2 + 64, "nvName"));
+    }
+}
