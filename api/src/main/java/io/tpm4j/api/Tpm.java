@@ -4,7 +4,9 @@ import io.tpm4j.api.commands.CommandHandle;
 import io.tpm4j.api.commands.Create;
 import io.tpm4j.api.commands.CreatePrimary;
 import io.tpm4j.api.commands.GetCapability;
+import io.tpm4j.api.commands.EvictControl;
 import io.tpm4j.api.commands.GetRandom;
+import io.tpm4j.api.commands.Hash;
 import io.tpm4j.api.commands.Load;
 import io.tpm4j.api.commands.NvDefineSpace;
 import io.tpm4j.api.commands.NvExtend;
@@ -13,8 +15,10 @@ import io.tpm4j.api.commands.NvRead;
 import io.tpm4j.api.commands.NvReadPublic;
 import io.tpm4j.api.commands.NvUndefineSpace;
 import io.tpm4j.api.commands.NvWrite;
+import io.tpm4j.api.commands.PcrEvent;
 import io.tpm4j.api.commands.PcrExtend;
 import io.tpm4j.api.commands.PcrRead;
+import io.tpm4j.api.commands.ReadClock;
 import io.tpm4j.api.commands.ReadPublic;
 import io.tpm4j.api.commands.Sign;
 import io.tpm4j.api.commands.Startup;
@@ -422,6 +426,31 @@ public final class Tpm implements AutoCloseable {
     /** TPM2_NV_Extend of an extend index, authorised by the index itself. */
     public void nvExtend(int nvIndex, Authorization indexAuth, byte[] data) {
         execute(new NvExtend(nvIndex, indexAuth, nvIndex, data));
+    }
+
+    /** TPM2_Hash of up to TPM_PT_INPUT_BUFFER bytes, with no ticket (hierarchy TPM_RH_NULL). */
+    public byte[] hash(TpmAlg hashAlg, byte[] data) {
+        return execute(new Hash(data, hashAlg, TpmRh.NULL)).outHash();
+    }
+
+    /** TPM2_ReadClock. */
+    public ReadClock.Response readClock() {
+        return execute(new ReadClock());
+    }
+
+    /** TPM2_PCR_Event: the TPM hashes {@code eventData} in every bank and extends {@code pcr} (empty password). */
+    public List<TaggedDigest> pcrEvent(int pcr, byte[] eventData) {
+        return execute(new PcrEvent(pcr, Authorization.emptyPassword(), eventData)).digests();
+    }
+
+    /** TPM2_EvictControl by the owner (empty password): persists {@code object} at {@code persistentHandle}. */
+    public void persist(TpmObject object, int persistentHandle) {
+        execute(new EvictControl(TpmRh.OWNER, Authorization.emptyPassword(), object.handle(), persistentHandle));
+    }
+
+    /** TPM2_EvictControl by the owner (empty password): removes the persistent object at {@code persistentHandle}. */
+    public void evict(int persistentHandle) {
+        execute(new EvictControl(TpmRh.OWNER, Authorization.emptyPassword(), persistentHandle, persistentHandle));
     }
 
     /** TPM2_ReadPublic. */

@@ -48,6 +48,11 @@ public final class TpmReader {
         return value;
     }
 
+    public long u64(String field) {
+        long high = Integer.toUnsignedLong(u32(field));
+        return (high << 32) | Integer.toUnsignedLong(u32(field));
+    }
+
     public boolean bool(String field) {
         int at = position;
         int value = u8(field);

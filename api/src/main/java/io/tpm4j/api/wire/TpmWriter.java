@@ -38,6 +38,10 @@ public final class TpmWriter {
         return this;
     }
 
+    public TpmWriter u64(long value) {
+        return u32((int) (value >>> 32)).u32((int) value);
+    }
+
     public TpmWriter bytes(byte[] value) {
         ensure(value.length);
         System.arraycopy(value, 0, bytes, size, value.length);
