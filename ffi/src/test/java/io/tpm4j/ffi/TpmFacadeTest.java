@@ -122,6 +122,32 @@ class TpmFacadeTest {
     }
 
     @Test
+    void socketTransportCloseWakesAWaitingCommand() throws Exception {
+        try (Swtpm sock = Swtpm.startSocket(CommandTimeouts.fixed(Duration.ofSeconds(30)))) {
+            Tpm t = Tpm.on(sock.transport());
+            t.startupIfNeeded();
+            SwtpmDeviceTest.signal("STOP", sock.pid());
+            try {
+                java.util.concurrent.CompletableFuture<Throwable> waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        t.getRandom(8);
+                        return null;
+                    } catch (Throwable e) {
+                        return e;
+                    }
+                });
+                Thread.sleep(200);
+                sock.transport().close();
+                Throwable e = waiting.get(5, TimeUnit.SECONDS);
+                assertTrue(e instanceof IllegalStateException && e.getMessage().contains("closed while waiting"),
+                        String.valueOf(e));
+            } finally {
+                SwtpmDeviceTest.signal("CONT", sock.pid());
+            }
+        }
+    }
+
+    @Test
     void socketTransportTimesOutAndThenRefusesToGuess() throws Exception {
         try (Swtpm sock = Swtpm.startSocket(CommandTimeouts.fixed(Duration.ofMillis(300)))) {
             Tpm t = Tpm.on(sock.transport());

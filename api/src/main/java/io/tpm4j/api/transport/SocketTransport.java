@@ -132,6 +132,9 @@ public final class SocketTransport implements TpmTransport {
         int ready = left > 0 ? selector.select(Math.max(1, (left + 999_999) / 1_000_000)) : 0;
         selector.selectedKeys().clear();
         key.interestOps(0);
+        if (closed) {
+            throw new IllegalStateException(name + " was closed while waiting for the TPM");
+        }
         if (ready == 0 && System.nanoTime() - deadline >= 0) {
             unusable = TpmCc.describe(code) + " timed out";
             closeQuietly(channel);
@@ -141,11 +144,13 @@ public final class SocketTransport implements TpmTransport {
         }
     }
 
+    /** Idempotent; a command waiting for its response on another thread is woken and fails at once. */
     @Override
     public void close() {
+        closed = true;
+        selector.wakeup();
         lock.lock();
         try {
-            closed = true;
             closeQuietly(selector);
             closeQuietly(channel);
         } finally {
