@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -99,6 +100,12 @@ public class GetRandomBenchmark {
         MemorySegment pollFd;
         MemorySegment response;
         int fd = -1;
+        /**
+         * The poll timeout of the bare loop: -1 (none) by default; {@code -p pollTimeoutMillis=3000} gives it
+         * the finite timeout that LinuxTpmDevice passes for GetRandom, to see what arming that timer costs.
+         */
+        @Param("-1")
+        int pollTimeoutMillis;
         private NativeProcess process;
         private Path dir;
         private Thread cleanup;
@@ -157,13 +164,17 @@ public class GetRandomBenchmark {
                 process.terminate(Duration.ofSeconds(2));
                 process = null;
             }
-            if (arena != null) {
-                arena.close();
-                arena = null;
-            }
             if (dir != null) {
                 deleteTree(dir);
                 dir = null;
+            }
+            if (arena != null) {
+                try {
+                    arena.close();
+                } catch (IllegalStateException inUse) {
+                    // At exit the benchmark thread may still be inside a call; the process frees the memory.
+                }
+                arena = null;
             }
         }
     }
@@ -189,7 +200,7 @@ public class GetRandomBenchmark {
      */
     static int roundTrip(Bare s) {
         LibC.write(s.callState, s.fd, s.command, s.command.byteSize());
-        LibC.poll(s.callState, s.pollFd, 1, -1);
+        LibC.poll(s.callState, s.pollFd, 1, s.pollTimeoutMillis);
         int filled = 0;
         int expected = TpmHeader.SIZE;
         while (filled < expected) {
@@ -203,7 +214,7 @@ public class GetRandomBenchmark {
             } else if (n == 0) {
                 throw new IllegalStateException("swtpm closed the connection");
             } else {
-                LibC.poll(s.callState, s.pollFd, 1, -1);
+                LibC.poll(s.callState, s.pollFd, 1, s.pollTimeoutMillis);
             }
         }
         return filled;

@@ -178,12 +178,12 @@ public final class LinuxTpmDevice implements TpmTransport {
 
     @Override
     public byte[] transmit(byte[] command) {
-        TpmHeader header = TpmHeader.ofCommand(command);
+        int code = TpmHeader.commandCode(command);
         if (command.length > MAX_MESSAGE) {
-            throw new IllegalArgumentException(TpmCc.describe(header.code()) + " is " + command.length
+            throw new IllegalArgumentException(TpmCc.describe(code) + " is " + command.length
                     + " bytes, more than the kernel's " + MAX_MESSAGE + "-byte TPM buffer");
         }
-        Duration timeout = options.timeouts().forCommand(header.code());
+        Duration timeout = options.timeouts().forCommand(code);
         lock.lock();
         try {
             checkUsable();
@@ -191,8 +191,8 @@ public final class LinuxTpmDevice implements TpmTransport {
             if (lateCommand != 0) {
                 discardLateResponse(deadline, timeout);
             }
-            writeCommand(command, header.code(), deadline, timeout);
-            return readResponse(header.code(), deadline, timeout);
+            writeCommand(command, code, deadline, timeout);
+            return readResponse(code, deadline, timeout);
         } finally {
             lock.unlock();
         }
@@ -253,7 +253,8 @@ public final class LinuxTpmDevice implements TpmTransport {
         MemorySegment.copy(command, 0, out, ValueLayout.JAVA_BYTE, 0, command.length);
         int written = 0;
         while (written < command.length) {
-            long n = LibC.write(callState, fd, out.asSlice(written), command.length - written);
+            // Slices only for the rest of a partial write: the common case passes the buffer itself.
+            long n = LibC.write(callState, fd, written == 0 ? out : out.asSlice(written), command.length - written);
             if (n >= 0) {
                 written += (int) n;
                 continue;
@@ -287,7 +288,8 @@ public final class LinuxTpmDevice implements TpmTransport {
                     throw new TpmProtocolException(name + ": response to " + TpmCc.describe(code) + " has "
                             + "more bytes than the " + expected + " its header declares", expected);
                 }
-                byte[] response = in.asSlice(0, expected).toArray(ValueLayout.JAVA_BYTE);
+                byte[] response = new byte[expected];
+                MemorySegment.copy(in, ValueLayout.JAVA_BYTE, 0, response, 0, expected);
                 filled = 0;
                 return response;
             }
@@ -298,7 +300,7 @@ public final class LinuxTpmDevice implements TpmTransport {
                         + "will be discarded before the next command)");
             }
             boolean hangup = (pollFd.get(ValueLayout.JAVA_SHORT, LibC.POLLFD_REVENTS) & LibC.POLLHUP) != 0;
-            long n = LibC.read(callState, fd, in.asSlice(filled), MAX_MESSAGE - filled);
+            long n = LibC.read(callState, fd, filled == 0 ? in : in.asSlice(filled), MAX_MESSAGE - filled);
             if (n > 0) {
                 filled += (int) n;
             } else if (n == 0) {

@@ -217,7 +217,7 @@ public final class VtpmProxy implements AutoCloseable {
     private byte[] answer(byte[] command) {
         int code;
         try {
-            code = TpmHeader.ofCommand(command).code();
+            code = TpmHeader.commandCode(command);
         } catch (IllegalArgumentException e) {
             log.warn("vTPM {}: malformed command from the kernel: {}", tpmNumber, e.getMessage());
             return errorResponse(TpmRc.COMMAND_SIZE.value());

@@ -74,8 +74,8 @@ public final class SocketTransport implements TpmTransport {
 
     @Override
     public byte[] transmit(byte[] command) {
-        TpmHeader header = TpmHeader.ofCommand(command);
-        Duration timeout = timeouts.forCommand(header.code());
+        int code = TpmHeader.commandCode(command);
+        Duration timeout = timeouts.forCommand(code);
         lock.lock();
         try {
             if (closed) {
@@ -89,19 +89,19 @@ public final class SocketTransport implements TpmTransport {
                 ByteBuffer request = ByteBuffer.wrap(command);
                 while (request.hasRemaining()) {
                     if (channel.write(request) == 0) {
-                        await(SelectionKey.OP_WRITE, deadline, header.code(), timeout);
+                        await(SelectionKey.OP_WRITE, deadline, code, timeout);
                     }
                 }
                 ByteBuffer head = ByteBuffer.allocate(TpmHeader.SIZE);
-                fill(head, deadline, header.code(), timeout);
+                fill(head, deadline, code, timeout);
                 int size = head.getInt(2);
                 if (size < TpmHeader.SIZE || size > MAX_RESPONSE) {
                     unusable = "framing lost after a response with an impossible size field";
-                    throw new TpmProtocolException(name + ": response to " + TpmCc.describe(header.code())
+                    throw new TpmProtocolException(name + ": response to " + TpmCc.describe(code)
                             + " declares " + Integer.toUnsignedString(size) + " bytes", 2);
                 }
                 ByteBuffer response = ByteBuffer.allocate(size).put(head.flip());
-                fill(response, deadline, header.code(), timeout);
+                fill(response, deadline, code, timeout);
                 return response.array();
             } catch (IOException e) {
                 unusable = "the connection failed";

@@ -47,20 +47,26 @@ public record TpmHeader(int tag, int size, int code) {
         return new TpmHeader(tag, size, code);
     }
 
-    /** Validates a command frame before it is sent: a header, a TPM 2.0 tag, a size field equal to its length. */
+    /** Validates a command frame before it is sent: a header, and a size field equal to its length. */
     public static TpmHeader ofCommand(byte[] command) {
+        int code = commandCode(command);
+        return new TpmHeader(((command[0] & 0xFF) << 8) | (command[1] & 0xFF), command.length, code);
+    }
+
+    /**
+     * The same validation as {@link #ofCommand} without allocating (transports call it on every command):
+     * returns the command code.
+     */
+    public static int commandCode(byte[] command) {
         if (command.length < SIZE) {
             throw new IllegalArgumentException("command of " + command.length
                     + " bytes is shorter than the 10-byte TPM header");
         }
-        TpmReader in = new TpmReader(command);
-        int tag = in.u16("command tag");
-        int size = in.u32("command size");
-        int code = in.u32("command code");
+        int size = declaredSize(command, command.length);
         if (Integer.toUnsignedLong(size) != command.length) {
             throw new IllegalArgumentException("command header says " + Integer.toUnsignedString(size)
                     + " bytes but the command has " + command.length);
         }
-        return new TpmHeader(tag, size, code);
+        return ((command[6] & 0xFF) << 24) | ((command[7] & 0xFF) << 16) | ((command[8] & 0xFF) << 8) | (command[9] & 0xFF);
     }
 }
