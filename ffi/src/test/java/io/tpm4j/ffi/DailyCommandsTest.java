@@ -27,14 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DailyCommandsTest {
 
-    private static Swtpm swtpm;
+    private static StartedTpm started;
     private static Tpm tpm;
 
     @BeforeAll
     static void start() {
-        swtpm = Swtpm.startChardev();
-        tpm = Tpm.on(swtpm.transport());
-        tpm.startupIfNeeded();
+        started = StartedTpm.start();
+        tpm = started.tpm;
     }
 
     @AfterEach
@@ -45,7 +44,7 @@ class DailyCommandsTest {
 
     @AfterAll
     static void stop() {
-        swtpm.close();
+        started.close();
     }
 
     @Test

@@ -31,15 +31,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NvTest {
 
     private static final Authorization PASSWORD = Authorization.password("nv secret".getBytes());
-    private static Swtpm swtpm;
+    private static StartedTpm started;
     private static Tpm tpm;
     private final List<Integer> defined = new ArrayList<>();
 
     @BeforeAll
     static void start() {
-        swtpm = Swtpm.startChardev();
-        tpm = Tpm.on(swtpm.transport());
-        tpm.startupIfNeeded();
+        started = StartedTpm.start();
+        tpm = started.tpm;
     }
 
     @AfterEach
@@ -52,7 +51,7 @@ class NvTest {
 
     @AfterAll
     static void stop() {
-        swtpm.close();
+        started.close();
     }
 
     private NvPublic define(int index, NvAttributes.Type type, int size) {

@@ -31,14 +31,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PrimaryKeyTest {
 
-    private static Swtpm swtpm;
+    private static StartedTpm started;
     private static Tpm tpm;
 
     @BeforeAll
     static void start() {
-        swtpm = Swtpm.startChardev();
-        tpm = Tpm.on(swtpm.transport());
-        tpm.startupIfNeeded();
+        started = StartedTpm.start();
+        tpm = started.tpm;
     }
 
     @AfterEach
@@ -48,7 +47,7 @@ class PrimaryKeyTest {
 
     @AfterAll
     static void stop() {
-        swtpm.close();
+        started.close();
     }
 
     @Test

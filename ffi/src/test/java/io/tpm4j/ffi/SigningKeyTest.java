@@ -35,15 +35,14 @@ class SigningKeyTest {
 
     private static final byte[] MESSAGE = "signed by a key that never left the TPM".getBytes(StandardCharsets.UTF_8);
 
-    private static Swtpm swtpm;
+    private static StartedTpm started;
     private static Tpm tpm;
     private static TpmObject srk;
 
     @BeforeAll
     static void start() {
-        swtpm = Swtpm.startChardev();
-        tpm = Tpm.on(swtpm.transport());
-        tpm.startupIfNeeded();
+        started = StartedTpm.start();
+        tpm = started.tpm;
         srk = tpm.createPrimary(TpmRh.OWNER, Templates.srkEccP256());
     }
 
@@ -56,7 +55,7 @@ class SigningKeyTest {
     static void stop() {
         srk.close();
         assertEquals(List.of(), tpm.handles(TpmHt.TRANSIENT));
-        swtpm.close();
+        started.close();
     }
 
     private static void signAndVerify(PublicArea template) throws Exception {

@@ -30,19 +30,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TpmFacadeTest {
 
-    private static Swtpm swtpm;
+    private static StartedTpm started;
     private static Tpm tpm;
 
     @BeforeAll
     static void start() {
-        swtpm = Swtpm.startChardev();
-        tpm = Tpm.on(swtpm.transport());
-        tpm.startupIfNeeded();
+        started = StartedTpm.start();
+        tpm = started.tpm;
     }
 
     @AfterAll
     static void stop() {
-        swtpm.close();
+        started.close();
         assertEquals(List.of(), SwtpmProcesses.running());
     }
 

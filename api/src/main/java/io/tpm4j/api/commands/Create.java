@@ -42,10 +42,7 @@ public record Create(int parentHandle, Authorization parentAuth, SensitiveCreate
 
     @Override
     public void writeParameters(TpmWriter out) {
-        inSensitive.writeSized(out);
-        inPublic.writeSized(out);
-        out.tpm2b(outsideInfo);
-        PcrSelection.writeList(out, creationPcr);
+        CreationParameters.write(out, inSensitive, inPublic, outsideInfo, creationPcr);
     }
 
     @Override

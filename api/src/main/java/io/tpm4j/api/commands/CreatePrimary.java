@@ -46,10 +46,7 @@ public record CreatePrimary(int primaryHandle, Authorization hierarchyAuth, Sens
 
     @Override
     public void writeParameters(TpmWriter out) {
-        inSensitive.writeSized(out);
-        inPublic.writeSized(out);
-        out.tpm2b(outsideInfo);
-        PcrSelection.writeList(out, creationPcr);
+        CreationParameters.write(out, inSensitive, inPublic, outsideInfo, creationPcr);
     }
 
     @Override

@@ -1,0 +1,25 @@
+package io.tpm4j.ffi;
+
+import io.tpm4j.api.Tpm;
+
+/** A private swtpm on a socketpair, started (TPM2_Startup) and wrapped in a Tpm: the fixture most tests share. */
+final class StartedTpm implements AutoCloseable {
+
+    final Swtpm swtpm;
+    final Tpm tpm;
+
+    private StartedTpm(Swtpm swtpm) {
+        this.swtpm = swtpm;
+        this.tpm = Tpm.on(swtpm.transport());
+        tpm.startupIfNeeded();
+    }
+
+    static StartedTpm start() {
+        return new StartedTpm(Swtpm.startChardev());
+    }
+
+    @Override
+    public void close() {
+        swtpm.close();
+    }
+}
