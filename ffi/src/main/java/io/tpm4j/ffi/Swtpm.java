@@ -41,12 +41,14 @@ public final class Swtpm implements AutoCloseable {
     private final NativeProcess process;
     private final Path stateDir;
     private final TpmTransport transport;
+    private final Path socketPath;
     private boolean closed;
 
-    private Swtpm(NativeProcess process, Path stateDir, TpmTransport transport) {
+    private Swtpm(NativeProcess process, Path stateDir, TpmTransport transport, Path socketPath) {
         this.process = process;
         this.stateDir = stateDir;
         this.transport = transport;
+        this.socketPath = socketPath;
     }
 
     /** Whether swtpm can be found on the PATH. */
@@ -81,7 +83,7 @@ public final class Swtpm implements AutoCloseable {
         try {
             LinuxTpmDevice device = LinuxTpmDevice.wrap(pair[0], "swtpm chardev (pid " + process.pid() + ")", options);
             log.debug("started {} in {}", process.description(), dir);
-            return new Swtpm(process, dir, device);
+            return new Swtpm(process, dir, device, null);
         } catch (RuntimeException e) {
             Descriptors.close(pair[0]);
             process.terminate(STOP_GRACE);
@@ -92,19 +94,43 @@ public final class Swtpm implements AutoCloseable {
 
     /** Starts {@code swtpm socket} on a Unix socket in its state directory and connects to it. */
     public static Swtpm startSocket(CommandTimeouts timeouts) {
+        // --terminate: swtpm exits when this connection drops, so even a crashed JVM leaves none behind.
+        Swtpm sw = startSocketProcess(true);
+        try {
+            return new Swtpm(sw.process, sw.stateDir, SocketTransport.connectUnix(sw.socketPath, timeouts), sw.socketPath);
+        } catch (RuntimeException e) {
+            sw.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts {@code swtpm socket} without connecting, for several clients one after another (swtpm serves
+     * one connection at a time): tpm4j through {@link SocketTransport#connectUnix}, tpm2-tools through
+     * {@code -T swtpm:path=SOCKET} (its control socket is SOCKET.ctrl, where that TCTI looks for it).
+     * {@link #transport()} is not available; {@link #socketPath()} is.
+     */
+    public static Swtpm startSocketServer() {
+        return startSocketProcess(false);
+    }
+
+    private static Swtpm startSocketProcess(boolean terminateWithConnection) {
         NativeAccess.require();
         Path swtpm = requireExecutable();
         Path dir = createStateDir();
         Path socket = dir.resolve("swtpm.sock");
-        NativeProcess process = NativeProcess.spawn(List.of(swtpm.toString(), "socket", "--tpm2",
-                "--server", "type=unixio,path=" + socket, "--ctrl", "type=unixio,path=" + dir.resolve("swtpm.ctrl"),
-                "--tpmstate", "dir=" + dir, "--flags", "not-need-init", "--terminate",
-                "--log", "file=" + dir.resolve("swtpm.log") + ",level=1"), Map.of(), dir.resolve("swtpm.out"));
+        List<String> argv = new ArrayList<>(List.of(swtpm.toString(), "socket", "--tpm2",
+                "--server", "type=unixio,path=" + socket, "--ctrl", "type=unixio,path=" + socket + ".ctrl",
+                "--tpmstate", "dir=" + dir, "--flags", "not-need-init",
+                "--log", "file=" + dir.resolve("swtpm.log") + ",level=1"));
+        if (terminateWithConnection) {
+            argv.add("--terminate");
+        }
+        NativeProcess process = NativeProcess.spawn(argv, Map.of(), dir.resolve("swtpm.out"));
         try {
             awaitSocket(process, socket, dir);
-            SocketTransport transport = SocketTransport.connectUnix(socket, timeouts);
             log.debug("started {} in {}", process.description(), dir);
-            return new Swtpm(process, dir, transport);
+            return new Swtpm(process, dir, null, socket);
         } catch (RuntimeException e) {
             process.terminate(STOP_GRACE);
             deleteTree(dir);
@@ -112,8 +138,17 @@ public final class Swtpm implements AutoCloseable {
         }
     }
 
+    /** The Unix socket of a socket-mode swtpm. */
+    public Optional<Path> socketPath() {
+        return Optional.ofNullable(socketPath);
+    }
+
     /** The transport to this TPM: a {@link LinuxTpmDevice} (chardev) or a {@link SocketTransport}. */
     public TpmTransport transport() {
+        if (transport == null) {
+            throw new IllegalStateException("this swtpm was started as a server: connect to " + socketPath
+                    + " with SocketTransport.connectUnix");
+        }
         return transport;
     }
 
@@ -134,7 +169,9 @@ public final class Swtpm implements AutoCloseable {
             return;
         }
         closed = true;
-        transport.close();
+        if (transport != null) {
+            transport.close();
+        }
         process.terminate(STOP_GRACE);
         deleteTree(stateDir);
     }
