@@ -19,6 +19,22 @@ public final class Templates {
     private Templates() {
     }
 
+    /**
+     * A sealed data object for {@code TPM2_Create} with the data in {@code SensitiveCreate}: keyed-hash, no
+     * scheme, neither sign nor decrypt, so only TPM2_Unseal gives the data back (with the object's auth).
+     */
+    public static PublicArea sealedData() {
+        return new PublicArea(TpmAlg.SHA256, ObjectAttributes.of(ObjectAttributes.FIXED_TPM,
+                ObjectAttributes.FIXED_PARENT, ObjectAttributes.USER_WITH_AUTH), new byte[0],
+                new PublicParameters.KeyedHash(Scheme.NULL), new PublicId.Digest(new byte[0]));
+    }
+
+    /** An HMAC-SHA-256 key generated in the TPM. */
+    public static PublicArea hmacKey() {
+        return new PublicArea(TpmAlg.SHA256, new ObjectAttributes(SIGNING), new byte[0],
+                new PublicParameters.KeyedHash(Scheme.of(TpmAlg.HMAC, TpmAlg.SHA256)), new PublicId.Digest(new byte[0]));
+    }
+
     /** An ordinary ECDSA P-256 / SHA-256 signing key, generated in the TPM, usable with its authValue. */
     public static PublicArea eccSigningKey() {
         return new PublicArea(TpmAlg.SHA256, new ObjectAttributes(SIGNING), new byte[0],
