@@ -18,6 +18,7 @@ import io.tpm4j.api.commands.NvWrite;
 import io.tpm4j.api.commands.PcrEvent;
 import io.tpm4j.api.commands.PcrExtend;
 import io.tpm4j.api.commands.PcrRead;
+import io.tpm4j.api.commands.Quote;
 import io.tpm4j.api.commands.ReadClock;
 import io.tpm4j.api.commands.ReadPublic;
 import io.tpm4j.api.commands.Sign;
@@ -451,6 +452,11 @@ public final class Tpm implements AutoCloseable {
     /** TPM2_EvictControl by the owner (empty password): removes the persistent object at {@code persistentHandle}. */
     public void evict(int persistentHandle) {
         execute(new EvictControl(TpmRh.OWNER, Authorization.emptyPassword(), persistentHandle, persistentHandle));
+    }
+
+    /** TPM2_Quote of {@code pcrs} with {@code nonce}, signed by an attestation key (empty password). */
+    public Quote.Response quote(TpmObject attestationKey, byte[] nonce, List<PcrSelection> pcrs) {
+        return execute(new Quote(attestationKey.handle(), Authorization.emptyPassword(), nonce, Scheme.NULL, pcrs));
     }
 
     /** TPM2_ReadPublic. */

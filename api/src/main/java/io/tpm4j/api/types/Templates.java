@@ -35,6 +35,16 @@ public final class Templates {
                 new PublicParameters.KeyedHash(Scheme.of(TpmAlg.HMAC, TpmAlg.SHA256)), new PublicId.Digest(new byte[0]));
     }
 
+    /**
+     * An attestation key: a restricted ECDSA P-256 / SHA-256 signing key, which signs only data the TPM
+     * produced itself (quotes, certifications), never an outside digest that mimics them.
+     */
+    public static PublicArea eccAttestationKey() {
+        return new PublicArea(TpmAlg.SHA256, new ObjectAttributes(SIGNING | ObjectAttributes.RESTRICTED), new byte[0],
+                new PublicParameters.Ecc(SymmetricDefinition.NULL, Scheme.of(TpmAlg.ECDSA, TpmAlg.SHA256), ECC_NIST_P256,
+                        Scheme.NULL), new PublicId.Ecc(new byte[0], new byte[0]));
+    }
+
     /** An ordinary ECDSA P-256 / SHA-256 signing key, generated in the TPM, usable with its authValue. */
     public static PublicArea eccSigningKey() {
         return new PublicArea(TpmAlg.SHA256, new ObjectAttributes(SIGNING), new byte[0],
