@@ -6,7 +6,9 @@ import io.tpm4j.api.commands.CreatePrimary;
 import io.tpm4j.api.commands.GetCapability;
 import io.tpm4j.api.commands.EvictControl;
 import io.tpm4j.api.commands.GetRandom;
+import io.tpm4j.api.commands.FlushContext;
 import io.tpm4j.api.commands.Hash;
+import io.tpm4j.api.commands.HashSequenceStart;
 import io.tpm4j.api.commands.Load;
 import io.tpm4j.api.commands.NvDefineSpace;
 import io.tpm4j.api.commands.NvExtend;
@@ -21,6 +23,10 @@ import io.tpm4j.api.commands.PcrRead;
 import io.tpm4j.api.commands.Quote;
 import io.tpm4j.api.commands.ReadClock;
 import io.tpm4j.api.commands.ReadPublic;
+import io.tpm4j.api.commands.RsaDecrypt;
+import io.tpm4j.api.commands.RsaEncrypt;
+import io.tpm4j.api.commands.SequenceComplete;
+import io.tpm4j.api.commands.SequenceUpdate;
 import io.tpm4j.api.commands.Sign;
 import io.tpm4j.api.commands.Startup;
 import io.tpm4j.api.commands.TpmCommand;
@@ -84,6 +90,8 @@ public final class Tpm implements AutoCloseable {
     private static final int MAX_CAPABILITY_CALLS = 256;
     /** NV reads and writes go in pieces no larger than the smallest TPM_PT_NV_BUFFER_MAX PC-client TPMs have. */
     private static final int NV_CHUNK = 512;
+    /** Hash sequences are fed in pieces no larger than the smallest TPM_PT_INPUT_BUFFER (1024). */
+    private static final int SEQUENCE_CHUNK = 1024;
 
     private final TpmTransport transport;
     private final RetryPolicy retries;
@@ -457,6 +465,42 @@ public final class Tpm implements AutoCloseable {
     /** TPM2_Quote of {@code pcrs} with {@code nonce}, signed by an attestation key (empty password). */
     public Quote.Response quote(TpmObject attestationKey, byte[] nonce, List<PcrSelection> pcrs) {
         return execute(new Quote(attestationKey.handle(), Authorization.emptyPassword(), nonce, Scheme.NULL, pcrs));
+    }
+
+    /**
+     * Hashes data of any length in the TPM with a hash sequence (TPM2_HashSequenceStart, SequenceUpdate in
+     * pieces, SequenceComplete), for data longer than one TPM2_Hash can carry.
+     */
+    public byte[] hashSequence(TpmAlg hashAlg, byte[] data) {
+        int sequence = execute(new HashSequenceStart(new byte[0], hashAlg)).sequenceHandle();
+        Authorization auth = Authorization.emptyPassword();
+        try {
+            int offset = 0;
+            for (; data.length - offset > SEQUENCE_CHUNK; offset += SEQUENCE_CHUNK) {
+                execute(new SequenceUpdate(sequence, auth, Arrays.copyOfRange(data, offset, offset + SEQUENCE_CHUNK)));
+            }
+            // SequenceComplete ends the sequence only when it succeeds.
+            return execute(new SequenceComplete(sequence, auth, Arrays.copyOfRange(data, offset, data.length),
+                    TpmRh.NULL)).result();
+        } catch (TpmResponseException | TpmProtocolException e) {
+            try {
+                execute(new FlushContext(sequence));
+            } catch (TpmException flush) {
+                e.addSuppressed(flush);
+            }
+            throw e;
+        }
+    }
+
+    /** TPM2_RSA_Decrypt with the key's own scheme and an empty label (empty password authorises the key). */
+    public byte[] rsaDecrypt(TpmObject key, byte[] cipherText) {
+        return execute(new RsaDecrypt(key.handle(), Authorization.emptyPassword(), cipherText, Scheme.NULL, new byte[0]))
+                .message();
+    }
+
+    /** TPM2_RSA_Encrypt with the key's own scheme and an empty label. */
+    public byte[] rsaEncrypt(TpmObject key, byte[] message) {
+        return execute(new RsaEncrypt(key.handle(), message, Scheme.NULL, new byte[0])).outData();
     }
 
     /** TPM2_ReadPublic. */

@@ -45,6 +45,14 @@ public final class Templates {
                         Scheme.NULL), new PublicId.Ecc(new byte[0], new byte[0]));
     }
 
+    /** An RSA-2048 decryption key with OAEP (SHA-256): TPM2_RSA_Decrypt, and JCA's RSA/ECB/OAEP to encrypt. */
+    public static PublicArea rsaDecryptionKey() {
+        return new PublicArea(TpmAlg.SHA256, ObjectAttributes.of(ObjectAttributes.FIXED_TPM, ObjectAttributes.FIXED_PARENT,
+                ObjectAttributes.SENSITIVE_DATA_ORIGIN, ObjectAttributes.USER_WITH_AUTH, ObjectAttributes.DECRYPT),
+                new byte[0], new PublicParameters.Rsa(SymmetricDefinition.NULL, Scheme.of(TpmAlg.OAEP, TpmAlg.SHA256),
+                2048, 0), new PublicId.Rsa(new byte[0]));
+    }
+
     /** An ordinary ECDSA P-256 / SHA-256 signing key, generated in the TPM, usable with its authValue. */
     public static PublicArea eccSigningKey() {
         return new PublicArea(TpmAlg.SHA256, new ObjectAttributes(SIGNING), new byte[0],
