@@ -1,0 +1,41 @@
+package io.tpm4j.api.commands;
+
+import io.tpm4j.api.session.Authorization;
+import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.wire.TpmReader;
+import io.tpm4j.api.wire.TpmWriter;
+
+import java.util.List;
+
+/** TPM2_ObjectChangeAuth (Part 3, section 14.1): a new private area for an object with a new authValue; load it to use the new password. */
+public record ObjectChangeAuth(int objectHandle, Authorization objectAuth, int parentHandle, byte[] newAuth) implements TpmCommand<ObjectChangeAuth.Response> {
+
+    public record Response(byte[] outPrivate) {
+    }
+
+    @Override
+    public TpmCc code() {
+        return TpmCc.OBJECT_CHANGE_AUTH;
+    }
+
+    @Override
+    public List<CommandHandle> handles() {
+        return List.of(CommandHandle.authorized(objectHandle, objectAuth), CommandHandle.of(parentHandle));
+    }
+
+    @Override
+    public void writeParameters(TpmWriter out) {
+        out.tpm2b(newAuth);
+    }
+
+    @Override
+    public Response readResponse(int responseHandle, TpmReader in) {
+        return new Response(in.tpm2b(Create.MAX_PRIVATE, "outPrivate"));
+    }
+
+    /** Never shows the new authValue. */
+    @Override
+    public String toString() {
+        return String.format("ObjectChangeAuth[0x%08x]", objectHandle);
+    }
+}
