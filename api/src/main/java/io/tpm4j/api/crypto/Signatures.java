@@ -48,6 +48,56 @@ public final class Signatures {
         };
     }
 
+    /** A JCA ECDSA signature (DER) as the TPMT_SIGNATURE TPM2_VerifySignature takes, for a curve of {@code size} bytes. */
+    public static Signature fromJcaEcdsa(byte[] der, TpmAlg hashAlg, int size) {
+        // SEQUENCE { INTEGER r, INTEGER s }, with one- or two-byte lengths.
+        int[] at = {0};
+        expect(der, at, 0x30);
+        length(der, at);
+        BigInteger r = integer(der, at);
+        BigInteger s = integer(der, at);
+        return new Signature.Ecc(TpmAlg.ECDSA.value(), hashAlg.value(), PublicKeys.unsigned(r, size),
+                PublicKeys.unsigned(s, size));
+    }
+
+    private static BigInteger integer(byte[] der, int[] at) {
+        expect(der, at, 0x02);
+        int length = length(der, at);
+        if (length < 1 || at[0] + length > der.length) {
+            throw new IllegalArgumentException("DER INTEGER of " + length + " bytes at " + at[0] + " overruns the signature");
+        }
+        BigInteger value = new BigInteger(java.util.Arrays.copyOfRange(der, at[0], at[0] + length));
+        at[0] += length;
+        return value;
+    }
+
+    private static void expect(byte[] der, int[] at, int tag) {
+        if (at[0] >= der.length || (der[at[0]] & 0xFF) != tag) {
+            throw new IllegalArgumentException("not a DER ECDSA signature (expected tag 0x" + Integer.toHexString(tag)
+                    + " at " + at[0] + ")");
+        }
+        at[0]++;
+    }
+
+    private static int length(byte[] der, int[] at) {
+        if (at[0] >= der.length) {
+            throw new IllegalArgumentException("DER signature ends early at " + at[0]);
+        }
+        int first = der[at[0]++] & 0xFF;
+        if (first < 0x80) {
+            return first;
+        }
+        int bytes = first & 0x7F;
+        if (bytes > 2 || at[0] + bytes > der.length) {
+            throw new IllegalArgumentException("DER length field of " + bytes + " bytes at " + at[0] + " is not valid here");
+        }
+        int length = 0;
+        for (int i = 0; i < bytes; i++) {
+            length = (length << 8) | (der[at[0]++] & 0xFF);
+        }
+        return length;
+    }
+
     private static byte[] derInteger(BigInteger value) {
         byte[] bytes = value.toByteArray();
         return derTag(0x02, bytes);
