@@ -3,6 +3,12 @@ package io.tpm4j.ffi;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.commands.FlushContext;
 import io.tpm4j.api.commands.PolicyAuthValue;
+import io.tpm4j.api.commands.PolicyAuthorize;
+import io.tpm4j.api.commands.PolicyCounterTimer;
+import io.tpm4j.api.commands.PolicyDuplicationSelect;
+import io.tpm4j.api.commands.PolicySecret;
+import io.tpm4j.api.commands.PolicySigned;
+import io.tpm4j.api.commands.PolicyTemplate;
 import io.tpm4j.api.commands.PolicyCommandCode;
 import io.tpm4j.api.commands.PolicyCpHash;
 import io.tpm4j.api.commands.PolicyGetDigest;
@@ -112,6 +118,59 @@ class TrialPolicyTest {
         PcrSelection.writeList(selection, List.of(pcrs));
         byte[] parameters = new TpmWriter().bytes(selection.toByteArray()).bytes(pcrDigest.digest()).toByteArray();
         check(s -> new PolicyPcr(s, new byte[0], List.of(pcrs)), TpmCc.POLICY_PCR, parameters);
+    }
+
+    /** Part 3's PolicyUpdate: H(H(old || code || arg2) || arg3). */
+    private static byte[] policyUpdate(TpmCc code, byte[] arg2, byte[] arg3) throws Exception {
+        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        sha256.update(extend(new byte[32], code, arg2));
+        sha256.update(arg3);
+        return sha256.digest();
+    }
+
+    private byte[] digest() {
+        return tpm.execute(new PolicyGetDigest(session)).policyDigest();
+    }
+
+    @Test
+    void policiesThatNameAnAuthorisingEntity() throws Exception {
+        byte[] policyRef = "ref".getBytes();
+        tpm.execute(new PolicySecret(TpmRh.ENDORSEMENT, io.tpm4j.api.session.Authorization.emptyPassword(), session,
+                new byte[0], new byte[0], policyRef, 0));
+        byte[] endorsementName = new TpmWriter().u32(TpmRh.ENDORSEMENT).toByteArray();
+        assertArrayEquals(policyUpdate(TpmCc.POLICY_SECRET, endorsementName, policyRef), digest(), "PolicySecret");
+
+        try (io.tpm4j.api.TpmObject srk = tpm.createPrimary(TpmRh.OWNER, io.tpm4j.api.types.Templates.srkEccP256());
+             io.tpm4j.api.TpmObject key = tpm.load(srk, tpm.create(srk, io.tpm4j.api.types.Templates.eccSigningKey()))) {
+            tpm.execute(new PolicyRestart(session));
+            io.tpm4j.api.types.Signature placeholder = new io.tpm4j.api.types.Signature.Ecc(TpmAlg.ECDSA.value(),
+                    TpmAlg.SHA256.value(), new byte[32], new byte[32]);
+            tpm.execute(new PolicySigned(key.handle(), session, new byte[0], new byte[0], policyRef, 0, placeholder));
+            assertArrayEquals(policyUpdate(TpmCc.POLICY_SIGNED, key.name(), policyRef), digest(), "PolicySigned");
+
+            tpm.execute(new PolicyRestart(session));
+            tpm.execute(new PolicyAuthorize(session, new byte[32], policyRef, key.name(),
+                    new io.tpm4j.api.types.Ticket(0x8022, TpmRh.NULL, new byte[0])));
+            assertArrayEquals(policyUpdate(TpmCc.POLICY_AUTHORIZE, key.name(), policyRef), digest(), "PolicyAuthorize");
+        }
+    }
+
+    @Test
+    void policiesOverTimeTemplatesAndDuplication() throws Exception {
+        byte[] operand = new TpmWriter().u64(1000).toByteArray();
+        MessageDigest args = MessageDigest.getInstance("SHA-256");
+        args.update(operand);
+        args.update(new TpmWriter().u16(8).u16(0x0004).toByteArray()); // offset of clock, TPM_EO_UNSIGNED_GT
+        byte[] argsHash = args.digest();
+        check(s -> new PolicyCounterTimer(s, operand, 8, 0x0004), TpmCc.POLICY_COUNTER_TIMER, argsHash);
+
+        byte[] templateHash = MessageDigest.getInstance("SHA-256").digest(
+                io.tpm4j.api.types.Templates.eccSigningKey().toBytes());
+        check(s -> new PolicyTemplate(s, templateHash), TpmCc.POLICY_TEMPLATE, templateHash);
+
+        byte[] parent = io.tpm4j.api.types.Templates.srkEccP256().name();
+        check(s -> new PolicyDuplicationSelect(s, new byte[0], parent, false), TpmCc.POLICY_DUPLICATION_SELECT,
+                new TpmWriter().bytes(parent).u8(0).toByteArray());
     }
 
     @Test
