@@ -1,0 +1,33 @@
+package io.tpm4j.api.commands;
+
+import io.tpm4j.api.types.Scheme;
+import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.wire.TpmReader;
+import io.tpm4j.api.wire.TpmWriter;
+
+/** TPM2_ECC_Parameters (Part 3, section 14.8): the parameters of a curve the TPM implements (TPMS_ALGORITHM_DETAIL_ECC). */
+public record EccParameters(int curveId) implements TpmCommand<EccParameters.Response> {
+
+    /** The curve: field prime p, coefficients a and b, base point (gX, gY), order n and cofactor h. */
+    public record Response(int curveId, int keySize, Scheme kdf, Scheme sign, byte[] p, byte[] a, byte[] b, byte[] gX,
+                           byte[] gY, byte[] n, byte[] h) {
+    }
+
+    @Override
+    public TpmCc code() {
+        return TpmCc.ECC_PARAMETERS;
+    }
+
+    @Override
+    public void writeParameters(TpmWriter out) {
+        out.u16(curveId);
+    }
+
+    @Override
+    public Response readResponse(int responseHandle, TpmReader in) {
+        int max = 66;
+        return new Response(in.u16("curveID"), in.u16("keySize"), Scheme.read(in, "kdf"), Scheme.read(in, "sign"),
+                in.tpm2b(max, "p"), in.tpm2b(max, "a"), in.tpm2b(max, "b"), in.tpm2b(max, "gX"), in.tpm2b(max, "gY"),
+                in.tpm2b(max, "n"), in.tpm2b(max, "h"));
+    }
+}

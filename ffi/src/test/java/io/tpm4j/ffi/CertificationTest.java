@@ -1,0 +1,116 @@
+package io.tpm4j.ffi;
+
+import io.tpm4j.api.Tpm;
+import io.tpm4j.api.TpmObject;
+import io.tpm4j.api.commands.CertifyCreation;
+import io.tpm4j.api.commands.ChangePps;
+import io.tpm4j.api.commands.Create;
+import io.tpm4j.api.commands.EcEphemeral;
+import io.tpm4j.api.commands.EccParameters;
+import io.tpm4j.api.commands.NvCertify;
+import io.tpm4j.api.crypto.PublicKeys;
+import io.tpm4j.api.crypto.Signatures;
+import io.tpm4j.api.session.Authorization;
+import io.tpm4j.api.types.Attest;
+import io.tpm4j.api.types.NvAttributes;
+import io.tpm4j.api.types.NvPublic;
+import io.tpm4j.api.types.Scheme;
+import io.tpm4j.api.types.SensitiveCreate;
+import io.tpm4j.api.types.Signature;
+import io.tpm4j.api.types.Templates;
+import io.tpm4j.api.types.TpmAlg;
+import io.tpm4j.api.types.TpmHt;
+import io.tpm4j.api.types.TpmRh;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.math.BigInteger;
+import java.security.AlgorithmParameters;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECFieldFp;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Creation and NV certification verified by JCA; curve parameters checked against JCA's; seeds and ephemerals. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class CertificationTest {
+
+    private static final Authorization EMPTY = Authorization.emptyPassword();
+    private StartedTpm started;
+    private Tpm tpm;
+    private TpmObject srk;
+    private TpmObject ak;
+
+    @BeforeEach
+    void start() {
+        started = StartedTpm.start();
+        tpm = started.tpm;
+        srk = tpm.createPrimary(TpmRh.OWNER, Templates.srkEccP256());
+        ak = tpm.load(srk, tpm.create(srk, Templates.eccAttestationKey()));
+    }
+
+    @AfterEach
+    void stop() {
+        ak.close();
+        srk.close();
+        assertEquals(List.of(), tpm.handles(TpmHt.TRANSIENT));
+        started.close();
+    }
+
+    private boolean verified(Attest attest, Signature signature) throws Exception {
+        java.security.Signature jca = java.security.Signature.getInstance(Signatures.jcaAlgorithm(signature));
+        jca.initVerify(PublicKeys.toPublicKey(ak.publicArea()));
+        jca.update(attest.bytes());
+        return jca.verify(Signatures.toJca(signature));
+    }
+
+    @Test
+    void creationIsCertified() throws Exception {
+        Create.Response created = tpm.execute(new Create(srk.handle(), EMPTY, SensitiveCreate.EMPTY,
+                Templates.eccSigningKey(), new byte[0], List.of()));
+        try (TpmObject key = tpm.load(srk, created)) {
+            CertifyCreation.Response r = tpm.execute(new CertifyCreation(ak.handle(), EMPTY, key.handle(), new byte[0],
+                    created.creationHash(), Scheme.NULL, created.creationTicket()));
+            assertEquals(0x801A, r.certifyInfo().type(), "TPM_ST_ATTEST_CREATION");
+            assertTrue(verified(r.certifyInfo(), r.signature()));
+        }
+    }
+
+    @Test
+    void nvContentsAreCertified() throws Exception {
+        int index = 0x01500040;
+        tpm.nvDefine(new NvPublic(index, TpmAlg.SHA256, NvAttributes.of(NvAttributes.Type.ORDINARY, NvAttributes.AUTHREAD,
+                NvAttributes.AUTHWRITE, NvAttributes.NO_DA), new byte[0], 8), new byte[0]);
+        try {
+            tpm.nvWrite(index, EMPTY, "certify!".getBytes());
+            NvCertify.Response r = tpm.execute(new NvCertify(ak.handle(), EMPTY, index, EMPTY, index, new byte[0],
+                    Scheme.NULL, 8, 0));
+            assertEquals(0x8014, r.certifyInfo().type(), "TPM_ST_ATTEST_NV");
+            assertTrue(verified(r.certifyInfo(), r.signature()));
+        } finally {
+            tpm.nvUndefine(index);
+        }
+    }
+
+    @Test
+    void p256ParametersAreJcasAndEphemeralsCount() throws Exception {
+        EccParameters.Response p256 = tpm.execute(new EccParameters(Templates.ECC_NIST_P256));
+        AlgorithmParameters jca = AlgorithmParameters.getInstance("EC");
+        jca.init(new ECGenParameterSpec("secp256r1"));
+        ECParameterSpec spec = jca.getParameterSpec(ECParameterSpec.class);
+        assertEquals(256, p256.keySize());
+        assertEquals(((ECFieldFp) spec.getCurve().getField()).getP(), new BigInteger(1, p256.p()));
+        assertEquals(spec.getOrder(), new BigInteger(1, p256.n()));
+        assertEquals(spec.getGenerator().getAffineX(), new BigInteger(1, p256.gX()));
+        EcEphemeral.Response first = tpm.execute(new EcEphemeral(Templates.ECC_NIST_P256));
+        EcEphemeral.Response second = tpm.execute(new EcEphemeral(Templates.ECC_NIST_P256));
+        assertEquals(first.counter() + 1, second.counter());
+        tpm.execute(new ChangePps(TpmRh.PLATFORM, EMPTY));
+    }
+}
