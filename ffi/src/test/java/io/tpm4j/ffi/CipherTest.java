@@ -1,6 +1,5 @@
 package io.tpm4j.ffi;
 
-import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.crypto.PublicKeys;
@@ -10,9 +9,6 @@ import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.types.TpmRh;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,29 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** RSA-OAEP to and from JCA, and hash sequences longer than one command, against swtpm. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class CipherTest {
+class CipherTest extends WithSrk {
 
-    private static StartedTpm started;
-    private static Tpm tpm;
-    private static TpmObject srk;
-
-    @BeforeAll
-    static void start() {
-        started = StartedTpm.start();
-        tpm = started.tpm;
-        srk = tpm.createPrimary(TpmRh.OWNER, Templates.srkEccP256());
-    }
-
-    @AfterEach
-    void onlyTheSrkStaysLoaded() {
-        assertEquals(List.of(srk.handle()), tpm.handles(TpmHt.TRANSIENT));
-    }
-
-    @AfterAll
-    static void stop() {
-        srk.close();
-        started.close();
-    }
 
     @Test
     void rsaOaepInteroperatesWithJca() throws Exception {

@@ -1,6 +1,5 @@
 package io.tpm4j.ffi;
 
-import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.commands.CreateLoaded;
@@ -23,9 +22,6 @@ import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.types.TpmRh;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -47,30 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Keys from outside (LoadExternal), CreateLoaded, and AES in the TPM against JCA. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ExternalKeysTest {
+class ExternalKeysTest extends WithSrk {
 
     private static final Authorization EMPTY = Authorization.emptyPassword();
-    private static StartedTpm started;
-    private static Tpm tpm;
-    private static TpmObject srk;
-
-    @BeforeAll
-    static void start() {
-        started = StartedTpm.start();
-        tpm = started.tpm;
-        srk = tpm.createPrimary(TpmRh.OWNER, Templates.srkEccP256());
-    }
-
-    @AfterEach
-    void onlyTheSrkStaysLoaded() {
-        assertEquals(List.of(srk.handle()), tpm.handles(TpmHt.TRANSIENT));
-    }
-
-    @AfterAll
-    static void stop() {
-        srk.close();
-        started.close();
-    }
 
     @Test
     void theTpmVerifiesASignatureMadeByJca() throws Exception {

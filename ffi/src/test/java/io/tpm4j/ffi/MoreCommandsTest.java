@@ -1,6 +1,5 @@
 package io.tpm4j.ffi;
 
-import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.commands.ContextLoad;
@@ -32,9 +31,6 @@ import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.api.types.TpmSu;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -51,30 +47,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Typed commands beyond the facade's daily calls, each run against swtpm through Tpm.execute. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class MoreCommandsTest {
+class MoreCommandsTest extends WithSrk {
 
     private static final Authorization EMPTY = Authorization.emptyPassword();
-    private static StartedTpm started;
-    private static Tpm tpm;
-    private static TpmObject srk;
-
-    @BeforeAll
-    static void start() {
-        started = StartedTpm.start();
-        tpm = started.tpm;
-        srk = tpm.createPrimary(TpmRh.OWNER, Templates.srkEccP256());
-    }
-
-    @AfterEach
-    void onlyTheSrkStaysLoaded() {
-        assertEquals(List.of(srk.handle()), tpm.handles(TpmHt.TRANSIENT));
-    }
-
-    @AfterAll
-    static void stop() {
-        srk.close();
-        started.close();
-    }
 
     private TpmObject createAndLoad(SensitiveCreate sensitive, PublicArea template) {
         Create.Response created = tpm.execute(new Create(srk.handle(), EMPTY, sensitive, template, new byte[0], List.of()));

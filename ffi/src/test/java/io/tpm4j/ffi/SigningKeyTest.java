@@ -1,6 +1,5 @@
 package io.tpm4j.ffi;
 
-import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.commands.Create;
@@ -12,9 +11,6 @@ import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.types.TpmRh;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,32 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Keys that never leave the TPM: create under the SRK, load, sign, and verify with JCA alone and with the TPM. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class SigningKeyTest {
+class SigningKeyTest extends WithSrk {
 
     private static final byte[] MESSAGE = "signed by a key that never left the TPM".getBytes(StandardCharsets.UTF_8);
 
-    private static StartedTpm started;
-    private static Tpm tpm;
-    private static TpmObject srk;
-
-    @BeforeAll
-    static void start() {
-        started = StartedTpm.start();
-        tpm = started.tpm;
-        srk = tpm.createPrimary(TpmRh.OWNER, Templates.srkEccP256());
-    }
-
-    @AfterEach
-    void onlyTheSrkStaysLoaded() {
-        assertEquals(List.of(srk.handle()), tpm.handles(TpmHt.TRANSIENT));
-    }
-
-    @AfterAll
-    static void stop() {
-        srk.close();
-        assertEquals(List.of(), tpm.handles(TpmHt.TRANSIENT));
-        started.close();
-    }
 
     private static void signAndVerify(PublicArea template) throws Exception {
         Create.Response created = tpm.create(srk, template);
