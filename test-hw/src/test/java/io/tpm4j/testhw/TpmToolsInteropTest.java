@@ -100,6 +100,30 @@ class TpmToolsInteropTest {
     }
 
     @Test
+    void endorsementKeysAreTheOnesTpm2CreateekMakes() throws Exception {
+        for (String[] kind : new String[][] {{"ecc", "ek-ecc"}, {"rsa", "ek-rsa"}}) {
+            tools("tpm2_createek", "-Q", "-G", kind[0], "-c", kind[1] + ".ctx");
+            tools("tpm2_readpublic", "-Q", "-c", kind[1] + ".ctx", "-n", kind[1] + ".name");
+            tools("tpm2_flushcontext", "-t");
+        }
+        withTpm(tpm -> {
+            try (TpmObject ecc = tpm.createPrimary(TpmRh.ENDORSEMENT, Templates.ekEccP256());
+                 TpmObject rsa = tpm.createPrimary(TpmRh.ENDORSEMENT, Templates.ekRsa2048())) {
+                assertArrayEquals(read("ek-ecc.name"), ecc.name(), "ECC EK (template L-2)");
+                assertArrayEquals(read("ek-rsa.name"), rsa.name(), "RSA EK (template L-1)");
+            }
+        });
+    }
+
+    private byte[] read(String file) {
+        try {
+            return Files.readAllBytes(dir.resolve(file));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void nvWrittenByOneIsReadByTheOther() throws Exception {
         int index = 0x01500020;
         Authorization password = Authorization.password("interop".getBytes(StandardCharsets.UTF_8));

@@ -13,6 +13,18 @@ public final class Templates {
             | ObjectAttributes.SENSITIVE_DATA_ORIGIN | ObjectAttributes.USER_WITH_AUTH | ObjectAttributes.NO_DA
             | ObjectAttributes.RESTRICTED | ObjectAttributes.DECRYPT;
 
+    /**
+     * The policy of the low-range EK templates (TCG EK Credential Profile, "Policy A"): TPM2_PolicySecret with
+     * the endorsement hierarchy, SHA-256.
+     */
+    public static final byte[] EK_POLICY_A_SHA256 = java.util.HexFormat.of().parseHex(
+            "837197674484b3f81a90cc8d46a5d724fd52d76e06520b64f2a1da1b331469aa");
+
+    /** EK attributes: restricted decryption key, usable only through its policy (adminWithPolicy, no userWithAuth). */
+    private static final int EK = ObjectAttributes.FIXED_TPM | ObjectAttributes.FIXED_PARENT
+            | ObjectAttributes.SENSITIVE_DATA_ORIGIN | ObjectAttributes.ADMIN_WITH_POLICY | ObjectAttributes.RESTRICTED
+            | ObjectAttributes.DECRYPT;
+
     private static final int SIGNING = ObjectAttributes.FIXED_TPM | ObjectAttributes.FIXED_PARENT
             | ObjectAttributes.SENSITIVE_DATA_ORIGIN | ObjectAttributes.USER_WITH_AUTH | ObjectAttributes.SIGN_ENCRYPT;
 
@@ -65,6 +77,20 @@ public final class Templates {
         return new PublicArea(TpmAlg.SHA256, new ObjectAttributes(SIGNING), new byte[0],
                 new PublicParameters.Rsa(SymmetricDefinition.NULL, Scheme.of(TpmAlg.RSASSA, TpmAlg.SHA256), 2048, 0),
                 new PublicId.Rsa(new byte[0]));
+    }
+
+    /** EK Credential Profile template L-1: RSA-2048, AES-128-CFB, Policy A, a 256-byte zero modulus. */
+    public static PublicArea ekRsa2048() {
+        return new PublicArea(TpmAlg.SHA256, new ObjectAttributes(EK), EK_POLICY_A_SHA256,
+                new PublicParameters.Rsa(SymmetricDefinition.AES_128_CFB, Scheme.NULL, 2048, 0),
+                new PublicId.Rsa(new byte[256]));
+    }
+
+    /** EK Credential Profile template L-2: ECC NIST P-256, AES-128-CFB, Policy A, x and y of 32 zero bytes. */
+    public static PublicArea ekEccP256() {
+        return new PublicArea(TpmAlg.SHA256, new ObjectAttributes(EK), EK_POLICY_A_SHA256,
+                new PublicParameters.Ecc(SymmetricDefinition.AES_128_CFB, Scheme.NULL, ECC_NIST_P256, Scheme.NULL),
+                new PublicId.Ecc(new byte[32], new byte[32]));
     }
 
     /** SRK, ECC NIST P-256 with AES-128-CFB, SHA-256 name; unique x and y are 32 zero bytes each. */
