@@ -8,6 +8,7 @@ import io.tpm4j.api.crypto.Signatures;
 import io.tpm4j.api.types.PublicArea;
 import io.tpm4j.api.types.Signature;
 import io.tpm4j.api.types.Templates;
+import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.types.TpmRh;
@@ -64,6 +65,22 @@ class SigningKeyTest extends WithSrk {
     @Test
     void rsa2048() throws Exception {
         signAndVerify(Templates.rsaSigningKey());
+    }
+
+    @Test
+    void rsaPssVerifiesWithJcaWhateverSaltTheTpmChose() throws Exception {
+        io.tpm4j.api.types.PublicParameters.Rsa rsa = (io.tpm4j.api.types.PublicParameters.Rsa) Templates.rsaSigningKey().parameters();
+        PublicArea pss = new PublicArea(TpmAlg.SHA256, Templates.rsaSigningKey().attributes(), new byte[0],
+                new io.tpm4j.api.types.PublicParameters.Rsa(rsa.symmetric(),
+                        io.tpm4j.api.types.Scheme.of(TpmAlg.RSAPSS, TpmAlg.SHA256), 2048, 0),
+                new io.tpm4j.api.types.PublicId.Rsa(new byte[0]));
+        try (TpmObject key = tpm.load(srk, tpm.create(srk, pss))) {
+            Signature signature = tpm.sign(key, MessageDigest.getInstance("SHA-256").digest(MESSAGE));
+            assertEquals(TpmAlg.RSAPSS.value(), signature.sigAlg());
+            java.security.PublicKey publicKey = PublicKeys.toPublicKey(key.publicArea());
+            assertTrue(Signatures.verify(publicKey, signature, MESSAGE));
+            assertFalse(Signatures.verify(publicKey, signature, "tampered".getBytes(StandardCharsets.UTF_8)));
+        }
     }
 
     @Test

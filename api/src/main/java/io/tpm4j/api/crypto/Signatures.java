@@ -5,6 +5,7 @@ import io.tpm4j.api.types.TpmAlg;
 
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
+import java.security.PublicKey;
 
 /** TPMT_SIGNATURE as the bytes {@code java.security.Signature} expects. */
 public final class Signatures {
@@ -45,6 +46,51 @@ public final class Signatures {
             case RSASSA -> digest + "withRSA";
             case RSAPSS -> "RSASSA-PSS";
             default -> throw new IllegalArgumentException("no JCA algorithm for " + TpmAlg.describe(signature.sigAlg()));
+        };
+    }
+
+    /**
+     * Verifies a TPM signature over {@code message} with JCA alone. RSA-PSS signatures are tried with the
+     * maximum salt length (what a TPM uses unless it follows FIPS 186-4's rule) and then with a salt as long
+     * as the digest (what FIPS-mode TPMs use), so both kinds of TPM verify.
+     */
+    public static boolean verify(PublicKey key, Signature signature, byte[] message) {
+        try {
+            String algorithm = jcaAlgorithm(signature);
+            if (!algorithm.equals("RSASSA-PSS")) {
+                java.security.Signature jca = java.security.Signature.getInstance(algorithm);
+                jca.initVerify(key);
+                jca.update(message);
+                return jca.verify(toJca(signature));
+            }
+            Signature.Rsa rsa = (Signature.Rsa) signature;
+            String digest = jcaDigest(rsa.hashAlg());
+            int hashLength = java.security.MessageDigest.getInstance(digest).getDigestLength();
+            int modulusBytes = (((java.security.interfaces.RSAPublicKey) key).getModulus().bitLength() + 7) / 8;
+            for (int salt : new int[] {modulusBytes - hashLength - 2, hashLength}) {
+                java.security.Signature jca = java.security.Signature.getInstance("RSASSA-PSS");
+                jca.setParameter(new java.security.spec.PSSParameterSpec(digest, "MGF1",
+                        new java.security.spec.MGF1ParameterSpec(digest), salt, 1));
+                jca.initVerify(key);
+                jca.update(message);
+                if (jca.verify(rsa.signature())) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot verify " + TpmAlg.describe(signature.sigAlg()) + " with "
+                    + key.getAlgorithm() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String jcaDigest(int hashAlg) {
+        return switch (TpmAlg.of(hashAlg).orElse(TpmAlg.NULL)) {
+            case SHA1 -> "SHA-1";
+            case SHA256 -> "SHA-256";
+            case SHA384 -> "SHA-384";
+            case SHA512 -> "SHA-512";
+            default -> throw new IllegalArgumentException("no JCA digest for " + TpmAlg.describe(hashAlg));
         };
     }
 
