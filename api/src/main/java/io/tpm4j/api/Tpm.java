@@ -269,37 +269,43 @@ public final class Tpm implements AutoCloseable {
     /** All TPM properties from {@code first} up to the end of its group (fixed or variable), in order. */
     public List<TaggedProperty> properties(int first) {
         int group = first & 0xFFFFFF00;
-        return collect(TpmCap.TPM_PROPERTIES, first, d -> ((CapabilityData.Properties) d).properties(),
-                TaggedProperty::property).stream().filter(p -> (p.property() & 0xFFFFFF00) == group).toList();
+        return properties(first, group + 0xFF).stream().filter(p -> (p.property() & 0xFFFFFF00) == group).toList();
     }
 
-    /** The fixed (PT_FIXED) and variable (PT_VAR) TPM properties, keyed by TPM_PT. */
+    /**
+     * The fixed (PT_FIXED) and variable (PT_VAR) TPM properties, keyed by TPM_PT: one paging run per group,
+     * since a TPM ends an answer at its group's end (moreData refers to that group only).
+     */
     public Map<Integer, Integer> allProperties() {
         Map<Integer, Integer> out = new LinkedHashMap<>();
-        for (TaggedProperty p : properties(TpmPt.PT_FIXED)) {
-            out.put(p.property(), p.value());
-        }
-        for (TaggedProperty p : properties(TpmPt.PT_VAR)) {
-            out.put(p.property(), p.value());
+        for (int group : new int[] {TpmPt.PT_FIXED, TpmPt.PT_VAR}) {
+            for (TaggedProperty p : properties(group)) {
+                out.put(p.property(), p.value());
+            }
         }
         return out;
     }
 
+    private List<TaggedProperty> properties(int first, int last) {
+        return collect(TpmCap.TPM_PROPERTIES, first, last, d -> ((CapabilityData.Properties) d).properties(),
+                TaggedProperty::property);
+    }
+
     /** The algorithms the TPM implements. */
     public List<AlgorithmProperty> algorithms() {
-        return collect(TpmCap.ALGS, 0, d -> ((CapabilityData.Algorithms) d).algorithms(), AlgorithmProperty::alg);
+        return collect(TpmCap.ALGS, 0, 0xFFFF, d -> ((CapabilityData.Algorithms) d).algorithms(), AlgorithmProperty::alg);
     }
 
     /** The commands the TPM implements, with their attributes. */
     public List<CommandAttributes> commands() {
-        return collect(TpmCap.COMMANDS, 0, d -> ((CapabilityData.Commands) d).commands(),
+        return collect(TpmCap.COMMANDS, 0, -1, d -> ((CapabilityData.Commands) d).commands(),
                 CommandAttributes::commandCode);
     }
 
     /** The handles of one type the TPM has (loaded transient objects, sessions, NV indices, ...). */
     public List<Integer> handles(TpmHt type) {
-        return collect(TpmCap.HANDLES, type.firstHandle(), d -> ((CapabilityData.Handles) d).handles(), h -> h)
-                .stream().filter(type::contains).toList();
+        return collect(TpmCap.HANDLES, type.firstHandle(), type.firstHandle() | 0xFFFFFF,
+                d -> ((CapabilityData.Handles) d).handles(), h -> h).stream().filter(type::contains).toList();
     }
 
     /** The PCR banks and which PCRs each has allocated. */
@@ -514,8 +520,12 @@ public final class Tpm implements AutoCloseable {
         transport.close();
     }
 
-    /** Pages through one capability group until the TPM says there is no more (bounded). */
-    private <T> List<T> collect(TpmCap cap, int first, Function<CapabilityData, List<T>> items, ToIntFunction<T> key) {
+    /**
+     * Pages through one capability group from {@code first} until the TPM says there is no more or a page
+     * reaches {@code last} (unsigned; -1 for no bound), and never beyond MAX_CAPABILITY_CALLS round trips.
+     */
+    private <T> List<T> collect(TpmCap cap, int first, int last, Function<CapabilityData, List<T>> items,
+                                ToIntFunction<T> key) {
         List<T> all = new ArrayList<>();
         int next = first;
         for (int call = 0; call < MAX_CAPABILITY_CALLS; call++) {
@@ -525,12 +535,15 @@ public final class Tpm implements AutoCloseable {
             if (!response.moreData() || page.isEmpty()) {
                 return all;
             }
-            int last = key.applyAsInt(page.getLast());
-            if (Integer.compareUnsigned(last + 1, next) <= 0) {
-                throw new TpmProtocolException("TPM2_GetCapability(" + cap + ") did not advance past 0x"
-                        + Integer.toHexString(last), -1);
+            int reached = key.applyAsInt(page.getLast());
+            if (Integer.compareUnsigned(reached, last) >= 0) {
+                return all;
             }
-            next = last + 1;
+            if (Integer.compareUnsigned(reached + 1, next) <= 0) {
+                throw new TpmProtocolException("TPM2_GetCapability(" + cap + ") did not advance past 0x"
+                        + Integer.toHexString(reached), -1);
+            }
+            next = reached + 1;
         }
         throw new TpmProtocolException("TPM2_GetCapability(" + cap + ") still had more data after "
                 + MAX_CAPABILITY_CALLS + " calls", -1);

@@ -62,6 +62,19 @@ class TpmFacadeTest {
     }
 
     @Test
+    void eachPropertyGroupTakesOneRoundTripWhenItFits() {
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        Tpm counting = Tpm.on(command -> {
+            sent.incrementAndGet();
+            return tpm.transport().transmit(command);
+        });
+        Map<Integer, Integer> all = counting.allProperties();
+        assertTrue(all.size() < 127, "swtpm's properties of each group fit in one TPM_CAP_TPM_PROPERTIES answer");
+        assertEquals(2, sent.get(), "one GetCapability per group, no paging past a group's end");
+        assertEquals(tpm.properties(TpmPt.PT_FIXED).size() + tpm.properties(TpmPt.PT_VAR).size(), all.size());
+    }
+
+    @Test
     void commandsMatchTheTotal() {
         List<CommandAttributes> commands = tpm.commands();
         assertEquals(tpm.allProperties().get(TpmPt.TOTAL_COMMANDS.value()), commands.size());
