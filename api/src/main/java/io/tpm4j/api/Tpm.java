@@ -42,6 +42,7 @@ import io.tpm4j.api.types.ResponseCode;
 import io.tpm4j.api.types.Scheme;
 import io.tpm4j.api.types.SensitiveCreate;
 import io.tpm4j.api.types.Signature;
+import io.tpm4j.api.types.SignedAttest;
 import io.tpm4j.api.types.TaggedDigest;
 import io.tpm4j.api.types.TaggedProperty;
 import io.tpm4j.api.types.Ticket;
@@ -469,7 +470,7 @@ public final class Tpm implements AutoCloseable {
     }
 
     /** TPM2_Quote of {@code pcrs} with {@code nonce}, signed by an attestation key (empty password). */
-    public Quote.Response quote(TpmObject attestationKey, byte[] nonce, List<PcrSelection> pcrs) {
+    public SignedAttest quote(TpmObject attestationKey, byte[] nonce, List<PcrSelection> pcrs) {
         return execute(new Quote(attestationKey.handle(), Authorization.emptyPassword(), nonce, Scheme.NULL, pcrs));
     }
 

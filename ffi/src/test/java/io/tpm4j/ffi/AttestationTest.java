@@ -4,14 +4,13 @@ import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.commands.Certify;
-import io.tpm4j.api.commands.Quote;
 import io.tpm4j.api.crypto.PublicKeys;
 import io.tpm4j.api.crypto.Signatures;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.Attest;
 import io.tpm4j.api.types.PcrSelection;
 import io.tpm4j.api.types.Scheme;
-import io.tpm4j.api.types.Signature;
+import io.tpm4j.api.types.SignedAttest;
 import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmHt;
@@ -63,11 +62,8 @@ class AttestationTest {
         started.close();
     }
 
-    private static boolean verifiedByJca(TpmObject key, Attest attest, Signature signature) throws Exception {
-        java.security.Signature jca = java.security.Signature.getInstance(Signatures.jcaAlgorithm(signature));
-        jca.initVerify(PublicKeys.toPublicKey(key.publicArea()));
-        jca.update(attest.bytes());
-        return jca.verify(Signatures.toJca(signature));
+    private static boolean verifiedByJca(TpmObject key, SignedAttest signed) {
+        return Signatures.verify(PublicKeys.toPublicKey(key.publicArea()), signed.signature(), signed.attest().bytes());
     }
 
     @Test
@@ -75,9 +71,9 @@ class AttestationTest {
         tpm.pcrEvent(16, "measured".getBytes());
         byte[] nonce = tpm.getRandom(32);
         int[] pcrs = IntStream.rangeClosed(0, 16).toArray();
-        Quote.Response quote = tpm.quote(ak, nonce, List.of(PcrSelection.of(TpmAlg.SHA256, pcrs)));
-        Attest attest = quote.quoted();
-        assertTrue(verifiedByJca(ak, attest, quote.signature()), "JCA verifies the quote");
+        SignedAttest quote = tpm.quote(ak, nonce, List.of(PcrSelection.of(TpmAlg.SHA256, pcrs)));
+        Attest attest = quote.attest();
+        assertTrue(verifiedByJca(ak, quote), "JCA verifies the quote");
         assertEquals(Attest.ST_ATTEST_QUOTE, attest.type());
         assertArrayEquals(nonce, attest.extraData());
         assertArrayEquals(tpm.readPublic(ak.handle()).qualifiedName(), attest.qualifiedSigner());
@@ -93,10 +89,10 @@ class AttestationTest {
     @Test
     void certifyVouchesForALoadedObject() throws Exception {
         try (TpmObject key = tpm.load(srk, tpm.create(srk, Templates.eccSigningKey()))) {
-            Certify.Response r = tpm.execute(new Certify(key.handle(), Authorization.emptyPassword(), ak.handle(),
+            SignedAttest r = tpm.execute(new Certify(key.handle(), Authorization.emptyPassword(), ak.handle(),
                     Authorization.emptyPassword(), "nonce".getBytes(), Scheme.NULL));
-            assertTrue(verifiedByJca(ak, r.certifyInfo(), r.signature()));
-            assertArrayEquals(key.name(), ((Attest.Certify) r.certifyInfo().attested()).name());
+            assertTrue(verifiedByJca(ak, r));
+            assertArrayEquals(key.name(), ((Attest.Certify) r.attest().attested()).name());
         }
     }
 

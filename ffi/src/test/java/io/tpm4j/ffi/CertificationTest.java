@@ -11,12 +11,11 @@ import io.tpm4j.api.commands.NvCertify;
 import io.tpm4j.api.crypto.PublicKeys;
 import io.tpm4j.api.crypto.Signatures;
 import io.tpm4j.api.session.Authorization;
-import io.tpm4j.api.types.Attest;
 import io.tpm4j.api.types.NvAttributes;
 import io.tpm4j.api.types.NvPublic;
 import io.tpm4j.api.types.Scheme;
 import io.tpm4j.api.types.SensitiveCreate;
-import io.tpm4j.api.types.Signature;
+import io.tpm4j.api.types.SignedAttest;
 import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmHt;
@@ -63,11 +62,8 @@ class CertificationTest {
         started.close();
     }
 
-    private boolean verified(Attest attest, Signature signature) throws Exception {
-        java.security.Signature jca = java.security.Signature.getInstance(Signatures.jcaAlgorithm(signature));
-        jca.initVerify(PublicKeys.toPublicKey(ak.publicArea()));
-        jca.update(attest.bytes());
-        return jca.verify(Signatures.toJca(signature));
+    private boolean verified(SignedAttest signed) {
+        return Signatures.verify(PublicKeys.toPublicKey(ak.publicArea()), signed.signature(), signed.attest().bytes());
     }
 
     @Test
@@ -75,10 +71,10 @@ class CertificationTest {
         Create.Response created = tpm.execute(new Create(srk.handle(), EMPTY, SensitiveCreate.EMPTY,
                 Templates.eccSigningKey(), new byte[0], List.of()));
         try (TpmObject key = tpm.load(srk, created)) {
-            CertifyCreation.Response r = tpm.execute(new CertifyCreation(ak.handle(), EMPTY, key.handle(), new byte[0],
+            SignedAttest r = tpm.execute(new CertifyCreation(ak.handle(), EMPTY, key.handle(), new byte[0],
                     created.creationHash(), Scheme.NULL, created.creationTicket()));
-            assertEquals(0x801A, r.certifyInfo().type(), "TPM_ST_ATTEST_CREATION");
-            assertTrue(verified(r.certifyInfo(), r.signature()));
+            assertEquals(0x801A, r.attest().type(), "TPM_ST_ATTEST_CREATION");
+            assertTrue(verified(r));
         }
     }
 
@@ -89,10 +85,10 @@ class CertificationTest {
                 NvAttributes.AUTHWRITE, NvAttributes.NO_DA), new byte[0], 8), new byte[0]);
         try {
             tpm.nvWrite(index, EMPTY, "certify!".getBytes());
-            NvCertify.Response r = tpm.execute(new NvCertify(ak.handle(), EMPTY, index, EMPTY, index, new byte[0],
+            SignedAttest r = tpm.execute(new NvCertify(ak.handle(), EMPTY, index, EMPTY, index, new byte[0],
                     Scheme.NULL, 8, 0));
-            assertEquals(0x8014, r.certifyInfo().type(), "TPM_ST_ATTEST_NV");
-            assertTrue(verified(r.certifyInfo(), r.signature()));
+            assertEquals(0x8014, r.attest().type(), "TPM_ST_ATTEST_NV");
+            assertTrue(verified(r));
         } finally {
             tpm.nvUndefine(index);
         }

@@ -20,6 +20,7 @@ import io.tpm4j.api.types.PublicId;
 import io.tpm4j.api.types.PublicParameters;
 import io.tpm4j.api.types.Scheme;
 import io.tpm4j.api.types.SensitiveCreate;
+import io.tpm4j.api.types.SignedAttest;
 import io.tpm4j.api.types.SymmetricDefinition;
 import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.TpmAlg;
@@ -83,13 +84,10 @@ class CredentialAndAuditTest {
         tpm.getRandom(8);
         try (TpmObject srk = tpm.createPrimary(TpmRh.OWNER, Templates.srkEccP256());
              TpmObject ak = tpm.load(srk, tpm.create(srk, Templates.eccAttestationKey()))) {
-            GetCommandAuditDigest.Response r = tpm.execute(new GetCommandAuditDigest(TpmRh.ENDORSEMENT, EMPTY,
+            SignedAttest r = tpm.execute(new GetCommandAuditDigest(TpmRh.ENDORSEMENT, EMPTY,
                     ak.handle(), EMPTY, new byte[0], Scheme.NULL));
-            assertEquals(0x8015, r.auditInfo().type(), "TPM_ST_ATTEST_COMMAND_AUDIT");
-            java.security.Signature jca = java.security.Signature.getInstance(Signatures.jcaAlgorithm(r.signature()));
-            jca.initVerify(PublicKeys.toPublicKey(ak.publicArea()));
-            jca.update(r.auditInfo().bytes());
-            assertTrue(jca.verify(Signatures.toJca(r.signature())));
+            assertEquals(0x8015, r.attest().type(), "TPM_ST_ATTEST_COMMAND_AUDIT");
+            assertTrue(Signatures.verify(PublicKeys.toPublicKey(ak.publicArea()), r.signature(), r.attest().bytes()));
         }
     }
 

@@ -16,6 +16,7 @@ import io.tpm4j.api.crypto.PublicKeys;
 import io.tpm4j.api.crypto.Signatures;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.Attest;
+import io.tpm4j.api.types.SignedAttest;
 import io.tpm4j.api.types.ObjectAttributes;
 import io.tpm4j.api.types.PublicArea;
 import io.tpm4j.api.types.PublicId;
@@ -82,14 +83,11 @@ class EccAndTimeTest {
     @Test
     void signedTimeVerifiesWithJca() throws Exception {
         try (TpmObject ak = tpm.load(srk, tpm.create(srk, Templates.eccAttestationKey()))) {
-            GetTime.Response time = tpm.execute(new GetTime(TpmRh.ENDORSEMENT, EMPTY, ak.handle(), EMPTY,
+            SignedAttest time = tpm.execute(new GetTime(TpmRh.ENDORSEMENT, EMPTY, ak.handle(), EMPTY,
                     "nonce".getBytes(), Scheme.NULL));
-            assertEquals(0x8019, time.timeInfo().type(), "TPM_ST_ATTEST_TIME");
-            java.security.Signature jca = java.security.Signature.getInstance(Signatures.jcaAlgorithm(time.signature()));
-            jca.initVerify(PublicKeys.toPublicKey(ak.publicArea()));
-            jca.update(time.timeInfo().bytes());
-            assertTrue(jca.verify(Signatures.toJca(time.signature())));
-            assertTrue(time.timeInfo().attested() instanceof Attest.Other);
+            assertEquals(0x8019, time.attest().type(), "TPM_ST_ATTEST_TIME");
+            assertTrue(Signatures.verify(PublicKeys.toPublicKey(ak.publicArea()), time.signature(), time.attest().bytes()));
+            assertTrue(time.attest().attested() instanceof Attest.Other);
         }
     }
 

@@ -40,14 +40,10 @@ class SigningKeyTest extends WithSrk {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(MESSAGE);
             Signature signature = tpm.sign(key, digest);
 
-            java.security.Signature jca = java.security.Signature.getInstance(Signatures.jcaAlgorithm(signature));
-            jca.initVerify(PublicKeys.toPublicKey(key.publicArea()));
-            jca.update(MESSAGE);
-            assertTrue(jca.verify(Signatures.toJca(signature)), "JCA verifies the TPM's signature");
-
-            jca.initVerify(PublicKeys.toPublicKey(key.publicArea()));
-            jca.update("another message".getBytes(StandardCharsets.UTF_8));
-            assertFalse(jca.verify(Signatures.toJca(signature)), "and rejects it for another message");
+            java.security.PublicKey publicKey = PublicKeys.toPublicKey(key.publicArea());
+            assertTrue(Signatures.verify(publicKey, signature, MESSAGE), "JCA verifies the TPM's signature");
+            assertFalse(Signatures.verify(publicKey, signature, "another message".getBytes(StandardCharsets.UTF_8)),
+                    "and rejects it for another message");
 
             assertEquals(0x8022, tpm.verifySignature(key, digest, signature).tag(), "TPM_ST_VERIFIED ticket");
             byte[] otherDigest = MessageDigest.getInstance("SHA-256").digest("other".getBytes(StandardCharsets.UTF_8));

@@ -1,9 +1,8 @@
 package io.tpm4j.api.commands;
 
 import io.tpm4j.api.session.Authorization;
-import io.tpm4j.api.types.Attest;
 import io.tpm4j.api.types.Scheme;
-import io.tpm4j.api.types.Signature;
+import io.tpm4j.api.types.SignedAttest;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
 import io.tpm4j.api.wire.TpmWriter;
@@ -12,13 +11,10 @@ import java.util.List;
 
 /** TPM2_Certify (Part 3, section 18.2): a signing key vouches that an object with a given Name is loaded in this TPM. */
 public record Certify(int objectHandle, Authorization objectAuth, int signHandle, Authorization signAuth,
-                      byte[] qualifyingData, Scheme inScheme) implements TpmCommand<Certify.Response> {
+                      byte[] qualifyingData, Scheme inScheme) implements TpmCommand<SignedAttest> {
 
     public Certify {
         qualifyingData = qualifyingData.clone();
-    }
-
-    public record Response(Attest certifyInfo, Signature signature) {
     }
 
     @Override
@@ -38,7 +34,7 @@ public record Certify(int objectHandle, Authorization objectAuth, int signHandle
     }
 
     @Override
-    public Response readResponse(int responseHandle, TpmReader in) {
-        return new Response(Attest.parse(in.tpm2b(in.remaining(), "certifyInfo")), Signature.read(in));
+    public SignedAttest readResponse(int responseHandle, TpmReader in) {
+        return SignedAttest.read(in, "certifyInfo");
     }
 }

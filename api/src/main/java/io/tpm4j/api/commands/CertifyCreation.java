@@ -1,9 +1,8 @@
 package io.tpm4j.api.commands;
 
 import io.tpm4j.api.session.Authorization;
-import io.tpm4j.api.types.Attest;
 import io.tpm4j.api.types.Scheme;
-import io.tpm4j.api.types.Signature;
+import io.tpm4j.api.types.SignedAttest;
 import io.tpm4j.api.types.Ticket;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
@@ -17,14 +16,11 @@ import java.util.List;
  */
 public record CertifyCreation(int signHandle, Authorization signAuth, int objectHandle, byte[] qualifyingData,
                               byte[] creationHash, Scheme inScheme, Ticket creationTicket)
-        implements TpmCommand<CertifyCreation.Response> {
+        implements TpmCommand<SignedAttest> {
 
     public CertifyCreation {
         qualifyingData = qualifyingData.clone();
         creationHash = creationHash.clone();
-    }
-
-    public record Response(Attest certifyInfo, Signature signature) {
     }
 
     @Override
@@ -45,7 +41,7 @@ public record CertifyCreation(int signHandle, Authorization signAuth, int object
     }
 
     @Override
-    public Response readResponse(int responseHandle, TpmReader in) {
-        return new Response(Attest.parse(in.tpm2b(in.remaining(), "certifyInfo")), Signature.read(in));
+    public SignedAttest readResponse(int responseHandle, TpmReader in) {
+        return SignedAttest.read(in, "certifyInfo");
     }
 }

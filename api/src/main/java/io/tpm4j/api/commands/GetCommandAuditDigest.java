@@ -1,9 +1,8 @@
 package io.tpm4j.api.commands;
 
 import io.tpm4j.api.session.Authorization;
-import io.tpm4j.api.types.Attest;
 import io.tpm4j.api.types.Scheme;
-import io.tpm4j.api.types.Signature;
+import io.tpm4j.api.types.SignedAttest;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
 import io.tpm4j.api.wire.TpmWriter;
@@ -13,13 +12,10 @@ import java.util.List;
 /** TPM2_GetCommandAuditDigest (Part 3, section 18.6): the signed digest of every audited command since the last reset. */
 public record GetCommandAuditDigest(int privacyHandle, Authorization privacyAuth, int signHandle, Authorization signAuth,
                                     byte[] qualifyingData, Scheme inScheme)
-        implements TpmCommand<GetCommandAuditDigest.Response> {
+        implements TpmCommand<SignedAttest> {
 
     public GetCommandAuditDigest {
         qualifyingData = qualifyingData.clone();
-    }
-
-    public record Response(Attest auditInfo, Signature signature) {
     }
 
     @Override
@@ -39,7 +35,7 @@ public record GetCommandAuditDigest(int privacyHandle, Authorization privacyAuth
     }
 
     @Override
-    public Response readResponse(int responseHandle, TpmReader in) {
-        return new Response(Attest.parse(in.tpm2b(in.remaining(), "auditInfo")), Signature.read(in));
+    public SignedAttest readResponse(int responseHandle, TpmReader in) {
+        return SignedAttest.read(in, "auditInfo");
     }
 }

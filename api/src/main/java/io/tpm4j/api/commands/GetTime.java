@@ -1,9 +1,8 @@
 package io.tpm4j.api.commands;
 
 import io.tpm4j.api.session.Authorization;
-import io.tpm4j.api.types.Attest;
 import io.tpm4j.api.types.Scheme;
-import io.tpm4j.api.types.Signature;
+import io.tpm4j.api.types.SignedAttest;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
 import io.tpm4j.api.wire.TpmWriter;
@@ -15,13 +14,10 @@ import java.util.List;
  * reset counts and so needs the endorsement (privacy administrator) authorisation too.
  */
 public record GetTime(int privacyAdminHandle, Authorization privacyAdminAuth, int signHandle, Authorization signAuth,
-                      byte[] qualifyingData, Scheme inScheme) implements TpmCommand<GetTime.Response> {
+                      byte[] qualifyingData, Scheme inScheme) implements TpmCommand<SignedAttest> {
 
     public GetTime {
         qualifyingData = qualifyingData.clone();
-    }
-
-    public record Response(Attest timeInfo, Signature signature) {
     }
 
     @Override
@@ -42,7 +38,7 @@ public record GetTime(int privacyAdminHandle, Authorization privacyAdminAuth, in
     }
 
     @Override
-    public Response readResponse(int responseHandle, TpmReader in) {
-        return new Response(Attest.parse(in.tpm2b(in.remaining(), "timeInfo")), Signature.read(in));
+    public SignedAttest readResponse(int responseHandle, TpmReader in) {
+        return SignedAttest.read(in, "timeInfo");
     }
 }

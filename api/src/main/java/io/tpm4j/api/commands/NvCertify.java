@@ -1,9 +1,8 @@
 package io.tpm4j.api.commands;
 
 import io.tpm4j.api.session.Authorization;
-import io.tpm4j.api.types.Attest;
 import io.tpm4j.api.types.Scheme;
-import io.tpm4j.api.types.Signature;
+import io.tpm4j.api.types.SignedAttest;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
 import io.tpm4j.api.wire.TpmWriter;
@@ -13,13 +12,10 @@ import java.util.List;
 /** TPM2_NV_Certify (Part 3, section 31.16): a signing key vouches for {@code size} bytes of an NV index at {@code offset}. */
 public record NvCertify(int signHandle, Authorization signAuth, int authHandle, Authorization auth, int nvIndex,
                         byte[] qualifyingData, Scheme inScheme, int size, int offset)
-        implements TpmCommand<NvCertify.Response> {
+        implements TpmCommand<SignedAttest> {
 
     public NvCertify {
         qualifyingData = qualifyingData.clone();
-    }
-
-    public record Response(Attest certifyInfo, Signature signature) {
     }
 
     @Override
@@ -41,7 +37,7 @@ public record NvCertify(int signHandle, Authorization signAuth, int authHandle, 
     }
 
     @Override
-    public Response readResponse(int responseHandle, TpmReader in) {
-        return new Response(Attest.parse(in.tpm2b(in.remaining(), "certifyInfo")), Signature.read(in));
+    public SignedAttest readResponse(int responseHandle, TpmReader in) {
+        return SignedAttest.read(in, "certifyInfo");
     }
 }

@@ -1,10 +1,9 @@
 package io.tpm4j.api.commands;
 
 import io.tpm4j.api.session.Authorization;
-import io.tpm4j.api.types.Attest;
 import io.tpm4j.api.types.PcrSelection;
 import io.tpm4j.api.types.Scheme;
-import io.tpm4j.api.types.Signature;
+import io.tpm4j.api.types.SignedAttest;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
 import io.tpm4j.api.wire.TpmWriter;
@@ -16,14 +15,11 @@ import java.util.List;
  * extraData, using a restricted signing key (an attestation key).
  */
 public record Quote(int signHandle, Authorization signAuth, byte[] qualifyingData, Scheme inScheme,
-                    List<PcrSelection> pcrSelect) implements TpmCommand<Quote.Response> {
+                    List<PcrSelection> pcrSelect) implements TpmCommand<SignedAttest> {
 
     public Quote {
         qualifyingData = qualifyingData.clone();
         pcrSelect = List.copyOf(pcrSelect);
-    }
-
-    public record Response(Attest quoted, Signature signature) {
     }
 
     @Override
@@ -44,7 +40,7 @@ public record Quote(int signHandle, Authorization signAuth, byte[] qualifyingDat
     }
 
     @Override
-    public Response readResponse(int responseHandle, TpmReader in) {
-        return new Response(Attest.parse(in.tpm2b(in.remaining(), "quoted")), Signature.read(in));
+    public SignedAttest readResponse(int responseHandle, TpmReader in) {
+        return SignedAttest.read(in, "quoted");
     }
 }
