@@ -1,6 +1,5 @@
 package io.tpm4j.ffi;
 
-import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.commands.Clear;
@@ -49,23 +48,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Hierarchy, clock, dictionary-attack, NV-lock and object-auth administration, each test on a fresh swtpm. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class AdministrationTest {
+class AdministrationTest extends WithFreshTpm {
 
     private static final Authorization EMPTY = Authorization.emptyPassword();
-    private StartedTpm started;
-    private Tpm tpm;
-
-    @BeforeEach
-    void start() {
-        started = StartedTpm.start();
-        tpm = started.tpm;
-    }
-
-    @AfterEach
-    void stop() {
-        assertEquals(List.of(), tpm.handles(TpmHt.TRANSIENT));
-        started.close();
-    }
 
     @Test
     void clearGivesTheOwnerHierarchyANewSeedUnlessDisabled() {

@@ -1,6 +1,5 @@
 package io.tpm4j.ffi;
 
-import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.commands.CertifyCreation;
 import io.tpm4j.api.commands.ChangePps;
@@ -38,28 +37,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Creation and NV certification verified by JCA; curve parameters checked against JCA's; seeds and ephemerals. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class CertificationTest {
+class CertificationTest extends WithFreshTpm {
 
     private static final Authorization EMPTY = Authorization.emptyPassword();
-    private StartedTpm started;
-    private Tpm tpm;
     private TpmObject srk;
     private TpmObject ak;
 
     @BeforeEach
-    void start() {
-        started = StartedTpm.start();
-        tpm = started.tpm;
+    void createKeys() {
         srk = tpm.createPrimary(TpmRh.OWNER, Templates.srkEccP256());
         ak = tpm.load(srk, tpm.create(srk, Templates.eccAttestationKey()));
     }
 
     @AfterEach
-    void stop() {
+    void flushKeys() {
         ak.close();
         srk.close();
-        assertEquals(List.of(), tpm.handles(TpmHt.TRANSIENT));
-        started.close();
     }
 
     private boolean verified(SignedAttest signed) {

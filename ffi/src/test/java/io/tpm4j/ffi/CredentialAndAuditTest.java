@@ -1,6 +1,5 @@
 package io.tpm4j.ffi;
 
-import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.commands.ActivateCredential;
 import io.tpm4j.api.commands.Create;
@@ -42,23 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Credential activation (EK/AK enrolment), command audit, PCR allocation and the original EncryptDecrypt. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class CredentialAndAuditTest {
+class CredentialAndAuditTest extends WithFreshTpm {
 
     private static final Authorization EMPTY = Authorization.emptyPassword();
-    private StartedTpm started;
-    private Tpm tpm;
-
-    @BeforeEach
-    void start() {
-        started = StartedTpm.start();
-        tpm = started.tpm;
-    }
-
-    @AfterEach
-    void stop() {
-        assertEquals(List.of(), tpm.handles(TpmHt.TRANSIENT));
-        started.close();
-    }
 
     @Test
     void credentialMadeForTheAkIsActivatedOnlyWithTheEk() {

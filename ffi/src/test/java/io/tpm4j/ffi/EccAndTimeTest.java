@@ -1,6 +1,5 @@
 package io.tpm4j.ffi;
 
-import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.commands.ChangeEps;
@@ -45,25 +44,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** ECDH, signed time, event sequences, parameter tests and seed/policy administration, against swtpm. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class EccAndTimeTest {
+class EccAndTimeTest extends WithFreshTpm {
 
     private static final Authorization EMPTY = Authorization.emptyPassword();
-    private StartedTpm started;
-    private Tpm tpm;
     private TpmObject srk;
 
     @BeforeEach
-    void start() {
-        started = StartedTpm.start();
-        tpm = started.tpm;
+    void createKeys() {
         srk = tpm.createPrimary(TpmRh.OWNER, Templates.srkEccP256());
     }
 
     @AfterEach
-    void stop() {
+    void flushKeys() {
         srk.close();
-        assertEquals(List.of(), tpm.handles(TpmHt.TRANSIENT));
-        started.close();
     }
 
     @Test
