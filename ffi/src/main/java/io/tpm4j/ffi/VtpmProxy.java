@@ -244,9 +244,10 @@ public final class VtpmProxy implements AutoCloseable {
             long n = LibC.write(state, fd, buffer.asSlice(written), length - written);
             if (n < 0) {
                 int errno = LibC.errno(state);
-                if (errno == Errno.EINTR.number() || errno == Errno.EAGAIN.number()) {
+                if (errno == Errno.EINTR.number()) {
                     continue;
                 }
+                // The proxy descriptor is blocking: EAGAIN or anything else means it cannot take the response.
                 log.warn("vTPM {}: write failed with {}", tpmNumber, Errno.nameOf(errno));
                 return false;
             }
