@@ -191,12 +191,18 @@ class HostilePeerTest {
         }
 
         void readCommand() {
+            read();
+        }
+
+        /** One read of whatever the other side wrote (at least a TPM header). */
+        byte[] read() {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment buffer = arena.allocate(4096);
                 long n = LibC.read(LibC.callState(arena), fd, buffer, 4096);
                 if (n < 10) {
                     throw new AssertionError("peer read " + n + " bytes");
                 }
+                return buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
             }
         }
 

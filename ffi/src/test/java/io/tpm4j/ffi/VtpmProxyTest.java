@@ -76,6 +76,23 @@ class VtpmProxyTest {
     }
 
     @Test
+    void aCommandWithAnImpossibleSizeIsAnsweredWithCommandSize() {
+        int[] pair = Descriptors.socketPair(LibC.SOCK_STREAM);
+        VtpmProxy proxy = VtpmProxy.serve(pair[1], command -> {
+            throw new AssertionError("the backend must not see a malformed command");
+        });
+        HostilePeerTest.Peer kernel = new HostilePeerTest.Peer(pair[0]);
+        try {
+            kernel.write(new TpmWriter().u16(TpmHeader.ST_NO_SESSIONS).u32(5000).u32(0x17B).toByteArray());
+            byte[] answer = kernel.read();
+            assertEquals(io.tpm4j.api.types.TpmRc.COMMAND_SIZE.value(), TpmHeader.ofResponse(answer).code());
+        } finally {
+            proxy.close();
+            kernel.close();
+        }
+    }
+
+    @Test
     void backendFailureBecomesATpmFailureResponse() {
         int[] pair = Descriptors.socketPair(LibC.SOCK_STREAM);
         VtpmProxy proxy = VtpmProxy.serve(pair[1], command -> {
