@@ -303,10 +303,39 @@ public final class Tpm implements AutoCloseable {
                 CommandAttributes::commandCode);
     }
 
-    /** The handles of one type the TPM has (loaded transient objects, sessions, NV indices, ...). */
+    /**
+     * The handles of one type the TPM has: loaded transient objects, persistent objects, NV indices, PCRs,
+     * permanent handles. Sessions are listed by {@link #loadedSessions()} and {@link #savedSessions()}.
+     *
+     * @throws IllegalArgumentException for a session type, whose capability range means something else
+     */
     public List<Integer> handles(TpmHt type) {
+        if (type == TpmHt.HMAC_SESSION || type == TpmHt.POLICY_SESSION) {
+            throw new IllegalArgumentException("TPM_CAP_HANDLES lists sessions by state (loaded, saved), not by type "
+                    + type + "; use loadedSessions() or savedSessions()");
+        }
         return collect(TpmCap.HANDLES, type.firstHandle(), type.firstHandle() | 0xFFFFFF,
                 d -> ((CapabilityData.Handles) d).handles(), h -> h).stream().filter(type::contains).toList();
+    }
+
+    /** The sessions loaded in the TPM, HMAC and policy (TPM_HT_LOADED_SESSION). */
+    public List<Integer> loadedSessions() {
+        return sessions(TpmHt.HMAC_SESSION.firstHandle());
+    }
+
+    /** The sessions saved with TPM2_ContextSave and not loaded, still counted by the TPM (TPM_HT_SAVED_SESSION). */
+    public List<Integer> savedSessions() {
+        return sessions(TpmHt.POLICY_SESSION.firstHandle());
+    }
+
+    /**
+     * TPM_CAP_HANDLES over a session range: the answer holds HMAC (0x02) and policy (0x03) handles alike, so
+     * paging goes by the session's slot number within the range asked for.
+     */
+    private List<Integer> sessions(int range) {
+        return collect(TpmCap.HANDLES, range, range | 0xFFFFFF, d -> ((CapabilityData.Handles) d).handles(),
+                h -> range | (h & 0xFFFFFF)).stream()
+                .filter(h -> TpmHt.HMAC_SESSION.contains(h) || TpmHt.POLICY_SESSION.contains(h)).toList();
     }
 
     /** The PCR banks and which PCRs each has allocated. */

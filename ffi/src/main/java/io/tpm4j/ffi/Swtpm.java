@@ -9,6 +9,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +22,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -37,6 +43,9 @@ public final class Swtpm implements AutoCloseable {
     private static final int CHILD_FD = 3;
     private static final Duration STOP_GRACE = Duration.ofSeconds(2);
     private static final Duration SOCKET_WAIT = Duration.ofSeconds(10);
+    private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(5);
+    /** CMD_SET_LOCALITY on swtpm's control channel (a u32 command code, then the locality byte). */
+    private static final int CMD_SET_LOCALITY = 5;
 
     private final NativeProcess process;
     private final Path stateDir;
@@ -150,6 +159,46 @@ public final class Swtpm implements AutoCloseable {
                     + " with SocketTransport.connectUnix");
         }
         return transport;
+    }
+
+    /**
+     * Sets the locality (0 to 4) of the commands that follow, as a platform's chipset would, through the control
+     * socket of a socket-mode swtpm.
+     */
+    public void setLocality(int locality) {
+        if (locality < 0 || locality > 4) {
+            throw new IllegalArgumentException("locality " + locality + " is not 0 to 4");
+        }
+        if (socketPath == null) {
+            throw new IllegalStateException("a chardev swtpm has no control socket; start it with startSocket to set the locality");
+        }
+        Path control = Path.of(socketPath + ".ctrl");
+        ByteBuffer reply = ByteBuffer.allocate(4);
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(control));
+             Selector selector = Selector.open()) {
+            channel.write(ByteBuffer.allocate(5).putInt(CMD_SET_LOCALITY).put((byte) locality).flip());
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_READ);
+            long deadline = System.nanoTime() + CONTROL_TIMEOUT.toNanos();
+            while (reply.hasRemaining()) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new TpmTransportException(control.toString(), "no answer to CMD_SET_LOCALITY within "
+                            + CONTROL_TIMEOUT.toSeconds() + " s");
+                }
+                selector.select(left);
+                if (channel.read(reply) < 0) {
+                    throw new TpmTransportException(control.toString(), "swtpm closed the control socket before answering");
+                }
+            }
+        } catch (IOException e) {
+            throw new TpmTransportException(control.toString(), "cannot use swtpm's control socket: " + e.getMessage());
+        }
+        int result = reply.getInt(0);
+        if (result != 0) {
+            throw new TpmTransportException(control.toString(), String.format(
+                    "swtpm refused locality %d: result 0x%08x", locality, result));
+        }
     }
 
     /** The process id, for tests that need to stop or kill the TPM. */

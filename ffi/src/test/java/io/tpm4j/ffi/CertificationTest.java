@@ -10,6 +10,7 @@ import io.tpm4j.api.commands.NvCertify;
 import io.tpm4j.api.crypto.PublicKeys;
 import io.tpm4j.api.crypto.Signatures;
 import io.tpm4j.api.session.Authorization;
+import io.tpm4j.api.types.Attest;
 import io.tpm4j.api.types.NvAttributes;
 import io.tpm4j.api.types.NvPublic;
 import io.tpm4j.api.types.Scheme;
@@ -32,6 +33,7 @@ import java.security.spec.ECFieldFp;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,8 +68,11 @@ class CertificationTest extends WithFreshTpm {
         try (TpmObject key = tpm.load(srk, created)) {
             SignedAttest r = tpm.execute(new CertifyCreation(ak.handle(), EMPTY, key.handle(), new byte[0],
                     created.creationHash(), Scheme.NULL, created.creationTicket()));
-            assertEquals(0x801A, r.attest().type(), "TPM_ST_ATTEST_CREATION");
+            assertEquals(Attest.ST_ATTEST_CREATION, r.attest().type());
             assertTrue(verified(r));
+            Attest.Creation info = (Attest.Creation) r.attest().attested();
+            assertArrayEquals(key.name(), info.objectName());
+            assertArrayEquals(created.creationHash(), info.creationHash());
         }
     }
 
@@ -80,8 +85,12 @@ class CertificationTest extends WithFreshTpm {
             tpm.nvWrite(index, EMPTY, "certify!".getBytes());
             SignedAttest r = tpm.execute(new NvCertify(ak.handle(), EMPTY, index, EMPTY, index, new byte[0],
                     Scheme.NULL, 8, 0));
-            assertEquals(0x8014, r.attest().type(), "TPM_ST_ATTEST_NV");
+            assertEquals(Attest.ST_ATTEST_NV, r.attest().type());
             assertTrue(verified(r));
+            Attest.Nv info = (Attest.Nv) r.attest().attested();
+            assertArrayEquals(tpm.nvReadPublic(index).nvName(), info.indexName());
+            assertEquals(0, info.offset());
+            assertArrayEquals("certify!".getBytes(), info.nvContents());
         } finally {
             tpm.nvUndefine(index);
         }

@@ -80,7 +80,9 @@ class EccAndTimeTest extends WithFreshTpm {
                     "nonce".getBytes(), Scheme.NULL));
             assertEquals(0x8019, time.attest().type(), "TPM_ST_ATTEST_TIME");
             assertTrue(Signatures.verify(PublicKeys.toPublicKey(ak.publicArea()), time.signature(), time.attest().bytes()));
-            assertTrue(time.attest().attested() instanceof Attest.Other);
+            Attest.Time attested = (Attest.Time) time.attest().attested();
+            assertEquals(time.attest().clock(), attested.clock(), "the clock is in the header and in TPMS_TIME_INFO");
+            assertTrue(attested.time() > 0);
         }
     }
 

@@ -18,6 +18,11 @@ final class StartedTpm implements AutoCloseable {
         return new StartedTpm(Swtpm.startChardev());
     }
 
+    /** A socket-mode swtpm, whose control socket sets the locality. */
+    static StartedTpm startWithControl() {
+        return new StartedTpm(Swtpm.startSocket(io.tpm4j.api.CommandTimeouts.kernelDefaults()));
+    }
+
     @Override
     public void close() {
         swtpm.close();

@@ -26,6 +26,7 @@ import io.tpm4j.api.types.PcrSelection;
 import io.tpm4j.api.types.SymmetricDefinition;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.types.TpmEo;
 import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.api.wire.TpmWriter;
@@ -73,7 +74,7 @@ class TrialPolicyTest {
     @AfterEach
     void flush() {
         tpm.execute(new FlushContext(session));
-        assertEquals(List.of(), tpm.handles(TpmHt.POLICY_SESSION));
+        assertEquals(List.of(), tpm.loadedSessions());
     }
 
     /** policyDigest_new = SHA-256(policyDigest_old || TPM_CC || parameters). */
@@ -165,9 +166,9 @@ class TrialPolicyTest {
         byte[] operand = new TpmWriter().u64(1000).toByteArray();
         MessageDigest args = MessageDigest.getInstance("SHA-256");
         args.update(operand);
-        args.update(new TpmWriter().u16(8).u16(0x0004).toByteArray()); // offset of clock, TPM_EO_UNSIGNED_GT
+        args.update(new TpmWriter().u16(8).u16(TpmEo.UNSIGNED_GT.value()).toByteArray()); // offset 8: the clock
         byte[] argsHash = args.digest();
-        check(s -> new PolicyCounterTimer(s, operand, 8, 0x0004), TpmCc.POLICY_COUNTER_TIMER, argsHash);
+        check(s -> new PolicyCounterTimer(s, operand, 8, TpmEo.UNSIGNED_GT), TpmCc.POLICY_COUNTER_TIMER, argsHash);
 
         byte[] templateHash = MessageDigest.getInstance("SHA-256").digest(
                 io.tpm4j.api.types.Templates.eccSigningKey().toBytes());

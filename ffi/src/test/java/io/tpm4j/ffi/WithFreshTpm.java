@@ -17,8 +17,13 @@ abstract class WithFreshTpm {
 
     @BeforeEach
     void startFreshTpm() {
-        started = StartedTpm.start();
+        started = startTpm();
         tpm = started.tpm;
+    }
+
+    /** A chardev swtpm; tests that need its control socket start a socket-mode one instead. */
+    StartedTpm startTpm() {
+        return StartedTpm.start();
     }
 
     @AfterEach

@@ -5,7 +5,12 @@ import io.tpm4j.api.types.PublicId;
 import io.tpm4j.api.wire.TpmReader;
 import io.tpm4j.api.wire.TpmWriter;
 
-/** TPM2B_ECC_POINT: a size, then a TPMS_ECC_POINT of exactly that size. */
+import java.util.Optional;
+
+/**
+ * TPM2B_ECC_POINT: a size, then a TPMS_ECC_POINT of exactly that size. "No point" is the Empty Point, x and y
+ * both zero-size (a TPM refuses a zero-size TPM2B_ECC_POINT); reading accepts that and a size of 0.
+ */
 final class EccPoints {
 
     private EccPoints() {
@@ -17,14 +22,30 @@ final class EccPoints {
         out.tpm2b(inner.toByteArray());
     }
 
+    static void writeOptional(TpmWriter out, Optional<PublicId.Ecc> point) {
+        if (point.isPresent()) {
+            writeSized(out, point.get());
+        } else {
+            out.u16(4).u16(0).u16(0);
+        }
+    }
+
     static PublicId.Ecc readSized(TpmReader in, String field) {
+        return readOptional(in, field).orElseThrow(
+                () -> new TpmProtocolException(field + " is an empty TPM2B_ECC_POINT", in.position() - 2));
+    }
+
+    static Optional<PublicId.Ecc> readOptional(TpmReader in, String field) {
         int at = in.position();
         byte[] body = in.tpm2b(2 * (2 + 66), field);
+        if (body.length == 0) {
+            return Optional.empty();
+        }
         TpmReader inner = new TpmReader(body);
         try {
             PublicId.Ecc point = new PublicId.Ecc(inner.tpm2b(66, field + ".x"), inner.tpm2b(66, field + ".y"));
             inner.expectEnd(field);
-            return point;
+            return point.x().length == 0 && point.y().length == 0 ? Optional.empty() : Optional.of(point);
         } catch (TpmProtocolException e) {
             throw new TpmProtocolException("in " + field + ": " + e.getMessage(), at + 2 + Math.max(0, e.offset()));
         }

@@ -7,7 +7,7 @@ import java.util.Arrays;
 /**
  * How one handle of a command is authorised. It travels with the handle it authorises
  * ({@code CommandHandle.authorized(handle, auth)}), never as state that applies to "the next call".
- * HMAC and policy sessions join this type with the sessions work.
+ * HMAC sessions join this type with the sessions work.
  */
 public sealed interface Authorization {
 
@@ -27,6 +27,29 @@ public sealed interface Authorization {
     /** An empty password: the authorisation of hierarchies and objects that have no authValue set. */
     static Authorization emptyPassword() {
         return new Password(new byte[0]);
+    }
+
+    /**
+     * A policy session whose policy needs no HMAC (it has no TPM2_PolicyAuthValue): the TPM checks the
+     * session's policy digest against the entity's authPolicy. Without {@code continueSession} the TPM flushes
+     * the session once the command succeeds.
+     */
+    static Authorization policySession(int sessionHandle, boolean continueSession) {
+        return new PolicySession(sessionHandle, continueSession);
+    }
+
+    /** A policy session that authorises by its policy digest alone, see {@link #policySession}. */
+    record PolicySession(int sessionHandle, boolean continueSession) implements Authorization {
+
+        @Override
+        public void writeCommandAuth(TpmWriter out) {
+            out.u32(sessionHandle).tpm2b(new byte[0]).u8(continueSession ? CONTINUE_SESSION : 0).tpm2b(new byte[0]);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("PolicySession[0x%08x%s]", sessionHandle, continueSession ? ", continue" : "");
+        }
     }
 
     /** A password authorisation. The bytes are copied, and kept out of {@link #toString()}. */

@@ -1,0 +1,50 @@
+package io.tpm4j.api.commands;
+
+import io.tpm4j.api.session.Authorization;
+import io.tpm4j.api.types.PublicId;
+import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.wire.TpmReader;
+import io.tpm4j.api.wire.TpmWriter;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * TPM2_Commit (Part 3, section 19.2): the first phase of an anonymous (ECDAA) or SM2 signature with
+ * {@code signHandle}. With no {@code p1}, {@code s2} and {@code y2} the TPM only commits to E = [r]G; the
+ * returned counter names the commitment in the following TPM2_Sign.
+ */
+public record Commit(int signHandle, Authorization signAuth, Optional<PublicId.Ecc> p1, byte[] s2, byte[] y2)
+        implements TpmCommand<Commit.Response> {
+
+    public Commit {
+        s2 = s2.clone();
+        y2 = y2.clone();
+    }
+
+    /** K, L and E; a point the TPM did not compute (e.g. K without P1) is empty. */
+    public record Response(Optional<PublicId.Ecc> k, Optional<PublicId.Ecc> l, Optional<PublicId.Ecc> e, int counter) {
+    }
+
+    @Override
+    public TpmCc code() {
+        return TpmCc.COMMIT;
+    }
+
+    @Override
+    public List<CommandHandle> handles() {
+        return List.of(CommandHandle.authorized(signHandle, signAuth));
+    }
+
+    @Override
+    public void writeParameters(TpmWriter out) {
+        EccPoints.writeOptional(out, p1);
+        out.tpm2b(s2).tpm2b(y2);
+    }
+
+    @Override
+    public Response readResponse(int responseHandle, TpmReader in) {
+        return new Response(EccPoints.readOptional(in, "K"), EccPoints.readOptional(in, "L"),
+                EccPoints.readOptional(in, "E"), in.u16("counter"));
+    }
+}

@@ -1,0 +1,46 @@
+package io.tpm4j.api.commands;
+
+import io.tpm4j.api.session.Authorization;
+import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.wire.TpmReader;
+import io.tpm4j.api.wire.TpmWriter;
+
+import java.util.List;
+
+/**
+ * TPM2_Rewrap (Part 3, section 13.2): moves a duplicate's outer wrapper from {@code oldParent} to
+ * {@code newParent} without the TPM loading the object; {@code name} is the duplicated object's name.
+ */
+public record Rewrap(int oldParent, Authorization oldParentAuth, int newParent, byte[] inDuplicate, byte[] name,
+                     byte[] inSymSeed) implements TpmCommand<Rewrap.Response> {
+
+    public Rewrap {
+        inDuplicate = inDuplicate.clone();
+        name = name.clone();
+        inSymSeed = inSymSeed.clone();
+    }
+
+    public record Response(byte[] outDuplicate, byte[] outSymSeed) {
+    }
+
+    @Override
+    public TpmCc code() {
+        return TpmCc.REWRAP;
+    }
+
+    @Override
+    public List<CommandHandle> handles() {
+        return List.of(CommandHandle.authorized(oldParent, oldParentAuth), CommandHandle.of(newParent));
+    }
+
+    @Override
+    public void writeParameters(TpmWriter out) {
+        out.tpm2b(inDuplicate).tpm2b(name).tpm2b(inSymSeed);
+    }
+
+    @Override
+    public Response readResponse(int responseHandle, TpmReader in) {
+        return new Response(in.tpm2b(Create.MAX_PRIVATE, "outDuplicate"),
+                in.tpm2b(Duplicate.MAX_ENCRYPTED_SECRET, "outSymSeed"));
+    }
+}
