@@ -7,7 +7,7 @@ import io.tpm4j.api.wire.TpmWriter;
 
 import java.util.List;
 
-/** TPM2_ChangePPS (Part 3, section 24.6): a new platform primary seed; platform authorisation. */
+/** TPM2_ChangePPS (Part 3, section 24.4): a new platform primary seed; platform authorisation. */
 public record ChangePps(int authHandle, Authorization platformAuth) implements TpmCommand<ChangePps.Response> {
 
     public record Response() {

@@ -5,7 +5,7 @@ import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
 import io.tpm4j.api.wire.TpmWriter;
 
-/** TPM2_ECC_Parameters (Part 3, section 14.8): the parameters of a curve the TPM implements (TPMS_ALGORITHM_DETAIL_ECC). */
+/** TPM2_ECC_Parameters (Part 3, section 14.6): the parameters of a curve the TPM implements (TPMS_ALGORITHM_DETAIL_ECC). */
 public record EccParameters(int curveId) implements TpmCommand<EccParameters.Response> {
 
     /** The curve: field prime p, coefficients a and b, base point (gX, gY), order n and cofactor h. */

@@ -9,7 +9,7 @@ import io.tpm4j.api.wire.TpmWriter;
 import java.util.List;
 
 /**
- * TPM2_EventSequenceComplete (Part 3, section 17.6): ends an event sequence (HashSequenceStart with
+ * TPM2_EventSequenceComplete (Part 3, section 17.7): ends an event sequence (HashSequenceStart with
  * TPM_ALG_NULL) with a digest in every bank, extending {@code pcr} with them unless it is TPM_RH_NULL.
  */
 public record EventSequenceComplete(int pcr, Authorization pcrAuth, int sequenceHandle, Authorization sequenceAuth,

@@ -6,7 +6,7 @@ import io.tpm4j.api.wire.TpmReader;
 import io.tpm4j.api.wire.TpmWriter;
 
 /**
- * TPM2_HashSequenceStart (Part 3, section 17.3): starts a hash of data longer than one command can carry;
+ * TPM2_HashSequenceStart (Part 3, section 17.4): starts a hash of data longer than one command can carry;
  * {@code auth} authorises the sequence's later updates. TPM_ALG_NULL starts an event sequence.
  */
 public record HashSequenceStart(byte[] auth, TpmAlg hashAlg) implements TpmCommand<HashSequenceStart.Response> {

@@ -7,7 +7,7 @@ import io.tpm4j.api.wire.TpmWriter;
 
 import java.util.List;
 
-/** TPM2_ObjectChangeAuth (Part 3, section 14.1): a new private area for an object with a new authValue; load it to use the new password. */
+/** TPM2_ObjectChangeAuth (Part 3, section 12.8): a new private area for an object with a new authValue; load it to use the new password. */
 public record ObjectChangeAuth(int objectHandle, Authorization objectAuth, int parentHandle, byte[] newAuth) implements TpmCommand<ObjectChangeAuth.Response> {
 
     public record Response(byte[] outPrivate) {

@@ -10,7 +10,7 @@ import io.tpm4j.api.wire.TpmWriter;
 import java.util.List;
 
 /**
- * TPM2_PCR_SetAuthPolicy (Part 3, section 22.7): sets the authPolicy of the policy group that {@code pcrNum}
+ * TPM2_PCR_SetAuthPolicy (Part 3, section 22.6): sets the authPolicy of the policy group that {@code pcrNum}
  * belongs to (an empty policy with TPM_ALG_NULL removes it). Only PCRs the TPM lists under
  * TPM_PT_PCR_POLICY have one.
  */

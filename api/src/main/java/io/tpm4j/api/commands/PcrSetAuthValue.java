@@ -8,7 +8,7 @@ import io.tpm4j.api.wire.TpmWriter;
 import java.util.List;
 
 /**
- * TPM2_PCR_SetAuthValue (Part 3, section 22.8): sets the authValue of the authorisation group {@code pcr}
+ * TPM2_PCR_SetAuthValue (Part 3, section 22.7): sets the authValue of the authorisation group {@code pcr}
  * belongs to (the PCRs the TPM lists under TPM_PT_PCR_AUTH); later extends of those PCRs need it.
  */
 public record PcrSetAuthValue(int pcr, Authorization pcrAuth, byte[] auth) implements TpmCommand<PcrSetAuthValue.Response> {

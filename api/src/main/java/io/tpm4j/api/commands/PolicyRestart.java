@@ -6,7 +6,7 @@ import io.tpm4j.api.wire.TpmWriter;
 
 import java.util.List;
 
-/** TPM2_PolicyRestart (Part 3, section 23.14): resets a policy session's digest and state. */
+/** TPM2_PolicyRestart (Part 3, section 11.2): resets a policy session's digest and state. */
 public record PolicyRestart(int policySession) implements TpmCommand<PolicyRestart.Response> {
 
     public record Response() {

@@ -8,7 +8,7 @@ import io.tpm4j.api.wire.TpmWriter;
 
 import java.util.List;
 
-/** TPM2_SequenceComplete (Part 3, section 17.5): adds the last bytes, returns the digest and ends the sequence. */
+/** TPM2_SequenceComplete (Part 3, section 17.6): adds the last bytes, returns the digest and ends the sequence. */
 public record SequenceComplete(int sequenceHandle, Authorization sequenceAuth, byte[] buffer, int hierarchy)
         implements TpmCommand<SequenceComplete.Response> {
 

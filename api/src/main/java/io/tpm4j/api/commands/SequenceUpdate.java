@@ -7,7 +7,7 @@ import io.tpm4j.api.wire.TpmWriter;
 
 import java.util.List;
 
-/** TPM2_SequenceUpdate (Part 3, section 17.4): adds up to TPM_PT_INPUT_BUFFER bytes to a hash or HMAC sequence. */
+/** TPM2_SequenceUpdate (Part 3, section 17.5): adds up to TPM_PT_INPUT_BUFFER bytes to a hash or HMAC sequence. */
 public record SequenceUpdate(int sequenceHandle, Authorization sequenceAuth, byte[] buffer)
         implements TpmCommand<SequenceUpdate.Response> {
 

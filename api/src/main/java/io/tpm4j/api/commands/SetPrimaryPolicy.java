@@ -8,7 +8,7 @@ import io.tpm4j.api.wire.TpmWriter;
 
 import java.util.List;
 
-/** TPM2_SetPrimaryPolicy (Part 3, section 24.4): sets a hierarchy's authPolicy (empty with TPM_ALG_NULL to clear it). */
+/** TPM2_SetPrimaryPolicy (Part 3, section 24.3): sets a hierarchy's authPolicy (empty with TPM_ALG_NULL to clear it). */
 public record SetPrimaryPolicy(int authHandle, Authorization auth, byte[] authPolicy, TpmAlg hashAlg)
         implements TpmCommand<SetPrimaryPolicy.Response> {
 

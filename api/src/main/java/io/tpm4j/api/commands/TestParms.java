@@ -5,7 +5,7 @@ import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
 import io.tpm4j.api.wire.TpmWriter;
 
-/** TPM2_TestParms (Part 3, section 10.5): asks whether the TPM supports these algorithm parameters (TPMT_PUBLIC_PARMS). */
+/** TPM2_TestParms (Part 3, section 30.3): asks whether the TPM supports these algorithm parameters (TPMT_PUBLIC_PARMS). */
 public record TestParms(PublicParameters parameters) implements TpmCommand<TestParms.Response> {
 
     public record Response() {
