@@ -2,10 +2,13 @@ package io.tpm4j.api.types;
 
 import io.tpm4j.api.TpmProtocolException;
 import io.tpm4j.api.wire.TpmReader;
+import io.tpm4j.api.wire.TpmWriter;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.OptionalInt;
 
 /** TPMS_CAPABILITY_DATA: a union keyed by its TPM_CAP selector, one record per member. */
 public sealed interface CapabilityData {
@@ -55,6 +58,67 @@ public sealed interface CapabilityData {
         public TpmCap capability() { return TpmCap.ECC_CURVES; }
     }
 
+    /** TPM_CAP_AUTH_POLICIES: the policies set on permanent handles (TPM2_SetPrimaryPolicy). */
+    record AuthPolicies(List<TaggedPolicy> policies) implements CapabilityData {
+        public AuthPolicies { policies = List.copyOf(policies); }
+        public TpmCap capability() { return TpmCap.AUTH_POLICIES; }
+    }
+
+    /** TPM_CAP_ACT: the authenticated countdown timers. */
+    record Acts(List<ActData> timers) implements CapabilityData {
+        public Acts { timers = List.copyOf(timers); }
+        public TpmCap capability() { return TpmCap.ACT; }
+    }
+
+    /** TPM_CAP_VENDOR_PROPERTY: vendor-defined 32-bit values. */
+    record VendorProperties(List<Integer> values) implements CapabilityData {
+        public VendorProperties { values = List.copyOf(values); }
+        public TpmCap capability() { return TpmCap.VENDOR_PROPERTY; }
+    }
+
+    /** Writes the union: the selector, then its member (what a resource manager answers on a TPM's behalf). */
+    default void write(TpmWriter out) {
+        out.u32(capability().value());
+        switch (this) {
+            case Algorithms a -> {
+                out.u32(a.algorithms().size());
+                a.algorithms().forEach(p -> out.u16(p.alg()).u32(p.attributes()));
+            }
+            case Handles h -> writeU32List(out, h.handles());
+            case Commands c -> writeU32List(out, c.commands().stream().map(CommandAttributes::raw).toList());
+            case CommandCodes c -> writeU32List(out, c.commandCodes());
+            case Pcrs p -> PcrSelection.writeList(out, p.banks());
+            case Properties p -> {
+                out.u32(p.properties().size());
+                p.properties().forEach(t -> out.u32(t.property()).u32(t.value()));
+            }
+            case PcrProperties p -> {
+                out.u32(p.properties().size());
+                for (TaggedPcrSelect t : p.properties()) {
+                    out.u32(t.tag()).u8(t.sizeOfSelect()).bytes(Arrays.copyOf(t.pcrs().toByteArray(), t.sizeOfSelect()));
+                }
+            }
+            case EccCurves e -> {
+                out.u32(e.curves().size());
+                e.curves().forEach(out::u16);
+            }
+            case AuthPolicies a -> {
+                out.u32(a.policies().size());
+                a.policies().forEach(p -> out.u32(p.handle()).u16(p.hashAlg()).bytes(p.digest()));
+            }
+            case Acts a -> {
+                out.u32(a.timers().size());
+                a.timers().forEach(t -> out.u32(t.handle()).u32(t.timeout()).u32(t.attributes()));
+            }
+            case VendorProperties v -> writeU32List(out, v.values());
+        }
+    }
+
+    private static void writeU32List(TpmWriter out, List<Integer> values) {
+        out.u32(values.size());
+        values.forEach(out::u32);
+    }
+
     /** Reads the union: the selector, then the member it selects. */
     static CapabilityData read(TpmReader in) {
         int at = in.position();
@@ -100,7 +164,8 @@ public sealed interface CapabilityData {
                     if (size > PcrSelection.MAX_SELECT_BYTES) {
                         throw new TpmProtocolException("TPMS_TAGGED_PCR_SELECT.sizeofSelect is " + size, sizeAt);
                     }
-                    list.add(new TaggedPcrSelect(tag, BitSet.valueOf(in.bytes(size, "TPMS_TAGGED_PCR_SELECT.pcrSelect"))));
+                    list.add(new TaggedPcrSelect(tag, BitSet.valueOf(in.bytes(size, "TPMS_TAGGED_PCR_SELECT.pcrSelect")),
+                            size));
                 }
                 yield new PcrProperties(list);
             }
@@ -112,8 +177,30 @@ public sealed interface CapabilityData {
                 }
                 yield new EccCurves(list);
             }
-            case AUTH_POLICIES, ACT, VENDOR_PROPERTY -> throw new TpmProtocolException(
-                    "TPM_CAP_" + cap + " is not decoded yet", at);
+            case AUTH_POLICIES -> {
+                int n = in.count(MAX_LIST, 6, "TPML_TAGGED_POLICY");
+                List<TaggedPolicy> list = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    int handle = in.u32("TPMS_TAGGED_POLICY.handle");
+                    int hashAt = in.position();
+                    int hashAlg = in.u16("TPMS_TAGGED_POLICY.policyHash.hashAlg");
+                    int size = TpmAlg.of(hashAlg).map(TpmAlg::digestSize).filter(OptionalInt::isPresent)
+                            .map(OptionalInt::getAsInt).orElseThrow(() -> new TpmProtocolException("TPMS_TAGGED_POLICY.policyHash.hashAlg 0x"
+                                    + Integer.toHexString(hashAlg) + " is not a hash algorithm", hashAt));
+                    list.add(new TaggedPolicy(handle, hashAlg, in.bytes(size, "TPMS_TAGGED_POLICY.policyHash.digest")));
+                }
+                yield new AuthPolicies(list);
+            }
+            case ACT -> {
+                int n = in.count(MAX_LIST, 12, "TPML_ACT_DATA");
+                List<ActData> list = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    list.add(new ActData(in.u32("TPMS_ACT_DATA.handle"), in.u32("TPMS_ACT_DATA.timeout"),
+                            in.u32("TPMS_ACT_DATA.attributes")));
+                }
+                yield new Acts(list);
+            }
+            case VENDOR_PROPERTY -> new VendorProperties(readU32List(in, "TPML_INTEL_PTT_PROPERTY"));
         };
     }
 
