@@ -144,7 +144,7 @@ class TrialPolicyTest {
         tpm.execute(new PolicyRestart(session));
         tpm.execute(new PolicySecret(TpmRh.ENDORSEMENT, io.tpm4j.api.session.Authorization.emptyPassword(), session,
                 new byte[0], new byte[0], new byte[0], 0));
-        assertArrayEquals(io.tpm4j.api.types.Templates.EK_POLICY_A_SHA256, digest(), "EK policy A");
+        assertArrayEquals(io.tpm4j.api.types.Templates.ekPolicyA(), digest(), "EK policy A");
 
         try (io.tpm4j.api.TpmObject srk = tpm.createPrimary(TpmRh.OWNER, io.tpm4j.api.types.Templates.srkEccP256());
              io.tpm4j.api.TpmObject key = tpm.load(srk, tpm.create(srk, io.tpm4j.api.types.Templates.eccSigningKey()))) {

@@ -6,8 +6,10 @@ package io.tpm4j.api.types;
  */
 public final class Templates {
 
-    /** TPM_ECC_NIST_P256. */
+    /** TPM_ECC_NIST_P256, P384 and P521. */
     public static final int ECC_NIST_P256 = 0x0003;
+    public static final int ECC_NIST_P384 = 0x0004;
+    public static final int ECC_NIST_P521 = 0x0005;
 
     private static final int STORAGE = ObjectAttributes.FIXED_TPM | ObjectAttributes.FIXED_PARENT
             | ObjectAttributes.SENSITIVE_DATA_ORIGIN | ObjectAttributes.USER_WITH_AUTH | ObjectAttributes.NO_DA
@@ -17,13 +19,45 @@ public final class Templates {
      * The policy of the low-range EK templates (TCG EK Credential Profile, "Policy A"): TPM2_PolicySecret with
      * the endorsement hierarchy, SHA-256.
      */
-    public static final byte[] EK_POLICY_A_SHA256 = java.util.HexFormat.of().parseHex(
+    private static final byte[] EK_POLICY_A_SHA256 = java.util.HexFormat.of().parseHex(
             "837197674484b3f81a90cc8d46a5d724fd52d76e06520b64f2a1da1b331469aa");
+
+    /**
+     * The policy of the high-range EK templates ("Policy B"): TPM2_PolicyOR of Policy A (PolicySecret with the
+     * endorsement hierarchy) and Policy C (PolicyAuthorizeNV with the profile's NV index I-1, I-2 or I-3 for
+     * SHA-256, SHA-384, SHA-512), so the endorsement hierarchy's owner can later approve other policies.
+     */
+    private static final byte[] EK_POLICY_B_SHA256 = java.util.HexFormat.of().parseHex(
+            "ca3d0a99a2b93906f7a3342414efcfb3a385d44cd1fd459089d19b5071c0b7a0");
+    private static final byte[] EK_POLICY_B_SHA384 = java.util.HexFormat.of().parseHex(
+            "b26e7d28d11a50bc53d882bcf5fd3a1a074148bb35d3b4e4cb1c0ad9bde419ca"
+                    + "cb47ba09699646150f9fc000f3f80e12");
+    private static final byte[] EK_POLICY_B_SHA512 = java.util.HexFormat.of().parseHex(
+            "b8221ca69e8550a4914de3faa6a18c072cc01208073a928d5d66d59ef79e49a4"
+                    + "29c41a6b269571d57edb25fbdb1838425608b413cd616a5f6db5b6071af99bea");
+
+    /** Policy A, the low-range EK policy (SHA-256). */
+    public static byte[] ekPolicyA() {
+        return EK_POLICY_A_SHA256.clone();
+    }
+
+    /** Policy B, the high-range EK policy, for a SHA-256, SHA-384 or SHA-512 name algorithm. */
+    public static byte[] ekPolicyB(TpmAlg nameAlg) {
+        return switch (nameAlg) {
+            case SHA256 -> EK_POLICY_B_SHA256.clone();
+            case SHA384 -> EK_POLICY_B_SHA384.clone();
+            case SHA512 -> EK_POLICY_B_SHA512.clone();
+            default -> throw new IllegalArgumentException("the EK Credential Profile defines no Policy B for " + nameAlg);
+        };
+    }
 
     /** EK attributes: restricted decryption key, usable only through its policy (adminWithPolicy, no userWithAuth). */
     private static final int EK = ObjectAttributes.FIXED_TPM | ObjectAttributes.FIXED_PARENT
             | ObjectAttributes.SENSITIVE_DATA_ORIGIN | ObjectAttributes.ADMIN_WITH_POLICY | ObjectAttributes.RESTRICTED
             | ObjectAttributes.DECRYPT;
+
+    /** High-range EK attributes: as the low range, plus userWithAuth (the empty authValue serves the USER role). */
+    private static final int EK_HIGH = EK | ObjectAttributes.USER_WITH_AUTH;
 
     private static final int SIGNING = ObjectAttributes.FIXED_TPM | ObjectAttributes.FIXED_PARENT
             | ObjectAttributes.SENSITIVE_DATA_ORIGIN | ObjectAttributes.USER_WITH_AUTH | ObjectAttributes.SIGN_ENCRYPT;
@@ -91,6 +125,46 @@ public final class Templates {
         return new PublicArea(TpmAlg.SHA256, new ObjectAttributes(EK), EK_POLICY_A_SHA256,
                 new PublicParameters.Ecc(SymmetricDefinition.AES_128_CFB, Scheme.NULL, ECC_NIST_P256, Scheme.NULL),
                 new PublicId.Ecc(new byte[32], new byte[32]));
+    }
+
+    /** EK Credential Profile template H-1: RSA-2048, AES-128-CFB, SHA-256, Policy B, empty unique. */
+    public static PublicArea ekHighRangeRsa2048() {
+        return ekHighRangeRsa(TpmAlg.SHA256, EK_POLICY_B_SHA256, SymmetricDefinition.AES_128_CFB, 2048);
+    }
+
+    /** EK Credential Profile template H-2: ECC NIST P-256, AES-128-CFB, SHA-256, Policy B, empty unique. */
+    public static PublicArea ekHighRangeEccP256() {
+        return ekHighRangeEcc(TpmAlg.SHA256, EK_POLICY_B_SHA256, SymmetricDefinition.AES_128_CFB, ECC_NIST_P256);
+    }
+
+    /** EK Credential Profile template H-3: ECC NIST P-384, AES-256-CFB, SHA-384, Policy B. */
+    public static PublicArea ekHighRangeEccP384() {
+        return ekHighRangeEcc(TpmAlg.SHA384, EK_POLICY_B_SHA384, SymmetricDefinition.AES_256_CFB, ECC_NIST_P384);
+    }
+
+    /** EK Credential Profile template H-4: ECC NIST P-521, AES-256-CFB, SHA-512, Policy B. */
+    public static PublicArea ekHighRangeEccP521() {
+        return ekHighRangeEcc(TpmAlg.SHA512, EK_POLICY_B_SHA512, SymmetricDefinition.AES_256_CFB, ECC_NIST_P521);
+    }
+
+    /** EK Credential Profile template H-6: RSA-3072, AES-256-CFB, SHA-384, Policy B. */
+    public static PublicArea ekHighRangeRsa3072() {
+        return ekHighRangeRsa(TpmAlg.SHA384, EK_POLICY_B_SHA384, SymmetricDefinition.AES_256_CFB, 3072);
+    }
+
+    /** EK Credential Profile template H-7: RSA-4096, AES-256-CFB, SHA-384, Policy B. */
+    public static PublicArea ekHighRangeRsa4096() {
+        return ekHighRangeRsa(TpmAlg.SHA384, EK_POLICY_B_SHA384, SymmetricDefinition.AES_256_CFB, 4096);
+    }
+
+    private static PublicArea ekHighRangeRsa(TpmAlg nameAlg, byte[] policy, SymmetricDefinition symmetric, int bits) {
+        return new PublicArea(nameAlg, new ObjectAttributes(EK_HIGH), policy,
+                new PublicParameters.Rsa(symmetric, Scheme.NULL, bits, 0), new PublicId.Rsa(new byte[0]));
+    }
+
+    private static PublicArea ekHighRangeEcc(TpmAlg nameAlg, byte[] policy, SymmetricDefinition symmetric, int curve) {
+        return new PublicArea(nameAlg, new ObjectAttributes(EK_HIGH), policy,
+                new PublicParameters.Ecc(symmetric, Scheme.NULL, curve, Scheme.NULL), new PublicId.Ecc(new byte[0], new byte[0]));
     }
 
     /** SRK, ECC NIST P-256 with AES-128-CFB, SHA-256 name; unique x and y are 32 zero bytes each. */
