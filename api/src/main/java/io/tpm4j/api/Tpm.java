@@ -1,14 +1,18 @@
 package io.tpm4j.api;
 
+import io.tpm4j.api.commands.Certify;
 import io.tpm4j.api.commands.CommandHandle;
 import io.tpm4j.api.commands.Create;
 import io.tpm4j.api.commands.CreatePrimary;
-import io.tpm4j.api.commands.GetCapability;
+import io.tpm4j.api.commands.EncryptDecrypt2;
 import io.tpm4j.api.commands.EvictControl;
-import io.tpm4j.api.commands.GetRandom;
 import io.tpm4j.api.commands.FlushContext;
+import io.tpm4j.api.commands.GetCapability;
+import io.tpm4j.api.commands.GetRandom;
 import io.tpm4j.api.commands.Hash;
 import io.tpm4j.api.commands.HashSequenceStart;
+import io.tpm4j.api.commands.Hmac;
+import io.tpm4j.api.commands.HmacStart;
 import io.tpm4j.api.commands.Load;
 import io.tpm4j.api.commands.NvDefineSpace;
 import io.tpm4j.api.commands.NvExtend;
@@ -508,7 +512,24 @@ public final class Tpm implements AutoCloseable {
      * pieces, SequenceComplete), for data longer than one TPM2_Hash can carry.
      */
     public byte[] hashSequence(TpmAlg hashAlg, byte[] data) {
-        int sequence = execute(new HashSequenceStart(new byte[0], hashAlg)).sequenceHandle();
+        return completeSequence(execute(new HashSequenceStart(new byte[0], hashAlg)).sequenceHandle(), data);
+    }
+
+    /**
+     * The HMAC of {@code data} with a loaded keyed-hash key (its own hash algorithm; an empty password
+     * authorises it): one TPM2_HMAC when the data fits a TPM buffer, else an HMAC sequence.
+     */
+    public byte[] hmac(TpmObject key, byte[] data) {
+        Authorization auth = Authorization.emptyPassword();
+        if (data.length <= SEQUENCE_CHUNK) {
+            return execute(new Hmac(key.handle(), auth, data, TpmAlg.NULL.value())).outHmac();
+        }
+        return completeSequence(execute(new HmacStart(key.handle(), auth, new byte[0], TpmAlg.NULL.value()))
+                .sequenceHandle(), data);
+    }
+
+    /** Feeds {@code data} to a hash or HMAC sequence in TPM-buffer chunks and completes it; flushes it on failure. */
+    private byte[] completeSequence(int sequence, byte[] data) {
         Authorization auth = Authorization.emptyPassword();
         try {
             int offset = 0;
@@ -526,6 +547,40 @@ public final class Tpm implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Encrypts with a loaded symmetric key in its own mode, starting from {@code iv}; data of any length is
+     * sent in TPM-buffer chunks, each continuing from the previous chunk's IV.
+     */
+    public byte[] encrypt(TpmObject key, byte[] iv, byte[] data) {
+        return symmetric(key, iv, data, false);
+    }
+
+    /** The inverse of {@link #encrypt}. */
+    public byte[] decrypt(TpmObject key, byte[] iv, byte[] data) {
+        return symmetric(key, iv, data, true);
+    }
+
+    private byte[] symmetric(TpmObject key, byte[] iv, byte[] data, boolean decrypt) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(data.length);
+        byte[] chainIv = iv;
+        int offset = 0;
+        do {
+            int end = Math.min(data.length, offset + EncryptDecrypt2.MAX_BUFFER);
+            EncryptDecrypt2.Response r = execute(new EncryptDecrypt2(key.handle(), Authorization.emptyPassword(),
+                    Arrays.copyOfRange(data, offset, end), decrypt, TpmAlg.NULL.value(), chainIv));
+            out.writeBytes(r.outData());
+            chainIv = r.ivOut();
+            offset = end;
+        } while (offset < data.length);
+        return out.toByteArray();
+    }
+
+    /** TPM2_Certify: {@code signer} attests that {@code object} is loaded in this TPM (empty passwords for both). */
+    public SignedAttest certify(TpmObject object, TpmObject signer, byte[] qualifyingData) {
+        return execute(new Certify(object.handle(), Authorization.emptyPassword(), signer.handle(),
+                Authorization.emptyPassword(), qualifyingData, Scheme.NULL));
     }
 
     /** TPM2_RSA_Decrypt with the key's own scheme and an empty label (empty password authorises the key). */

@@ -15,7 +15,7 @@ public record EncryptDecrypt2(int keyHandle, Authorization keyAuth, byte[] inDat
         implements TpmCommand<EncryptDecrypt2.Response> {
 
     /** TPM2B_MAX_BUFFER: MAX_DIGEST_BUFFER is 1024 on PC-client TPMs. */
-    static final int MAX_BUFFER = 1024;
+    public static final int MAX_BUFFER = 1024;
 
     public EncryptDecrypt2 {
         inData = inData.clone();

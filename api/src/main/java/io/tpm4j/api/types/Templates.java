@@ -82,6 +82,17 @@ public final class Templates {
     }
 
     /**
+     * An AES key (128, 192 or 256 bits) in CFB mode, generated in the TPM, for {@code Tpm.encrypt} and
+     * {@code Tpm.decrypt}.
+     */
+    public static PublicArea aesCfbKey(int keyBits) {
+        return new PublicArea(TpmAlg.SHA256, ObjectAttributes.of(ObjectAttributes.FIXED_TPM, ObjectAttributes.FIXED_PARENT,
+                ObjectAttributes.SENSITIVE_DATA_ORIGIN, ObjectAttributes.USER_WITH_AUTH, ObjectAttributes.DECRYPT,
+                ObjectAttributes.SIGN_ENCRYPT), new byte[0], new PublicParameters.SymCipher(new SymmetricDefinition(
+                TpmAlg.AES.value(), keyBits, TpmAlg.CFB.value())), new PublicId.Digest(new byte[0]));
+    }
+
+    /**
      * An attestation key: a restricted ECDSA P-256 / SHA-256 signing key, which signs only data the TPM
      * produced itself (quotes, certifications), never an outside digest that mimics them.
      */
