@@ -3,17 +3,23 @@ package io.tpm4j.testhw;
 import io.tpm4j.api.CommandTimeouts;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
+import io.tpm4j.api.commands.Create;
+import io.tpm4j.api.commands.Sign;
+import io.tpm4j.api.crypto.PublicKeys;
+import io.tpm4j.api.crypto.Signatures;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.transport.SocketTransport;
 import io.tpm4j.api.types.NvAttributes;
 import io.tpm4j.api.types.NvPublic;
 import io.tpm4j.api.types.PublicArea;
 import io.tpm4j.api.types.PublicId;
+import io.tpm4j.api.types.Signature;
 import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.api.wire.TpmReader;
+import io.tpm4j.api.wire.TpmWriter;
 import io.tpm4j.ffi.Swtpm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +37,7 @@ import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * tpm4j and Debian's tpm2-tools on the same swtpm, one after the other (swtpm serves one connection at a
@@ -81,22 +88,129 @@ class TpmToolsInteropTest {
 
     @Test
     void namesAgreeWithTpm2Readpublic() throws Exception {
-        // tpm2-tools' default ECC storage template: the provisioning-guidance attributes with an empty unique.
-        tools("tpm2_createprimary", "-Q", "-C", "o", "-g", "sha256", "-G", "ecc256:null:aes128cfb", "-a",
-                "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|noda|restricted|decrypt", "-c", "srk.ctx");
+        toolsSrk();
         tools("tpm2_readpublic", "-Q", "-c", "srk.ctx", "-n", "srk.name", "-o", "srk.pub");
         tools("tpm2_flushcontext", "-t");
         byte[] toolsName = Files.readAllBytes(dir.resolve("srk.name"));
         PublicArea toolsPublic = PublicArea.readSized(new TpmReader(Files.readAllBytes(dir.resolve("srk.pub"))));
         assertArrayEquals(toolsName, toolsPublic.name(), "tpm4j computes the Name tpm2-tools reports");
 
-        PublicArea template = new PublicArea(TpmAlg.SHA256, Templates.srkEccP256().attributes(), new byte[0],
-                Templates.srkEccP256().parameters(), new PublicId.Ecc(new byte[0], new byte[0]));
         withTpm(tpm -> {
-            try (TpmObject srk = tpm.createPrimary(TpmRh.OWNER, template)) {
+            try (TpmObject srk = tpm.createPrimary(TpmRh.OWNER, toolsSrkTemplate())) {
                 assertArrayEquals(toolsName, srk.name(), "the same template gives tpm4j the same key");
             }
         });
+    }
+
+    /** tpm2-tools' default ECC storage key: the provisioning-guidance template with an empty unique. */
+    private static final String TOOLS_SRK_ATTRIBUTES = "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|noda|restricted|decrypt";
+
+    private static PublicArea toolsSrkTemplate() {
+        return new PublicArea(TpmAlg.SHA256, Templates.srkEccP256().attributes(), new byte[0],
+                Templates.srkEccP256().parameters(), new PublicId.Ecc(new byte[0], new byte[0]));
+    }
+
+    /**
+     * tpm2-tools' SRK, saved to srk.ctx. Talking to swtpm without a resource manager, each tool leaves what it
+     * loads in the TPM's three object slots, so every step is followed by a flush.
+     */
+    private void toolsSrk() throws Exception {
+        tools("tpm2_createprimary", "-Q", "-C", "o", "-g", "sha256", "-G", "ecc256:null:aes128cfb", "-a",
+                TOOLS_SRK_ATTRIBUTES, "-c", "srk.ctx");
+        tools("tpm2_flushcontext", "-t");
+    }
+
+    /** tpm2_load of a key under srk.ctx into a saved context. */
+    private void toolsLoad(String pub, String priv, String context) throws Exception {
+        tools("tpm2_load", "-Q", "-C", "srk.ctx", "-u", pub, "-r", priv, "-c", context);
+        tools("tpm2_flushcontext", "-t");
+    }
+
+    @Test
+    void keyFromTpm4jSignsInTpm2ToolsAndTpm4jVerifies() throws Exception {
+        byte[] message = "signed by tpm2-tools with a tpm4j key".getBytes(StandardCharsets.UTF_8);
+        Files.write(dir.resolve("message.txt"), message);
+        PublicArea[] keyPublic = new PublicArea[1];
+        withTpm(tpm -> {
+            try (TpmObject srk = tpm.createPrimary(TpmRh.OWNER, toolsSrkTemplate())) {
+                Create.Response key = tpm.create(srk, Templates.eccSigningKey());
+                keyPublic[0] = key.outPublic();
+                TpmWriter pub = new TpmWriter();
+                key.outPublic().writeSized(pub);
+                write("key.pub", pub.toByteArray());
+                write("key.priv", new TpmWriter().tpm2b(key.outPrivate()).toByteArray());
+            }
+        });
+        toolsSrk();
+        toolsLoad("key.pub", "key.priv", "key.ctx");
+        tools("tpm2_sign", "-Q", "-c", "key.ctx", "-g", "sha256", "-o", "signature.bin", "message.txt");
+        tools("tpm2_flushcontext", "-t");
+
+        TpmReader in = new TpmReader(read("signature.bin"));
+        Signature signature = Signature.read(in);
+        in.expectEnd("tpm2_sign's TPMT_SIGNATURE");
+        assertTrue(Signatures.verify(PublicKeys.toPublicKey(keyPublic[0]), signature, message), "JCA verifies");
+        withTpm(tpm -> {
+            try (TpmObject srk = tpm.createPrimary(TpmRh.OWNER, toolsSrkTemplate());
+                 TpmObject key = tpm.load(srk, new Create.Response(privateOf(read("key.priv")), keyPublic[0], new byte[0],
+                         new byte[0], Sign.nullTicket()))) {
+                tpm.verifySignature(key, sha256(message), signature);
+            }
+        });
+    }
+
+    @Test
+    void keyFromTpm2ToolsSignsInTpm4jAndTpm2ToolsVerifies() throws Exception {
+        byte[] message = "signed by tpm4j with a tpm2-tools key".getBytes(StandardCharsets.UTF_8);
+        Files.write(dir.resolve("message.txt"), message);
+        toolsSrk();
+        tools("tpm2_create", "-Q", "-C", "srk.ctx", "-G", "ecc256:ecdsa-sha256", "-g", "sha256", "-u", "tools.pub",
+                "-r", "tools.priv");
+        tools("tpm2_flushcontext", "-t");
+        TpmReader pub = new TpmReader(read("tools.pub"));
+        PublicArea toolsPublic = PublicArea.readSized(pub);
+        byte[] toolsPrivate = privateOf(read("tools.priv"));
+        withTpm(tpm -> {
+            try (TpmObject srk = tpm.createPrimary(TpmRh.OWNER, toolsSrkTemplate());
+                 TpmObject key = tpm.load(srk, new Create.Response(toolsPrivate, toolsPublic, new byte[0], new byte[0],
+                         Sign.nullTicket()))) {
+                Signature signature = tpm.sign(key, sha256(message));
+                assertTrue(Signatures.verify(PublicKeys.toPublicKey(toolsPublic), signature, message), "JCA verifies");
+                TpmWriter out = new TpmWriter();
+                signature.write(out);
+                write("signature.bin", out.toByteArray());
+            }
+        });
+        toolsSrk();
+        toolsLoad("tools.pub", "tools.priv", "tools.ctx");
+        String verified = tools("tpm2_verifysignature", "-c", "tools.ctx", "-g", "sha256", "-m", "message.txt", "-s",
+                "signature.bin", "-t", "ticket.bin");
+        tools("tpm2_flushcontext", "-t");
+        assertTrue(Files.size(dir.resolve("ticket.bin")) > 0, "tpm2_verifysignature accepted it: " + verified);
+    }
+
+    /** The buffer of a TPM2B_PRIVATE file. */
+    private static byte[] privateOf(byte[] file) {
+        TpmReader in = new TpmReader(file);
+        byte[] buffer = in.tpm2b(file.length, "TPM2B_PRIVATE");
+        in.expectEnd("TPM2B_PRIVATE file");
+        return buffer;
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void write(String file, byte[] bytes) {
+        try {
+            Files.write(dir.resolve(file), bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -145,7 +259,7 @@ class TpmToolsInteropTest {
             String tpmName = tools("tpm2_nvreadpublic", "0x01500020");
             withTpm(tpm -> {
                 String hex = java.util.HexFormat.of().formatHex(tpm.nvReadPublic(index).nvName());
-                org.junit.jupiter.api.Assertions.assertTrue(tpmName.contains(hex), hex + " in\n" + tpmName);
+                assertTrue(tpmName.contains(hex), hex + " in\n" + tpmName);
             });
         } finally {
             withTpm(tpm -> tpm.nvUndefine(index));

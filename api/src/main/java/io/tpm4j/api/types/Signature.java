@@ -98,7 +98,7 @@ public sealed interface Signature {
         }
     }
 
-    static Signature read(TpmReader in) {
+    public static Signature read(TpmReader in) {
         int at = in.position();
         int alg = in.u16("TPMT_SIGNATURE.sigAlg");
         return switch (TpmAlg.of(alg).orElse(TpmAlg.ERROR)) {
