@@ -54,27 +54,28 @@ public final class SideBySide {
             }
             for (Map.Entry<String, Double> e : thisRound.entrySet()) {
                 scores.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
-                Double floor = thisRound.get(floorKey(e.getKey()));
-                if (floor != null && !e.getKey().startsWith(FLOOR)) {
+                Double floor = thisRound.get(floorKey(e.getKey(), thisRound));
+                if (floor != null && !e.getKey().contains("." + FLOOR)) {
                     ratios.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue() / floor);
                 }
             }
         }
 
         System.out.printf("%n# %d rounds (avgt: mean us/op of the round; p50: median of its samples)%n", rounds);
-        System.out.printf("%-40s %10s %10s %10s%n", "benchmark [statistic]", "median", "min", "max");
-        scores.forEach((k, v) -> System.out.printf("%-40s %10.3f %10.3f %10.3f%n", k, median(v), min(v), max(v)));
+        System.out.printf("%-56s %10s %10s %10s%n", "benchmark [statistic]", "median", "min", "max");
+        scores.forEach((k, v) -> System.out.printf("%-56s %10.3f %10.3f %10.3f%n", k, median(v), min(v), max(v)));
         System.out.printf("%n# ratio to %s, per round%n", FLOOR);
-        System.out.printf("%-40s %10s %10s %10s %14s%n", "benchmark [statistic]", "median", "min", "max", "rounds <= 1.10");
-        ratios.forEach((k, v) -> System.out.printf("%-40s %10.3f %10.3f %10.3f %11d/%d%n", k, median(v), min(v), max(v),
+        System.out.printf("%-56s %10s %10s %10s %14s%n", "benchmark [statistic]", "median", "min", "max", "rounds <= 1.10");
+        ratios.forEach((k, v) -> System.out.printf("%-56s %10.3f %10.3f %10.3f %11d/%d%n", k, median(v), min(v), max(v),
                 v.stream().filter(r -> r <= 1.10).count(), v.size()));
         System.out.println("\nPer-round JMH results: " + dir.toAbsolutePath());
     }
 
-    /** "method(param=value,...) [avgt|p50|...]" */
+    /** "Class.method(param=value,...) [avgt|p50|...]" */
     private static String key(RunResult result) {
         var params = result.getParams();
-        String name = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
+        String benchmark = params.getBenchmark();
+        String name = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
         List<String> values = new ArrayList<>();
         for (String p : params.getParamsKeys()) {
             values.add(p + "=" + params.getParam(p));
@@ -83,10 +84,11 @@ public final class SideBySide {
         return name + (values.isEmpty() ? "" : "(" + String.join(",", values) + ")") + " [" + statistic + "]";
     }
 
-    /** The baseline of the same statistic: bareLoop without a poll timeout. */
-    private static String floorKey(String key) {
+    /** The baseline of the same class and statistic: its bareLoop, without a poll timeout where that is a parameter. */
+    private static String floorKey(String key, Map<String, Double> round) {
         String statistic = key.substring(key.lastIndexOf(" ["));
-        return FLOOR + "(pollTimeoutMillis=-1)" + statistic;
+        String floor = key.substring(0, key.indexOf('.') + 1) + FLOOR;
+        return round.containsKey(floor + statistic) ? floor + statistic : floor + "(pollTimeoutMillis=-1)" + statistic;
     }
 
     private static double score(RunResult result) {
