@@ -186,36 +186,43 @@ public final class Tpm implements AutoCloseable {
      * parameters and one TPMS_AUTH_RESPONSE per authorisation sent.
      */
     private static <R> R parse(TpmCommand<R> command, int authCount, TpmHeader header, byte[] response) {
-        String name = command.code().specName();
+        try {
+            return parseResponse(command, authCount, header, response);
+        } catch (TpmProtocolException e) {
+            // Field names stay constant strings on the hot path; the command is named once, here.
+            throw e.within(command.code().specName() + " response");
+        }
+    }
+
+    private static <R> R parseResponse(TpmCommand<R> command, int authCount, TpmHeader header, byte[] response) {
         int expectedTag = authCount == 0 ? TpmHeader.ST_NO_SESSIONS : TpmHeader.ST_SESSIONS;
         if (header.tag() != expectedTag) {
-            throw new TpmProtocolException(String.format("%s: response tag 0x%04x, expected 0x%04x", name,
-                    header.tag(), expectedTag), 0);
+            throw new TpmProtocolException(String.format("tag 0x%04x, expected 0x%04x", header.tag(), expectedTag), 0);
         }
         TpmReader in = new TpmReader(response, TpmHeader.SIZE, response.length);
-        int handle = command.returnsHandle() ? in.u32(name + " response handle") : 0;
+        int handle = command.returnsHandle() ? in.u32("response handle") : 0;
         if (authCount == 0) {
             R result = command.readResponse(handle, in);
-            in.expectEnd(name + " response");
+            in.expectEnd("response parameters");
             return result;
         }
         int sizeAt = in.position();
-        int parameterSize = in.u32(name + " parameterSize");
+        int parameterSize = in.u32("parameterSize");
         if (parameterSize < 0 || parameterSize > in.remaining()) {
-            throw new TpmProtocolException(name + ": parameterSize " + Integer.toUnsignedString(parameterSize)
+            throw new TpmProtocolException("parameterSize " + Integer.toUnsignedString(parameterSize)
                     + " exceeds the " + in.remaining() + " bytes left", sizeAt);
         }
         int parametersEnd = in.position() + parameterSize;
         TpmReader parameters = new TpmReader(response, in.position(), parametersEnd);
         R result = command.readResponse(handle, parameters);
-        parameters.expectEnd(name + " response parameters");
+        parameters.expectEnd("response parameters");
         TpmReader sessions = new TpmReader(response, parametersEnd, response.length);
         for (int i = 0; i < authCount; i++) {
-            sessions.tpm2b(64, name + " nonceTPM[" + i + "]");
-            sessions.u8(name + " sessionAttributes[" + i + "]");
-            sessions.tpm2b(64, name + " hmac[" + i + "]");
+            sessions.tpm2b(64, "TPMS_AUTH_RESPONSE.nonce");
+            sessions.u8("TPMS_AUTH_RESPONSE.sessionAttributes");
+            sessions.tpm2b(64, "TPMS_AUTH_RESPONSE.hmac");
         }
-        sessions.expectEnd(name + " response authorization area");
+        sessions.expectEnd("response authorization area");
         return result;
     }
 

@@ -48,7 +48,8 @@ class FramingTest {
     void parameterSizeBeyondTheResponse() {
         TpmProtocolException e = assertThrows(TpmProtocolException.class,
                 () -> Tpm.on(c -> sessionResponse(999, new byte[0], PASSWORD_ACK)).execute(EXTEND));
-        assertTrue(e.getMessage().contains("parameterSize 999"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("TPM2_PCR_Extend response: parameterSize 999"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("(at byte offset 10)"), e.getMessage());
         assertEquals(10, e.offset());
     }
 

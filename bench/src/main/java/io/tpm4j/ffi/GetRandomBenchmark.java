@@ -31,7 +31,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 10, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED",
+// A pre-touched fixed heap: without it a short run pays a first-touch page fault (costly in a VM) for every
+// new page of young generation it allocates into, which a long-running program has long since paid.
+@Fork(value = 2, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch",
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class GetRandomBenchmark {
 

@@ -45,7 +45,7 @@ class SigningKeyTest extends WithSrk {
             assertFalse(Signatures.verify(publicKey, signature, "another message".getBytes(StandardCharsets.UTF_8)),
                     "and rejects it for another message");
 
-            assertEquals(0x8022, tpm.verifySignature(key, digest, signature).tag(), "TPM_ST_VERIFIED ticket");
+            assertEquals(io.tpm4j.api.types.TpmSt.VERIFIED.value(), tpm.verifySignature(key, digest, signature).tag());
             byte[] otherDigest = MessageDigest.getInstance("SHA-256").digest("other".getBytes(StandardCharsets.UTF_8));
             TpmResponseException e = assertThrows(TpmResponseException.class,
                     () -> tpm.verifySignature(key, otherDigest, signature));

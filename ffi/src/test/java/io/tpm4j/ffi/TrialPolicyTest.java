@@ -156,7 +156,7 @@ class TrialPolicyTest {
 
             tpm.execute(new PolicyRestart(session));
             tpm.execute(new PolicyAuthorize(session, new byte[32], policyRef, key.name(),
-                    new io.tpm4j.api.types.Ticket(0x8022, TpmRh.NULL, new byte[0])));
+                    new io.tpm4j.api.types.Ticket(io.tpm4j.api.types.TpmSt.VERIFIED.value(), TpmRh.NULL, new byte[0])));
             assertArrayEquals(policyUpdate(TpmCc.POLICY_AUTHORIZE, key.name(), policyRef), digest(), "PolicyAuthorize");
         }
     }

@@ -5,6 +5,7 @@ import io.tpm4j.api.types.Scheme;
 import io.tpm4j.api.types.Signature;
 import io.tpm4j.api.types.Ticket;
 import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.types.TpmSt;
 import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.api.wire.TpmReader;
 import io.tpm4j.api.wire.TpmWriter;
@@ -19,7 +20,7 @@ public record Sign(int keyHandle, Authorization keyAuth, byte[] digest, Scheme i
         implements TpmCommand<Sign.Response> {
 
     /** TPM_ST_HASHCHECK. */
-    public static final int ST_HASHCHECK = 0x8024;
+    public static final int ST_HASHCHECK = TpmSt.HASHCHECK.value();
 
     public Sign {
         digest = digest.clone();

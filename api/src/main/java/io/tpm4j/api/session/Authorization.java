@@ -1,5 +1,6 @@
 package io.tpm4j.api.session;
 
+import io.tpm4j.api.types.SessionAttributes;
 import io.tpm4j.api.wire.TpmWriter;
 
 import java.util.Arrays;
@@ -14,7 +15,7 @@ public sealed interface Authorization {
     /** TPM_RS_PW: the password session, a reserved handle that carries the authValue in clear. */
     int TPM_RS_PW = 0x40000009;
     /** TPMA_SESSION.continueSession. */
-    int CONTINUE_SESSION = 0x01;
+    int CONTINUE_SESSION = SessionAttributes.CONTINUE_SESSION;
 
     /** Writes this authorisation's TPMS_AUTH_COMMAND. */
     void writeCommandAuth(TpmWriter out);

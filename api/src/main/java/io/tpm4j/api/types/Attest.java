@@ -15,7 +15,7 @@ public record Attest(byte[] bytes, int type, byte[] qualifiedSigner, byte[] extr
 
     /** TPM_GENERATED_VALUE: the magic that marks data the TPM itself produced. */
     public static final int TPM_GENERATED = 0xff544347;
-    /** TPM_ST_ATTEST_*: the attestation types, the selector of {@link Attested}. */
+    /** TPM_ST_ATTEST_* (as in {@link TpmSt}): the attestation types, the selector of {@link Attested}; constants for switches. */
     public static final int ST_ATTEST_NV = 0x8014;
     public static final int ST_ATTEST_COMMAND_AUDIT = 0x8015;
     public static final int ST_ATTEST_SESSION_AUDIT = 0x8016;

@@ -1,8 +1,5 @@
 package io.tpm4j.api.types;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /** TPMA_OBJECT: the attributes of a TPM object, with its named bits. */
 public record ObjectAttributes(int raw) {
 
@@ -55,12 +52,6 @@ public record ObjectAttributes(int raw) {
 
     @Override
     public String toString() {
-        List<String> set = new ArrayList<>();
-        for (int i = 0; i < 32; i++) {
-            if ((raw & (1 << i)) != 0) {
-                set.add(NAMES[i] != null ? NAMES[i] : "bit" + i);
-            }
-        }
-        return String.join("|", set);
+        return BitNames.describe(raw, NAMES);
     }
 }

@@ -1,6 +1,7 @@
 package io.tpm4j.api.wire;
 
 import io.tpm4j.api.TpmProtocolException;
+import io.tpm4j.api.types.TpmSt;
 
 /**
  * The 10-byte header of every TPM command and response: tag (TPM_ST), total size, and the command code
@@ -10,11 +11,11 @@ public record TpmHeader(int tag, int size, int code) {
 
     public static final int SIZE = 10;
     /** TPM_ST_NO_SESSIONS: no authorisation area. */
-    public static final int ST_NO_SESSIONS = 0x8001;
+    public static final int ST_NO_SESSIONS = TpmSt.NO_SESSIONS.value();
     /** TPM_ST_SESSIONS: an authorisation area follows the handles. */
-    public static final int ST_SESSIONS = 0x8002;
+    public static final int ST_SESSIONS = TpmSt.SESSIONS.value();
     /** TPM_ST_RSP_COMMAND: a TPM 2.0 answers a TPM 1.2-tagged command with this tag and TPM_RC_BAD_TAG. */
-    public static final int ST_RSP_COMMAND = 0x00C4;
+    public static final int ST_RSP_COMMAND = TpmSt.RSP_COMMAND.value();
 
     /** Reads the declared total size from the first bytes of a frame, or -1 when fewer than 6 bytes are there. */
     public static int declaredSize(byte[] frame, int available) {

@@ -1,0 +1,102 @@
+package io.tpm4j.ffi;
+
+import io.tpm4j.api.Tpm;
+import io.tpm4j.api.TpmObject;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Load+Sign+Flush three ways, alternated in blocks inside one JVM so that a machine whose speed drifts slows
+ * all alike (JMH runs one benchmark after the other): the {@code Tpm} facade, the same command bytes through
+ * {@link LinuxTpmDevice#transmit} on the same swtpm (device cost without the facade), and the bare loop on
+ * its own swtpm. Prints each round's mean per operation and the ratios, then the median ratios.
+ * Usage: {@code Interleaved [ROUNDS] [BLOCK]} ({@code bench/run --interleaved}).
+ */
+public final class Interleaved {
+
+    private Interleaved() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        int block = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        Tpm4jSwtpm tpm4j = new Tpm4jSwtpm();
+        LoadSignFlushBenchmark.Keys keys = new LoadSignFlushBenchmark.Keys();
+        LoadSignFlushBenchmark.Bare bare = new LoadSignFlushBenchmark.Bare();
+        LoadSignFlushBenchmark benchmark = new LoadSignFlushBenchmark();
+        tpm4j.start();
+        try {
+            keys.create(tpm4j);
+            bare.start();
+            try {
+                // The facade's three commands, recorded once, for the device variant.
+                List<byte[]> sent = new ArrayList<>();
+                Tpm recording = Tpm.on(request -> {
+                    sent.add(request.clone());
+                    return tpm4j.device.transmit(request);
+                });
+                try (TpmObject key = recording.load(keys.srk, keys.created)) {
+                    recording.sign(key, keys.digest);
+                }
+                byte[][] commands = {sent.get(0), sent.get(sent.size() - 2), sent.get(sent.size() - 1)};
+                Runnable[] variants = {
+                    () -> benchmark.bareLoop(bare),
+                    () -> benchmark.tpm4jTpm(tpm4j, keys),
+                    () -> deviceLoadSignFlush(tpm4j.device, commands)};
+                String[] names = {"bareLoop", "tpm4jTpm", "tpm4jDevice"};
+                // Warm-up: enough for C2 to compile every path.
+                for (int i = 0; i < 5 * block; i++) {
+                    for (Runnable variant : variants) {
+                        variant.run();
+                    }
+                }
+                List<List<Double>> ratios = List.of(new ArrayList<>(), new ArrayList<>());
+                for (int round = 1; round <= rounds; round++) {
+                    double[] us = new double[variants.length];
+                    // Rotate the order, so that no variant always follows another.
+                    for (int k = 0; k < variants.length; k++) {
+                        int v = (k + round) % variants.length;
+                        long start = System.nanoTime();
+                        for (int i = 0; i < block; i++) {
+                            variants[v].run();
+                        }
+                        us[v] = (System.nanoTime() - start) / 1000.0 / block;
+                    }
+                    ratios.get(0).add(us[1] / us[0]);
+                    ratios.get(1).add(us[2] / us[0]);
+                    System.out.printf("round %2d: %s %7.1f us  %s %7.1f us (%.3f)  %s %7.1f us (%.3f)%n", round,
+                            names[0], us[0], names[1], us[1], us[1] / us[0], names[2], us[2], us[2] / us[0]);
+                }
+                for (int v = 1; v < names.length; v++) {
+                    double[] sorted = ratios.get(v - 1).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                    System.out.printf("%s / bareLoop over %d rounds of %d: median %.3f (min %.3f, max %.3f)%n", names[v],
+                            rounds, block, median(sorted), sorted[0], sorted[sorted.length - 1]);
+                    System.out.println("  " + Arrays.toString(sorted));
+                }
+            } finally {
+                bare.stop();
+            }
+        } finally {
+            tpm4j.stop();
+        }
+    }
+
+    private static double median(double[] sorted) {
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    /** Load, then Sign and FlushContext with the handle Load returned patched in. */
+    private static void deviceLoadSignFlush(LinuxTpmDevice device, byte[][] commands) {
+        int handle = ByteBuffer.wrap(device.transmit(commands[0]), 10, 4).getInt();
+        byte[] sign = commands[1].clone();
+        ByteBuffer.wrap(sign).putInt(10, handle);
+        device.transmit(sign);
+        byte[] flush = commands[2].clone();
+        ByteBuffer.wrap(flush).putInt(10, handle);
+        device.transmit(flush);
+    }
+}
