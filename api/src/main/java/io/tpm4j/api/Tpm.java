@@ -35,7 +35,10 @@ import io.tpm4j.api.commands.Sign;
 import io.tpm4j.api.commands.Startup;
 import io.tpm4j.api.commands.TpmCommand;
 import io.tpm4j.api.commands.VerifySignature;
+import io.tpm4j.api.session.AuthSession;
 import io.tpm4j.api.session.Authorization;
+import io.tpm4j.api.session.CommandSessions;
+import io.tpm4j.api.session.Session;
 import io.tpm4j.api.types.AlgorithmProperty;
 import io.tpm4j.api.types.CapabilityData;
 import io.tpm4j.api.types.CommandAttributes;
@@ -100,6 +103,8 @@ public final class Tpm implements AutoCloseable {
 
     private final TpmTransport transport;
     private final RetryPolicy retries;
+    /** Names of loaded objects, for cpHash; dropped when the handle is flushed or handed out again. */
+    private final Map<Integer, byte[]> names = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Tpm(TpmTransport transport, RetryPolicy retries) {
         this.transport = transport;
@@ -128,15 +133,29 @@ public final class Tpm implements AutoCloseable {
     }
 
     /**
-     * Runs one command and returns its parsed response.
+     * Runs one command and returns its parsed response. Handles carry their own authorisations; sessions
+     * that only encrypt or audit come as {@code extraSessions}. With any session, every response HMAC is
+     * checked before the response is used.
      *
-     * @throws TpmResponseException when the TPM answers with an error or warning code
-     * @throws TpmProtocolException when the response is malformed
+     * @throws TpmResponseException  when the TPM answers with an error or warning code
+     * @throws TpmProtocolException  when the response is malformed
+     * @throws TpmIntegrityException when a session's response HMAC does not verify
      */
-    public <R> R execute(TpmCommand<R> command) {
-        TpmCc code = command.code();
+    public <R> R execute(TpmCommand<R> command, AuthSession... extraSessions) {
         List<Authorization> auths = command.handles().stream().flatMap(h -> h.authorization().stream()).toList();
-        byte[] request = frame(command, auths);
+        boolean withSessions = extraSessions.length > 0 || auths.stream().anyMatch(a -> a instanceof Authorization.Hmac);
+        if (command instanceof FlushContext flush) {
+            names.remove(flush.flushHandle());
+        }
+        if (!withSessions) {
+            byte[] response = transmit(command.code(), frame(command, auths));
+            return parse(command, auths.size(), TpmHeader.ofResponse(response), response);
+        }
+        return executeWithSessions(command, auths, List.of(extraSessions));
+    }
+
+    /** Sends {@code request}, again after a back-off while the TPM answers with a retryable warning. */
+    private byte[] transmit(TpmCc code, byte[] request) {
         byte[] response;
         TpmHeader header;
         for (int attempt = 1; ; attempt++) {
@@ -159,7 +178,83 @@ public final class Tpm implements AutoCloseable {
         if (header.code() != 0) {
             throw new TpmResponseException(code.value(), header.code());
         }
-        return parse(command, auths.size(), header, response);
+        return response;
+    }
+
+    private <R> R executeWithSessions(TpmCommand<R> command, List<Authorization> auths, List<AuthSession> extra) {
+        TpmCc code = command.code();
+        List<CommandHandle> handles = command.handles();
+        List<byte[]> handleNames = new ArrayList<>(handles.size());
+        List<byte[]> entityNames = new ArrayList<>(auths.size());
+        for (CommandHandle handle : handles) {
+            byte[] name = nameOf(handle.handle());
+            handleNames.add(name);
+            if (handle.authorization().isPresent()) {
+                entityNames.add(name);
+            }
+        }
+        CommandSessions sessions = CommandSessions.of(code, auths, entityNames, extra,
+                command.firstCommandParameterSized(), command.firstResponseParameterSized());
+        TpmWriter plain = new TpmWriter(64);
+        command.writeParameters(plain);
+        byte[] parameters = sessions.protectParameters(plain.toByteArray());
+        byte[] authArea = sessions.authorizationArea(handleNames, parameters);
+        TpmWriter out = new TpmWriter(TpmHeader.SIZE + 4 * handles.size() + 4 + authArea.length + parameters.length);
+        out.u16(TpmHeader.ST_SESSIONS).u32(0).u32(code.value());
+        handles.forEach(h -> out.u32(h.handle()));
+        out.u32(authArea.length).bytes(authArea).bytes(parameters);
+        byte[] response = transmit(code, out.u32At(2, out.size()).toByteArray());
+        try {
+            TpmHeader header = TpmHeader.ofResponse(response);
+            if (header.tag() != TpmHeader.ST_SESSIONS) {
+                throw new TpmProtocolException(String.format("tag 0x%04x, expected 0x%04x", header.tag(),
+                        TpmHeader.ST_SESSIONS), 0);
+            }
+            TpmReader in = new TpmReader(response, TpmHeader.SIZE, response.length);
+            int handle = command.returnsHandle() ? in.u32("response handle") : 0;
+            names.remove(handle);
+            int sizeAt = in.position();
+            int parameterSize = in.u32("parameterSize");
+            if (parameterSize < 0 || parameterSize > in.remaining()) {
+                throw new TpmProtocolException("parameterSize " + Integer.toUnsignedString(parameterSize)
+                        + " exceeds the " + in.remaining() + " bytes left", sizeAt);
+            }
+            byte[] received = in.bytes(parameterSize, "response parameters");
+            byte[] clear = sessions.verifyResponse(received, new TpmReader(response, in.position(), response.length));
+            TpmReader parametersIn = new TpmReader(clear);
+            R result = command.readResponse(handle, parametersIn);
+            parametersIn.expectEnd("response parameters");
+            return result;
+        } catch (TpmProtocolException e) {
+            throw e.within(code.specName() + " response");
+        }
+    }
+
+    /**
+     * The Name of the entity behind {@code handle}, as cpHash needs it: the handle itself for PCRs, sessions
+     * and permanent handles; the TPM's Name for objects (kept until the handle is flushed or reused) and NV
+     * indices (asked each time, since writing an index changes it). A wrong Name cannot authorise anything:
+     * the TPM computes cpHash with its own.
+     */
+    public byte[] nameOf(int handle) {
+        int type = handle >>> 24;
+        if (type == TpmHt.TRANSIENT.value() || type == TpmHt.PERSISTENT.value()) {
+            byte[] name = names.get(handle);
+            if (name == null) {
+                name = execute(new ReadPublic(handle)).name();
+                names.put(handle, name);
+            }
+            return name.clone();
+        }
+        if (type == TpmHt.NV_INDEX.value()) {
+            return execute(new NvReadPublic(handle)).nvName();
+        }
+        return new TpmWriter(4).u32(handle).toByteArray();
+    }
+
+    /** Starts {@code options} on the TPM; close the session to flush it. */
+    public AuthSession startSession(Session options) {
+        return AuthSession.start(this, options);
     }
 
     /** Header, handle area, authorisation area (with its size) when any handle is authorised, parameters. */
@@ -185,7 +280,7 @@ public final class Tpm implements AutoCloseable {
      * A successful response: the handle if the command returns one; with sessions, parameterSize, the
      * parameters and one TPMS_AUTH_RESPONSE per authorisation sent.
      */
-    private static <R> R parse(TpmCommand<R> command, int authCount, TpmHeader header, byte[] response) {
+    private <R> R parse(TpmCommand<R> command, int authCount, TpmHeader header, byte[] response) {
         try {
             return parseResponse(command, authCount, header, response);
         } catch (TpmProtocolException e) {
@@ -194,13 +289,16 @@ public final class Tpm implements AutoCloseable {
         }
     }
 
-    private static <R> R parseResponse(TpmCommand<R> command, int authCount, TpmHeader header, byte[] response) {
+    private <R> R parseResponse(TpmCommand<R> command, int authCount, TpmHeader header, byte[] response) {
         int expectedTag = authCount == 0 ? TpmHeader.ST_NO_SESSIONS : TpmHeader.ST_SESSIONS;
         if (header.tag() != expectedTag) {
             throw new TpmProtocolException(String.format("tag 0x%04x, expected 0x%04x", header.tag(), expectedTag), 0);
         }
         TpmReader in = new TpmReader(response, TpmHeader.SIZE, response.length);
         int handle = command.returnsHandle() ? in.u32("response handle") : 0;
+        if (handle != 0) {
+            names.remove(handle);
+        }
         if (authCount == 0) {
             R result = command.readResponse(handle, in);
             in.expectEnd("response parameters");

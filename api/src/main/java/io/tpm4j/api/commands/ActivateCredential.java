@@ -33,6 +33,16 @@ public record ActivateCredential(int activateHandle, Authorization activateAuth,
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(activateHandle, activateAuth), CommandHandle.authorized(keyHandle, keyAuth));
     }

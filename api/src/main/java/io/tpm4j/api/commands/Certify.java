@@ -23,6 +23,16 @@ public record Certify(int objectHandle, Authorization objectAuth, int signHandle
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(objectHandle, objectAuth), CommandHandle.authorized(signHandle, signAuth));
     }

@@ -29,6 +29,16 @@ public record CertifyCreation(int signHandle, Authorization signAuth, int object
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(signHandle, signAuth), CommandHandle.of(objectHandle));
     }

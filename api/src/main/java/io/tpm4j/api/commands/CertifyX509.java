@@ -46,6 +46,16 @@ public record CertifyX509(int objectHandle, Authorization objectAuth, int signHa
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(objectHandle, objectAuth), CommandHandle.authorized(signHandle, signAuth));
     }

@@ -32,6 +32,16 @@ public record Commit(int signHandle, Authorization signAuth, Optional<PublicId.E
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(signHandle, signAuth));
     }

@@ -36,6 +36,16 @@ public record Create(int parentHandle, Authorization parentAuth, SensitiveCreate
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(parentHandle, parentAuth));
     }

@@ -25,6 +25,16 @@ public record CreateLoaded(int parentHandle, Authorization parentAuth, Sensitive
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(parentHandle, parentAuth));
     }

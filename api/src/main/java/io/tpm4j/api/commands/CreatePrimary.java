@@ -35,6 +35,16 @@ public record CreatePrimary(int primaryHandle, Authorization hierarchyAuth, Sens
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(primaryHandle, hierarchyAuth));
     }

@@ -33,6 +33,16 @@ public record Duplicate(int objectHandle, Authorization objectAuth, int newParen
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(objectHandle, objectAuth), CommandHandle.of(newParentHandle));
     }

@@ -17,6 +17,11 @@ public record EcEphemeral(int curveId) implements TpmCommand<EcEphemeral.Respons
     }
 
     @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public void writeParameters(TpmWriter out) {
         out.u16(curveId);
     }

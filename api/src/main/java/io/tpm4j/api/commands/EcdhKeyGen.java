@@ -22,6 +22,11 @@ public record EcdhKeyGen(int keyHandle) implements TpmCommand<EcdhKeyGen.Respons
     }
 
     @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.of(keyHandle));
     }

@@ -20,6 +20,16 @@ public record EcdhZGen(int keyHandle, Authorization keyAuth, PublicId.Ecc inPoin
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(keyHandle, keyAuth));
     }

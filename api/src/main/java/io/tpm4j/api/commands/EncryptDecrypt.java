@@ -25,6 +25,11 @@ public record EncryptDecrypt(int keyHandle, Authorization keyAuth, boolean decry
     }
 
     @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(keyHandle, keyAuth));
     }

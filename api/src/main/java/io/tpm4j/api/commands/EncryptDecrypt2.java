@@ -31,6 +31,16 @@ public record EncryptDecrypt2(int keyHandle, Authorization keyAuth, byte[] inDat
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(keyHandle, keyAuth));
     }

@@ -28,6 +28,11 @@ public record EventSequenceComplete(int pcr, Authorization pcrAuth, int sequence
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(pcr, pcrAuth), CommandHandle.authorized(sequenceHandle, sequenceAuth));
     }

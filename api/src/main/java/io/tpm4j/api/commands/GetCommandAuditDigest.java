@@ -24,6 +24,16 @@ public record GetCommandAuditDigest(int privacyHandle, Authorization privacyAuth
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(privacyHandle, privacyAuth), CommandHandle.authorized(signHandle, signAuth));
     }

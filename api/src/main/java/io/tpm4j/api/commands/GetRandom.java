@@ -28,6 +28,11 @@ public record GetRandom(int bytesRequested) implements TpmCommand<GetRandom.Resp
     }
 
     @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public void writeParameters(TpmWriter out) {
         out.u16(bytesRequested);
     }

@@ -27,6 +27,16 @@ public record GetSessionAuditDigest(int privacyAdminHandle, Authorization privac
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(privacyAdminHandle, privacyAuth),
                 CommandHandle.authorized(signHandle, signAuth), CommandHandle.of(sessionHandle));

@@ -26,6 +26,16 @@ public record GetTime(int privacyAdminHandle, Authorization privacyAdminAuth, in
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(privacyAdminHandle, privacyAdminAuth),
                 CommandHandle.authorized(signHandle, signAuth));

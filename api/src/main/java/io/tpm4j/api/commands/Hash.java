@@ -26,6 +26,16 @@ public record Hash(byte[] data, TpmAlg hashAlg, int hierarchy) implements TpmCom
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public void writeParameters(TpmWriter out) {
         out.tpm2b(data).u16(hashAlg.value()).u32(hierarchy);
     }

@@ -24,6 +24,11 @@ public record HashSequenceStart(byte[] auth, TpmAlg hashAlg) implements TpmComma
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public boolean returnsHandle() {
         return true;
     }

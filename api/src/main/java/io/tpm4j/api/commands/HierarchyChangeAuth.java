@@ -19,6 +19,11 @@ public record HierarchyChangeAuth(int authHandle, Authorization currentAuth, byt
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(authHandle, currentAuth));
     }

@@ -19,6 +19,16 @@ public record Hmac(int handle, Authorization keyAuth, byte[] buffer, int hashAlg
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(handle, keyAuth));
     }

@@ -19,6 +19,11 @@ public record HmacStart(int handle, Authorization keyAuth, byte[] auth, int hash
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(handle, keyAuth));
     }

@@ -32,6 +32,16 @@ public record Import(int parentHandle, Authorization parentAuth, byte[] encrypti
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(parentHandle, parentAuth));
     }

@@ -25,6 +25,16 @@ public record Load(int parentHandle, Authorization parentAuth, byte[] inPrivate,
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(parentHandle, parentAuth));
     }

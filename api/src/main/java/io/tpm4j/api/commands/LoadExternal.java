@@ -20,6 +20,16 @@ public record LoadExternal(PublicArea inPublic, int hierarchy) implements TpmCom
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public boolean returnsHandle() {
         return true;
     }

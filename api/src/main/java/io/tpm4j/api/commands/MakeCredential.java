@@ -26,6 +26,16 @@ public record MakeCredential(int handle, byte[] credential, byte[] objectName) i
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.of(handle));
     }

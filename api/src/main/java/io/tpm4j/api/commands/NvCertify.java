@@ -24,6 +24,16 @@ public record NvCertify(int signHandle, Authorization signAuth, int authHandle, 
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(signHandle, signAuth), CommandHandle.authorized(authHandle, auth),
                 CommandHandle.of(nvIndex));

@@ -27,6 +27,11 @@ public record NvChangeAuth(int nvIndex, Authorization adminAuth, byte[] newAuth)
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(nvIndex, adminAuth));
     }

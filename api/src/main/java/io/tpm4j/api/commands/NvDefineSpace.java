@@ -25,6 +25,11 @@ public record NvDefineSpace(int authHandle, Authorization hierarchyAuth, byte[] 
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(authHandle, hierarchyAuth));
     }

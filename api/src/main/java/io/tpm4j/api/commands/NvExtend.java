@@ -24,6 +24,11 @@ public record NvExtend(int authHandle, Authorization auth, int nvIndex, byte[] d
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(authHandle, auth), CommandHandle.of(nvIndex));
     }

@@ -26,6 +26,11 @@ public record NvRead(int authHandle, Authorization auth, int nvIndex, int size, 
     }
 
     @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(authHandle, auth), CommandHandle.of(nvIndex));
     }

@@ -30,6 +30,11 @@ public record NvWrite(int authHandle, Authorization auth, int nvIndex, byte[] da
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(authHandle, auth), CommandHandle.of(nvIndex));
     }

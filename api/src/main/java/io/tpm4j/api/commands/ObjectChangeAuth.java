@@ -19,6 +19,16 @@ public record ObjectChangeAuth(int objectHandle, Authorization objectAuth, int p
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(objectHandle, objectAuth), CommandHandle.of(parentHandle));
     }

@@ -30,6 +30,11 @@ public record PcrEvent(int pcr, Authorization pcrAuth, byte[] eventData) impleme
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(pcr, pcrAuth));
     }

@@ -30,6 +30,11 @@ public record PcrSetAuthPolicy(Authorization platformAuth, byte[] authPolicy, Tp
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(TpmRh.PLATFORM, platformAuth));
     }

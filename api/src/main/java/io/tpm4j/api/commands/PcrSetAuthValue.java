@@ -26,6 +26,11 @@ public record PcrSetAuthValue(int pcr, Authorization pcrAuth, byte[] auth) imple
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(pcr, pcrAuth));
     }

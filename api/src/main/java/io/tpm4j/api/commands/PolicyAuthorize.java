@@ -19,6 +19,11 @@ public record PolicyAuthorize(int policySession, byte[] approvedPolicy, byte[] p
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.of(policySession));
     }

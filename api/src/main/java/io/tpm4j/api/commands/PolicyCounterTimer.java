@@ -19,6 +19,11 @@ public record PolicyCounterTimer(int policySession, byte[] operandB, int offset,
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.of(policySession));
     }

@@ -22,6 +22,11 @@ public record PolicyCpHash(int policySession, byte[] cpHashA) implements TpmComm
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.of(policySession));
     }

@@ -18,6 +18,11 @@ public record PolicyDuplicationSelect(int policySession, byte[] objectName, byte
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.of(policySession));
     }

@@ -18,6 +18,11 @@ public record PolicyGetDigest(int policySession) implements TpmCommand<PolicyGet
     }
 
     @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.of(policySession));
     }

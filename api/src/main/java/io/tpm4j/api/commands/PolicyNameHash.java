@@ -22,6 +22,11 @@ public record PolicyNameHash(int policySession, byte[] nameHash) implements TpmC
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.of(policySession));
     }

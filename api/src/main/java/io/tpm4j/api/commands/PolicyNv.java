@@ -28,6 +28,11 @@ public record PolicyNv(int authHandle, Authorization auth, int nvIndex, int poli
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(authHandle, auth), CommandHandle.of(nvIndex), CommandHandle.of(policySession));
     }

@@ -24,6 +24,11 @@ public record PolicyPcr(int policySession, byte[] pcrDigest, List<PcrSelection> 
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.of(policySession));
     }

@@ -30,6 +30,16 @@ public record PolicySecret(int authHandle, Authorization auth, int policySession
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(authHandle, auth), CommandHandle.of(policySession));
     }

@@ -30,6 +30,16 @@ public record PolicySigned(int authObject, int policySession, byte[] nonceTpm, b
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.of(authObject), CommandHandle.of(policySession));
     }

@@ -18,6 +18,11 @@ public record PolicyTemplate(int policySession, byte[] templateHash) implements 
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.of(policySession));
     }

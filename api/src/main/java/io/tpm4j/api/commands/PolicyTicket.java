@@ -30,6 +30,11 @@ public record PolicyTicket(int policySession, byte[] timeout, byte[] cpHashA, by
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.of(policySession));
     }

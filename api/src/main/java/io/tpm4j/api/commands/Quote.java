@@ -28,6 +28,16 @@ public record Quote(int signHandle, Authorization signAuth, byte[] qualifyingDat
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(signHandle, signAuth));
     }

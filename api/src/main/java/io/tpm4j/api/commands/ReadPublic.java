@@ -19,6 +19,11 @@ public record ReadPublic(int objectHandle) implements TpmCommand<ReadPublic.Resp
     }
 
     @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.of(objectHandle));
     }

@@ -29,6 +29,16 @@ public record Rewrap(int oldParent, Authorization oldParentAuth, int newParent, 
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(oldParent, oldParentAuth), CommandHandle.of(newParent));
     }

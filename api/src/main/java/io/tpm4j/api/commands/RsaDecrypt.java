@@ -32,6 +32,16 @@ public record RsaDecrypt(int keyHandle, Authorization keyAuth, byte[] cipherText
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(keyHandle, keyAuth));
     }

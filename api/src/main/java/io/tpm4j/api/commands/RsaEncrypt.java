@@ -26,6 +26,16 @@ public record RsaEncrypt(int keyHandle, byte[] message, Scheme inScheme, byte[] 
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.of(keyHandle));
     }

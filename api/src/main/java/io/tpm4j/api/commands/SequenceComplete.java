@@ -25,6 +25,16 @@ public record SequenceComplete(int sequenceHandle, Authorization sequenceAuth, b
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(sequenceHandle, sequenceAuth));
     }

@@ -24,6 +24,11 @@ public record SequenceUpdate(int sequenceHandle, Authorization sequenceAuth, byt
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(sequenceHandle, sequenceAuth));
     }

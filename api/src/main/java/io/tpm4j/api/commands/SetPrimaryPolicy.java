@@ -25,6 +25,11 @@ public record SetPrimaryPolicy(int authHandle, Authorization auth, byte[] authPo
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(authHandle, auth));
     }

@@ -40,6 +40,11 @@ public record Sign(int keyHandle, Authorization keyAuth, byte[] digest, Scheme i
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(keyHandle, keyAuth));
     }

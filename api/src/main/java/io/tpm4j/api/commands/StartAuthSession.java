@@ -36,6 +36,11 @@ public record StartAuthSession(int tpmKey, int bind, byte[] nonceCaller, byte[] 
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.of(tpmKey), CommandHandle.of(bind));
     }
@@ -48,7 +53,7 @@ public record StartAuthSession(int tpmKey, int bind, byte[] nonceCaller, byte[] 
     @Override
     public void writeParameters(TpmWriter out) {
         out.tpm2b(nonceCaller).tpm2b(encryptedSalt).u8(sessionType);
-        symmetric.write(out); // TPMT_SYM_DEF marshals like TPMT_SYM_DEF_OBJECT for the ciphers sessions use
+        symmetric.write(out); // a TPMT_SYM_DEF: AES-CFB, XOR or NULL
         out.u16(authHash.value());
     }
 

@@ -16,6 +16,11 @@ public record StirRandom(byte[] inData) implements TpmCommand<StirRandom.Respons
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public void writeParameters(TpmWriter out) {
         out.tpm2b(inData);
     }

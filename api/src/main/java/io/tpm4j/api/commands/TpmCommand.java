@@ -27,6 +27,19 @@ public interface TpmCommand<R> {
         return false;
     }
 
+    /**
+     * Whether the first command parameter is a TPM2B, which a session with TPMA_SESSION.decrypt encrypts
+     * (Part 3 marks such commands; a secret goes first where a command has one).
+     */
+    default boolean firstCommandParameterSized() {
+        return false;
+    }
+
+    /** Whether the first response parameter is a TPM2B, which a session with TPMA_SESSION.encrypt encrypts. */
+    default boolean firstResponseParameterSized() {
+        return false;
+    }
+
     /** Writes the parameters (everything after the handle and authorisation areas). */
     void writeParameters(TpmWriter out);
 

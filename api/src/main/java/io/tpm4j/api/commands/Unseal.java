@@ -24,6 +24,11 @@ public record Unseal(int itemHandle, Authorization itemAuth) implements TpmComma
     }
 
     @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(itemHandle, itemAuth));
     }

@@ -28,6 +28,11 @@ public record VerifySignature(int keyHandle, byte[] digest, Signature signature)
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.of(keyHandle));
     }

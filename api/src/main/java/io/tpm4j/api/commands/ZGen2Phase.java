@@ -25,6 +25,16 @@ public record ZGen2Phase(int keyA, Authorization keyAuth, PublicId.Ecc inQsB, Pu
     }
 
     @Override
+    public boolean firstCommandParameterSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterSized() {
+        return true;
+    }
+
+    @Override
     public List<CommandHandle> handles() {
         return List.of(CommandHandle.authorized(keyA, keyAuth));
     }

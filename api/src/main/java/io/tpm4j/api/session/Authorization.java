@@ -8,7 +8,6 @@ import java.util.Arrays;
 /**
  * How one handle of a command is authorised. It travels with the handle it authorises
  * ({@code CommandHandle.authorized(handle, auth)}), never as state that applies to "the next call".
- * HMAC sessions join this type with the sessions work.
  */
 public sealed interface Authorization {
 
@@ -50,6 +49,51 @@ public sealed interface Authorization {
         @Override
         public String toString() {
             return String.format("PolicySession[0x%08x%s]", sessionHandle, continueSession ? ", continue" : "");
+        }
+    }
+
+    /**
+     * An HMAC session proving knowledge of the entity's {@code authValue} without sending it; the response
+     * is checked with the same key. A session bound to the entity needs no authValue here.
+     */
+    static Authorization session(AuthSession session, byte[] authValue) {
+        if (session.options().policy()) {
+            throw new IllegalArgumentException(session + " is a policy session; use policySession(handle, continue)");
+        }
+        return new Hmac(session, authValue);
+    }
+
+    /** An HMAC session authorisation, see {@link #session}. The authValue is kept out of {@link #toString()}. */
+    record Hmac(AuthSession session, byte[] authValue) implements Authorization {
+
+        public Hmac {
+            authValue = authValue.clone();
+        }
+
+        @Override
+        public byte[] authValue() {
+            return authValue.clone();
+        }
+
+        /** Written by {@link CommandSessions}, which computes the HMAC over the whole command. */
+        @Override
+        public void writeCommandAuth(TpmWriter out) {
+            throw new IllegalStateException("an HMAC session authorisation is written by CommandSessions");
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Hmac h && session == h.session && Arrays.equals(authValue, h.authValue);
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(session) * 31 + Arrays.hashCode(authValue);
+        }
+
+        @Override
+        public String toString() {
+            return "Hmac[" + session + "]";
         }
     }
 
