@@ -19,6 +19,7 @@ import io.tpm4j.api.commands.PolicyTicket;
 import io.tpm4j.api.commands.StartAuthSession;
 import io.tpm4j.api.commands.Unseal;
 import io.tpm4j.api.session.Authorization;
+import io.tpm4j.api.session.PolicyDigest;
 import io.tpm4j.api.types.NvAttributes;
 import io.tpm4j.api.types.NvPublic;
 import io.tpm4j.api.types.ObjectAttributes;
@@ -176,6 +177,8 @@ class PolicySessionTest extends WithSrk {
             tpm.execute(new PolicyTicket(second, secret.timeout(), new byte[0], policyRef, endorsementName,
                     secret.policyTicket()));
             assertArrayEquals(digest(first.sessionHandle()), digest(second));
+            assertArrayEquals(PolicyDigest.start(TpmAlg.SHA256).secret(endorsementName, policyRef).digest(), digest(second),
+                    "a ticket leaves PolicySecret's digest, as the calculator computes it");
 
             Ticket forged = new Ticket(secret.policyTicket().tag(), secret.policyTicket().hierarchy(), new byte[32]);
             TpmResponseException refused = assertThrows(TpmResponseException.class, () -> tpm.execute(

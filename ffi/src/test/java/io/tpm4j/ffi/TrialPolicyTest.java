@@ -1,34 +1,45 @@
 package io.tpm4j.ffi;
 
 import io.tpm4j.api.Tpm;
+import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.commands.FlushContext;
+import io.tpm4j.api.commands.NvWrite;
 import io.tpm4j.api.commands.PolicyAuthValue;
 import io.tpm4j.api.commands.PolicyAuthorize;
-import io.tpm4j.api.commands.PolicyCounterTimer;
-import io.tpm4j.api.commands.PolicyDuplicationSelect;
-import io.tpm4j.api.commands.PolicySecret;
-import io.tpm4j.api.commands.PolicySigned;
-import io.tpm4j.api.commands.PolicyTemplate;
+import io.tpm4j.api.commands.PolicyAuthorizeNv;
 import io.tpm4j.api.commands.PolicyCommandCode;
+import io.tpm4j.api.commands.PolicyCounterTimer;
 import io.tpm4j.api.commands.PolicyCpHash;
+import io.tpm4j.api.commands.PolicyDuplicationSelect;
 import io.tpm4j.api.commands.PolicyGetDigest;
 import io.tpm4j.api.commands.PolicyLocality;
 import io.tpm4j.api.commands.PolicyNameHash;
+import io.tpm4j.api.commands.PolicyNv;
 import io.tpm4j.api.commands.PolicyNvWritten;
 import io.tpm4j.api.commands.PolicyOr;
 import io.tpm4j.api.commands.PolicyPassword;
 import io.tpm4j.api.commands.PolicyPcr;
 import io.tpm4j.api.commands.PolicyPhysicalPresence;
 import io.tpm4j.api.commands.PolicyRestart;
+import io.tpm4j.api.commands.PolicySecret;
+import io.tpm4j.api.commands.PolicySigned;
+import io.tpm4j.api.commands.PolicyTemplate;
 import io.tpm4j.api.commands.StartAuthSession;
 import io.tpm4j.api.commands.TpmCommand;
+import io.tpm4j.api.session.Authorization;
+import io.tpm4j.api.session.PolicyDigest;
+import io.tpm4j.api.types.NvAttributes;
+import io.tpm4j.api.types.NvPublic;
 import io.tpm4j.api.types.PcrSelection;
+import io.tpm4j.api.types.Signature;
 import io.tpm4j.api.types.SymmetricDefinition;
+import io.tpm4j.api.types.Templates;
+import io.tpm4j.api.types.Ticket;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmEo;
-import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmRh;
+import io.tpm4j.api.types.TpmSt;
 import io.tpm4j.api.wire.TpmWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -46,10 +57,13 @@ import java.util.function.IntFunction;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Each policy command in a trial session: the TPM's policy digest equals the one Part 3 defines, computed here. */
+/**
+ * Every policy command in a trial session: the TPM's digest equals what {@link PolicyDigest} computes offline.
+ */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TrialPolicyTest {
 
+    private static final Authorization EMPTY = Authorization.emptyPassword();
     private static StartedTpm started;
     private static Tpm tpm;
     private int session;
@@ -77,56 +91,13 @@ class TrialPolicyTest {
         assertEquals(List.of(), tpm.loadedSessions());
     }
 
-    /** policyDigest_new = SHA-256(policyDigest_old || TPM_CC || parameters). */
-    private static byte[] extend(byte[] old, TpmCc code, byte[] parameters) throws Exception {
-        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-        sha256.update(old);
-        sha256.update(new TpmWriter().u32(code.value()).toByteArray());
-        sha256.update(parameters);
-        return sha256.digest();
-    }
+    private static final PolicyDigest EMPTY_POLICY = PolicyDigest.start(TpmAlg.SHA256);
 
-    private void check(IntFunction<TpmCommand<?>> command, TpmCc code, byte[] parameters) throws Exception {
+    /** Runs {@code command} alone in the trial session and compares the TPM's digest with {@code expected}. */
+    private void check(IntFunction<TpmCommand<?>> command, PolicyDigest expected) {
         tpm.execute(new PolicyRestart(session));
         tpm.execute(command.apply(session));
-        assertArrayEquals(extend(new byte[32], code, parameters), tpm.execute(new PolicyGetDigest(session)).policyDigest(),
-                code.specName());
-    }
-
-    @Test
-    void simplePolicies() throws Exception {
-        check(PolicyAuthValue::new, TpmCc.POLICY_AUTH_VALUE, new byte[0]);
-        // PolicyPassword leaves the same digest as PolicyAuthValue, so one policy serves both.
-        check(PolicyPassword::new, TpmCc.POLICY_AUTH_VALUE, new byte[0]);
-        check(PolicyPhysicalPresence::new, TpmCc.POLICY_PHYSICAL_PRESENCE, new byte[0]);
-        check(s -> new PolicyCommandCode(s, TpmCc.UNSEAL.value()), TpmCc.POLICY_COMMAND_CODE,
-                new TpmWriter().u32(TpmCc.UNSEAL.value()).toByteArray());
-        check(s -> new PolicyLocality(s, 0x01), TpmCc.POLICY_LOCALITY, new byte[] {1});
-        check(s -> new PolicyNvWritten(s, true), TpmCc.POLICY_NV_WRITTEN, new byte[] {1});
-        byte[] hash = MessageDigest.getInstance("SHA-256").digest("a command".getBytes());
-        check(s -> new PolicyCpHash(s, hash), TpmCc.POLICY_CP_HASH, hash);
-        check(s -> new PolicyNameHash(s, hash), TpmCc.POLICY_NAME_HASH, hash);
-    }
-
-    @Test
-    void pcrPolicyOverCurrentValues() throws Exception {
-        PcrSelection pcrs = PcrSelection.of(TpmAlg.SHA256, 0, 7);
-        Map<Integer, byte[]> values = tpm.pcrValues(TpmAlg.SHA256, 0, 7);
-        MessageDigest pcrDigest = MessageDigest.getInstance("SHA-256");
-        pcrDigest.update(values.get(0));
-        pcrDigest.update(values.get(7));
-        TpmWriter selection = new TpmWriter();
-        PcrSelection.writeList(selection, List.of(pcrs));
-        byte[] parameters = new TpmWriter().bytes(selection.toByteArray()).bytes(pcrDigest.digest()).toByteArray();
-        check(s -> new PolicyPcr(s, new byte[0], List.of(pcrs)), TpmCc.POLICY_PCR, parameters);
-    }
-
-    /** Part 3's PolicyUpdate: H(H(old || code || arg2) || arg3). */
-    private static byte[] policyUpdate(TpmCc code, byte[] arg2, byte[] arg3) throws Exception {
-        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-        sha256.update(extend(new byte[32], code, arg2));
-        sha256.update(arg3);
-        return sha256.digest();
+        assertArrayEquals(expected.digest(), digest(), command.apply(session).code().specName());
     }
 
     private byte[] digest() {
@@ -134,58 +105,75 @@ class TrialPolicyTest {
     }
 
     @Test
-    void policiesThatNameAnAuthorisingEntity() throws Exception {
+    void assertionsWithoutEntities() throws Exception {
+        check(PolicyAuthValue::new, EMPTY_POLICY.authValue());
+        check(PolicyPassword::new, EMPTY_POLICY.password());
+        check(PolicyPhysicalPresence::new, EMPTY_POLICY.physicalPresence());
+        check(s -> new PolicyCommandCode(s, TpmCc.UNSEAL.value()), EMPTY_POLICY.commandCode(TpmCc.UNSEAL));
+        check(s -> new PolicyLocality(s, 0x01), EMPTY_POLICY.locality(0x01));
+        check(s -> new PolicyNvWritten(s, true), EMPTY_POLICY.nvWritten(true));
+        byte[] hash = MessageDigest.getInstance("SHA-256").digest("a command".getBytes());
+        check(s -> new PolicyCpHash(s, hash), EMPTY_POLICY.cpHash(hash));
+        check(s -> new PolicyNameHash(s, hash), EMPTY_POLICY.nameHash(hash));
+        byte[] templateHash = MessageDigest.getInstance("SHA-256").digest(Templates.eccSigningKey().toBytes());
+        check(s -> new PolicyTemplate(s, templateHash), EMPTY_POLICY.template(templateHash));
+        byte[] operand = new TpmWriter().u64(1000).toByteArray();
+        check(s -> new PolicyCounterTimer(s, operand, 8, TpmEo.UNSIGNED_GT), // offset 8: the clock
+                EMPTY_POLICY.counterTimer(operand, 8, TpmEo.UNSIGNED_GT));
+        byte[] parent = Templates.srkEccP256().name();
+        byte[] object = Templates.eccSigningKey().name();
+        check(s -> new PolicyDuplicationSelect(s, object, parent, false), EMPTY_POLICY.duplicationSelect(object, parent, false));
+        check(s -> new PolicyDuplicationSelect(s, object, parent, true), EMPTY_POLICY.duplicationSelect(object, parent, true));
+    }
+
+    @Test
+    void pcrPolicyOverCurrentAndPredictedValues() {
+        Map<Integer, byte[]> values = tpm.pcrValues(TpmAlg.SHA256, 0, 7);
+        PcrSelection pcrs = PcrSelection.of(TpmAlg.SHA256, 0, 7);
+        check(s -> new PolicyPcr(s, new byte[0], List.of(pcrs)), EMPTY_POLICY.pcr(TpmAlg.SHA256, values));
+    }
+
+    @Test
+    void assertionsNamingAnEntity() {
         byte[] policyRef = "ref".getBytes();
-        tpm.execute(new PolicySecret(TpmRh.ENDORSEMENT, io.tpm4j.api.session.Authorization.emptyPassword(), session,
-                new byte[0], new byte[0], policyRef, 0));
-        byte[] endorsementName = new TpmWriter().u32(TpmRh.ENDORSEMENT).toByteArray();
-        assertArrayEquals(policyUpdate(TpmCc.POLICY_SECRET, endorsementName, policyRef), digest(), "PolicySecret");
+        byte[] endorsement = new TpmWriter().u32(TpmRh.ENDORSEMENT).toByteArray();
+        check(s -> new PolicySecret(TpmRh.ENDORSEMENT, EMPTY, s, new byte[0], new byte[0], policyRef, 0),
+                EMPTY_POLICY.secret(endorsement, policyRef));
         // With an empty policyRef this is the EK Credential Profile's Policy A.
-        tpm.execute(new PolicyRestart(session));
-        tpm.execute(new PolicySecret(TpmRh.ENDORSEMENT, io.tpm4j.api.session.Authorization.emptyPassword(), session,
-                new byte[0], new byte[0], new byte[0], 0));
-        assertArrayEquals(io.tpm4j.api.types.Templates.ekPolicyA(), digest(), "EK policy A");
+        assertArrayEquals(Templates.ekPolicyA(), EMPTY_POLICY.secret(endorsement, new byte[0]).digest());
 
-        try (io.tpm4j.api.TpmObject srk = tpm.createPrimary(TpmRh.OWNER, io.tpm4j.api.types.Templates.srkEccP256());
-             io.tpm4j.api.TpmObject key = tpm.load(srk, tpm.create(srk, io.tpm4j.api.types.Templates.eccSigningKey()))) {
-            tpm.execute(new PolicyRestart(session));
-            io.tpm4j.api.types.Signature placeholder = new io.tpm4j.api.types.Signature.Ecc(TpmAlg.ECDSA.value(),
-                    TpmAlg.SHA256.value(), new byte[32], new byte[32]);
-            tpm.execute(new PolicySigned(key.handle(), session, new byte[0], new byte[0], policyRef, 0, placeholder));
-            assertArrayEquals(policyUpdate(TpmCc.POLICY_SIGNED, key.name(), policyRef), digest(), "PolicySigned");
-
-            tpm.execute(new PolicyRestart(session));
-            tpm.execute(new PolicyAuthorize(session, new byte[32], policyRef, key.name(),
-                    new io.tpm4j.api.types.Ticket(io.tpm4j.api.types.TpmSt.VERIFIED.value(), TpmRh.NULL, new byte[0])));
-            assertArrayEquals(policyUpdate(TpmCc.POLICY_AUTHORIZE, key.name(), policyRef), digest(), "PolicyAuthorize");
+        try (TpmObject srk = tpm.createPrimary(TpmRh.OWNER, Templates.srkEccP256());
+             TpmObject key = tpm.load(srk, tpm.create(srk, Templates.eccSigningKey()))) {
+            Signature placeholder = new Signature.Ecc(TpmAlg.ECDSA.value(), TpmAlg.SHA256.value(), new byte[32], new byte[32]);
+            check(s -> new PolicySigned(key.handle(), s, new byte[0], new byte[0], policyRef, 0, placeholder),
+                    EMPTY_POLICY.signed(key.name(), policyRef));
+            check(s -> new PolicyAuthorize(s, new byte[32], policyRef, key.name(),
+                    new Ticket(TpmSt.VERIFIED.value(), TpmRh.NULL, new byte[0])), EMPTY_POLICY.authorize(key.name(), policyRef));
         }
     }
 
     @Test
-    void policiesOverTimeTemplatesAndDuplication() throws Exception {
-        byte[] operand = new TpmWriter().u64(1000).toByteArray();
-        MessageDigest args = MessageDigest.getInstance("SHA-256");
-        args.update(operand);
-        args.update(new TpmWriter().u16(8).u16(TpmEo.UNSIGNED_GT.value()).toByteArray()); // offset 8: the clock
-        byte[] argsHash = args.digest();
-        check(s -> new PolicyCounterTimer(s, operand, 8, TpmEo.UNSIGNED_GT), TpmCc.POLICY_COUNTER_TIMER, argsHash);
-
-        byte[] templateHash = MessageDigest.getInstance("SHA-256").digest(
-                io.tpm4j.api.types.Templates.eccSigningKey().toBytes());
-        check(s -> new PolicyTemplate(s, templateHash), TpmCc.POLICY_TEMPLATE, templateHash);
-
-        byte[] parent = io.tpm4j.api.types.Templates.srkEccP256().name();
-        check(s -> new PolicyDuplicationSelect(s, new byte[0], parent, false), TpmCc.POLICY_DUPLICATION_SELECT,
-                new TpmWriter().bytes(parent).u8(0).toByteArray());
+    void nvAssertions() {
+        int index = 0x01500300;
+        tpm.nvDefine(new NvPublic(index, TpmAlg.SHA256, NvAttributes.of(NvAttributes.Type.ORDINARY, NvAttributes.AUTHREAD,
+                NvAttributes.AUTHWRITE, NvAttributes.NO_DA), new byte[0], 34), new byte[0]);
+        try {
+            tpm.execute(new NvWrite(index, EMPTY, index, new byte[34], 0));
+            byte[] name = tpm.nvReadPublic(index).nvName();
+            byte[] operand = {0, 0};
+            check(s -> new PolicyNv(index, EMPTY, index, s, operand, 0, TpmEo.EQ), EMPTY_POLICY.nv(operand, 0, TpmEo.EQ, name));
+            check(s -> new PolicyAuthorizeNv(index, EMPTY, index, s), EMPTY_POLICY.authorizeNv(name));
+        } finally {
+            tpm.nvUndefine(index);
+        }
     }
 
     @Test
-    void orOfTwoBranches() throws Exception {
-        byte[] a = extend(new byte[32], TpmCc.POLICY_AUTH_VALUE, new byte[0]);
-        byte[] b = extend(new byte[32], TpmCc.POLICY_PHYSICAL_PRESENCE, new byte[0]);
+    void orOfTwoBranches() {
+        PolicyDigest a = EMPTY_POLICY.authValue();
+        PolicyDigest b = EMPTY_POLICY.physicalPresence();
         tpm.execute(new PolicyAuthValue(session)); // the session's digest must be one of the branches
-        tpm.execute(new PolicyOr(session, List.of(a, b)));
-        byte[] expected = extend(new byte[32], TpmCc.POLICY_OR, new TpmWriter().bytes(a).bytes(b).toByteArray());
-        assertArrayEquals(expected, tpm.execute(new PolicyGetDigest(session)).policyDigest());
+        tpm.execute(new PolicyOr(session, List.of(a.digest(), b.digest())));
+        assertArrayEquals(a.or(List.of(a, b)).digest(), digest());
     }
 }
