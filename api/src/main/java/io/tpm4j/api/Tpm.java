@@ -34,17 +34,22 @@ import io.tpm4j.api.commands.SequenceUpdate;
 import io.tpm4j.api.commands.Sign;
 import io.tpm4j.api.commands.Startup;
 import io.tpm4j.api.commands.TpmCommand;
+import io.tpm4j.api.commands.Unseal;
 import io.tpm4j.api.commands.VerifySignature;
 import io.tpm4j.api.session.AuthSession;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.session.CommandSessions;
+import io.tpm4j.api.session.PolicyDigest;
 import io.tpm4j.api.session.Session;
 import io.tpm4j.api.types.AlgorithmProperty;
 import io.tpm4j.api.types.CapabilityData;
 import io.tpm4j.api.types.CommandAttributes;
 import io.tpm4j.api.types.NvPublic;
+import io.tpm4j.api.types.ObjectAttributes;
 import io.tpm4j.api.types.PcrSelection;
 import io.tpm4j.api.types.PublicArea;
+import io.tpm4j.api.types.PublicId;
+import io.tpm4j.api.types.PublicParameters;
 import io.tpm4j.api.types.ResponseCode;
 import io.tpm4j.api.types.Scheme;
 import io.tpm4j.api.types.SensitiveCreate;
@@ -76,6 +81,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
@@ -143,7 +149,8 @@ public final class Tpm implements AutoCloseable {
      */
     public <R> R execute(TpmCommand<R> command, AuthSession... extraSessions) {
         List<Authorization> auths = command.handles().stream().flatMap(h -> h.authorization().stream()).toList();
-        boolean withSessions = extraSessions.length > 0 || auths.stream().anyMatch(a -> a instanceof Authorization.Hmac);
+        boolean withSessions = extraSessions.length > 0
+                || auths.stream().anyMatch(a -> a instanceof Authorization.Hmac || a instanceof Authorization.Policy);
         if (command instanceof FlushContext flush) {
             names.remove(flush.flushHandle());
         }
@@ -668,7 +675,7 @@ public final class Tpm implements AutoCloseable {
     }
 
     private byte[] symmetric(TpmObject key, byte[] iv, byte[] data, boolean decrypt) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(data.length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length);
         byte[] chainIv = iv;
         int offset = 0;
         do {
@@ -686,6 +693,51 @@ public final class Tpm implements AutoCloseable {
     public SignedAttest certify(TpmObject object, TpmObject signer, byte[] qualifyingData) {
         return execute(new Certify(object.handle(), Authorization.emptyPassword(), signer.handle(),
                 Authorization.emptyPassword(), qualifyingData, Scheme.NULL));
+    }
+
+    /**
+     * Seals {@code data} under {@code parent}: a sealed data object usable only through {@code policy} (no
+     * userWithAuth), with {@code authValue} for a policy that asks for it (PolicyAuthValue or PolicyPassword).
+     * The data and authValue reach the TPM encrypted, in a session salted to the parent as this Tpm loaded it.
+     */
+    public Create.Response seal(TpmObject parent, byte[] data, PolicyDigest policy, byte[] authValue) {
+        PublicArea template = new PublicArea(policy.hash(), ObjectAttributes.of(ObjectAttributes.FIXED_TPM,
+                ObjectAttributes.FIXED_PARENT, ObjectAttributes.NO_DA), policy.digest(),
+                new PublicParameters.KeyedHash(Scheme.NULL), new PublicId.Digest(new byte[0]));
+        try (AuthSession session = startSession(Session.hmac(TpmAlg.SHA256).salted(parent.handle(), parent.publicArea())
+                .encryptingCommands())) {
+            return execute(new Create(parent.handle(), Authorization.session(session, new byte[0]),
+                    new SensitiveCreate(authValue, data), template, new byte[0], List.of()));
+        }
+    }
+
+    /** {@link #seal(TpmObject, byte[], PolicyDigest, byte[])} for a policy that needs no authValue. */
+    public Create.Response seal(TpmObject parent, byte[] data, PolicyDigest policy) {
+        return seal(parent, data, policy, new byte[0]);
+    }
+
+    /**
+     * Loads a sealed object under {@code parent}, runs {@code policy} on a fresh policy session (e.g.
+     * TPM2_PolicyPCR), and unseals; the data comes back encrypted in a session salted to the parent.
+     * Everything it loads or starts is flushed again.
+     *
+     * @param proof what the policy asks for besides its digest, with {@code authValue}
+     */
+    public byte[] unseal(TpmObject parent, Create.Response sealed, Consumer<AuthSession> policy,
+                         Authorization.PolicyProof proof, byte[] authValue) {
+        try (TpmObject object = load(parent, sealed);
+             AuthSession encryption = startSession(Session.hmac(TpmAlg.SHA256).salted(parent.handle(),
+                     parent.publicArea()).encryptingResponses());
+             AuthSession session = startSession(Session.policy(sealed.outPublic().nameAlg()))) {
+            policy.accept(session);
+            return execute(new Unseal(object.handle(), Authorization.policy(session, proof, authValue)), encryption)
+                    .outData();
+        }
+    }
+
+    /** {@link #unseal(TpmObject, Create.Response, Consumer, Authorization.PolicyProof, byte[])} for a policy without authValue. */
+    public byte[] unseal(TpmObject parent, Create.Response sealed, Consumer<AuthSession> policy) {
+        return unseal(parent, sealed, policy, Authorization.PolicyProof.NONE, new byte[0]);
     }
 
     /** TPM2_RSA_Decrypt with the key's own scheme and an empty label (empty password authorises the key). */

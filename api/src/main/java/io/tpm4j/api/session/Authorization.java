@@ -63,6 +63,68 @@ public sealed interface Authorization {
         return new Hmac(session, authValue);
     }
 
+    /**
+     * A policy session started with {@code Tpm.startSession(Session.policy(...))}, whose policy has been run:
+     * the TPM checks its digest against the entity's authPolicy. {@code proof} says what else the policy
+     * asked for: nothing, the authValue in the HMAC (PolicyAuthValue) or in clear (PolicyPassword).
+     */
+    static Authorization policy(AuthSession session, PolicyProof proof, byte[] authValue) {
+        if (!session.options().policy()) {
+            throw new IllegalArgumentException(session + " is an HMAC session; use session(session, authValue)");
+        }
+        return new Policy(session, proof, authValue);
+    }
+
+    /** A policy session's authorisation when the policy needs no authValue. */
+    static Authorization policy(AuthSession session) {
+        return policy(session, PolicyProof.NONE, new byte[0]);
+    }
+
+    /** What a policy asks for besides its digest. */
+    enum PolicyProof {
+        /** Nothing: the HMAC field is empty. */
+        NONE,
+        /** TPM2_PolicyAuthValue: the authValue keys the command HMAC, and the response HMAC is checked. */
+        AUTH_VALUE,
+        /** TPM2_PolicyPassword: the authValue in clear in the HMAC field (use it only in an encrypted channel). */
+        PASSWORD
+    }
+
+    /** A policy session authorisation, see {@link #policy(AuthSession, PolicyProof, byte[])}. */
+    record Policy(AuthSession session, PolicyProof proof, byte[] authValue) implements Authorization {
+
+        public Policy {
+            authValue = authValue.clone();
+        }
+
+        @Override
+        public byte[] authValue() {
+            return authValue.clone();
+        }
+
+        /** Written by {@link CommandSessions}, which rolls the session's nonces. */
+        @Override
+        public void writeCommandAuth(TpmWriter out) {
+            throw new IllegalStateException("a policy session authorisation is written by CommandSessions");
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Policy p && session == p.session && proof == p.proof
+                    && Arrays.equals(authValue, p.authValue);
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(session) * 31 + proof.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Policy[" + session + ", " + proof + "]";
+        }
+    }
+
     /** An HMAC session authorisation, see {@link #session}. The authValue is kept out of {@link #toString()}. */
     record Hmac(AuthSession session, byte[] authValue) implements Authorization {
 

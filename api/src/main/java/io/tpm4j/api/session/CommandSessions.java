@@ -29,8 +29,12 @@ import java.util.List;
  */
 public final class CommandSessions {
 
-    /** One entry of the authorisation area: what authorises which entity (Name empty for extra sessions). */
-    private record Use(Authorization authorization, AuthSession session, byte[] entityName, byte[] authValue) {
+    /**
+     * One entry of the authorisation area: what authorises which entity (Name empty for extra sessions), and
+     * whether its HMACs are computed and checked (HMAC sessions, policies with PolicyAuthValue).
+     */
+    private record Use(Authorization authorization, AuthSession session, byte[] entityName, byte[] authValue,
+                       boolean hmac, boolean password) {
     }
 
     private final TpmCc code;
@@ -66,15 +70,20 @@ public final class CommandSessions {
         List<Use> uses = new ArrayList<>();
         for (int i = 0; i < authorizations.size(); i++) {
             Authorization auth = authorizations.get(i);
-            AuthSession session = auth instanceof Authorization.Hmac h ? h.session() : null;
-            byte[] authValue = auth instanceof Authorization.Hmac h ? h.authValue() : new byte[0];
-            uses.add(new Use(auth, session, entityNames.get(i), authValue));
+            uses.add(switch (auth) {
+                case Authorization.Hmac h -> new Use(auth, h.session(), entityNames.get(i), h.authValue(), true, false);
+                case Authorization.Policy p -> new Use(auth, p.session(), entityNames.get(i),
+                        p.proof() == Authorization.PolicyProof.NONE ? new byte[0] : p.authValue(),
+                        p.proof() == Authorization.PolicyProof.AUTH_VALUE,
+                        p.proof() == Authorization.PolicyProof.PASSWORD);
+                default -> new Use(auth, null, entityNames.get(i), new byte[0], false, false);
+            });
         }
         for (AuthSession session : extra) {
             if (session.options().attributes().raw() == 0) {
                 throw new IllegalArgumentException(session + " authorises no handle, so it must encrypt or audit");
             }
-            uses.add(new Use(null, session, new byte[0], new byte[0]));
+            uses.add(new Use(null, session, new byte[0], new byte[0], !session.options().policy(), false));
         }
         if (uses.size() > 3) {
             throw new IllegalArgumentException(code.specName() + " with " + uses.size() + " sessions; a command has at most 3");
@@ -116,7 +125,9 @@ public final class CommandSessions {
             if (uses.get(i).session() != null) {
                 AuthSession s = uses.get(i).session();
                 nonceCaller[i] = AuthSession.random(s.digestSize());
-                keys[i] = s.keyFor(uses.get(i).entityName(), uses.get(i).authValue());
+                // The session value: the authValue joins the session key only where the HMAC proves it.
+                keys[i] = uses.get(i).hmac() ? s.keyFor(uses.get(i).entityName(), uses.get(i).authValue())
+                        : s.keyFor(new byte[0], new byte[0]);
             }
         }
         if (decrypt < 0) {
@@ -139,6 +150,12 @@ public final class CommandSessions {
             cpHash[i] = parameterHash(s.hash(), new TpmWriter().u32(code.value()).toByteArray(), handleNames,
                     sentParameters);
             int attributes = (s.options().attributes().raw() & allowed) | SessionAttributes.CONTINUE_SESSION;
+            if (!use.hmac()) {
+                // A policy without PolicyAuthValue: no HMAC; with PolicyPassword the authValue in its place.
+                byte[] field = use.password() ? AuthSession.trimmed(use.authValue()) : new byte[0];
+                out.u32(s.handle()).tpm2b(nonceCaller[i]).u8(attributes).tpm2b(field);
+                continue;
+            }
             Mac mac = Kdf.hmac(s.hash(), keys[i]);
             mac.update(cpHash[i]);
             mac.update(nonceCaller[i]);
@@ -178,6 +195,11 @@ public final class CommandSessions {
         for (int i = 0; i < uses.size(); i++) {
             AuthSession s = uses.get(i).session();
             if (s == null) {
+                continue;
+            }
+            if (!uses.get(i).hmac()) {
+                // The TPM sends no response HMAC for a policy that did not use the authValue.
+                s.roll(nonceTpm[i], (attributes[i] & SessionAttributes.CONTINUE_SESSION) != 0);
                 continue;
             }
             byte[] rpHash = parameterHash(s.hash(), new TpmWriter().u32(0).u32(code.value()).toByteArray(), List.of(),
