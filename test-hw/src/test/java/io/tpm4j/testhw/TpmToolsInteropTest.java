@@ -4,13 +4,17 @@ import io.tpm4j.api.CommandTimeouts;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.commands.Create;
+import io.tpm4j.api.commands.PolicyPcr;
 import io.tpm4j.api.commands.Sign;
 import io.tpm4j.api.crypto.PublicKeys;
 import io.tpm4j.api.crypto.Signatures;
+import io.tpm4j.api.session.AuthSession;
 import io.tpm4j.api.session.Authorization;
+import io.tpm4j.api.session.PolicyDigest;
 import io.tpm4j.api.transport.SocketTransport;
 import io.tpm4j.api.types.NvAttributes;
 import io.tpm4j.api.types.NvPublic;
+import io.tpm4j.api.types.PcrSelection;
 import io.tpm4j.api.types.PublicArea;
 import io.tpm4j.api.types.PublicId;
 import io.tpm4j.api.types.Signature;
@@ -61,6 +65,7 @@ class TpmToolsInteropTest {
         withTpm(tpm -> {
             assertEquals(List.of(), tpm.handles(TpmHt.TRANSIENT));
             assertEquals(List.of(), tpm.handles(TpmHt.NV_INDEX));
+            assertEquals(List.of(), tpm.loadedSessions());
         });
         swtpm.close();
     }
@@ -211,6 +216,60 @@ class TpmToolsInteropTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    private static final int PCR = 16;
+
+    private static PolicyDigest pcrPolicy(Tpm tpm) {
+        return PolicyDigest.start(TpmAlg.SHA256).pcr(TpmAlg.SHA256, tpm.pcrValues(TpmAlg.SHA256, PCR));
+    }
+
+    private static java.util.function.Consumer<AuthSession> runPcrPolicy(Tpm tpm) {
+        return s -> tpm.execute(new PolicyPcr(s.handle(), new byte[0], List.of(PcrSelection.of(TpmAlg.SHA256, PCR))));
+    }
+
+    @Test
+    void pcrSealedByTpm4jIsUnsealedByTpm2Tools() throws Exception {
+        byte[] secret = "sealed by tpm4j".getBytes(StandardCharsets.UTF_8);
+        withTpm(tpm -> {
+            try (TpmObject srk = tpm.createPrimary(TpmRh.OWNER, toolsSrkTemplate())) {
+                Create.Response sealed = tpm.seal(srk, secret, pcrPolicy(tpm));
+                TpmWriter pub = new TpmWriter();
+                sealed.outPublic().writeSized(pub);
+                write("sealed.pub", pub.toByteArray());
+                write("sealed.priv", new TpmWriter().tpm2b(sealed.outPrivate()).toByteArray());
+            }
+        });
+        toolsSrk();
+        toolsLoad("sealed.pub", "sealed.priv", "sealed.ctx");
+        tools("tpm2_unseal", "-Q", "-c", "sealed.ctx", "-p", "pcr:sha256:" + PCR, "-o", "unsealed.bin");
+        tools("tpm2_flushcontext", "-t");
+        tools("tpm2_flushcontext", "-l");
+        assertArrayEquals(secret, read("unsealed.bin"));
+    }
+
+    @Test
+    void pcrSealedByTpm2ToolsIsUnsealedByTpm4jAndThePoliciesAgree() throws Exception {
+        byte[] secret = "sealed by tpm2-tools".getBytes(StandardCharsets.UTF_8);
+        Files.write(dir.resolve("secret.bin"), secret);
+        tools("tpm2_createpolicy", "-Q", "--policy-pcr", "-l", "sha256:" + PCR, "-L", "policy.digest");
+        tools("tpm2_flushcontext", "-l");
+        withTpm(tpm -> assertArrayEquals(pcrPolicy(tpm).digest(), read("policy.digest"),
+                "tpm2_createpolicy's PCR policy is tpm4j's calculator's"));
+        toolsSrk();
+        tools("tpm2_create", "-Q", "-C", "srk.ctx", "-L", "policy.digest", "-i", "secret.bin", "-u", "tools-sealed.pub",
+                "-r", "tools-sealed.priv");
+        tools("tpm2_flushcontext", "-t");
+        PublicArea sealedPublic = PublicArea.readSized(new TpmReader(read("tools-sealed.pub")));
+        byte[] sealedPrivate = privateOf(read("tools-sealed.priv"));
+        withTpm(tpm -> {
+            try (TpmObject srk = tpm.createPrimary(TpmRh.OWNER, toolsSrkTemplate())) {
+                byte[] unsealed = tpm.unseal(srk, new Create.Response(sealedPrivate, sealedPublic, new byte[0],
+                        new byte[0], Sign.nullTicket()), runPcrPolicy(tpm));
+                assertArrayEquals(secret, unsealed);
+                assertEquals(List.of(), tpm.loadedSessions());
+            }
+        });
     }
 
     @Test
