@@ -57,6 +57,7 @@ import io.tpm4j.api.types.Signature;
 import io.tpm4j.api.types.SignedAttest;
 import io.tpm4j.api.types.TaggedDigest;
 import io.tpm4j.api.types.TaggedProperty;
+import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.Ticket;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmCap;
@@ -112,9 +113,24 @@ public final class Tpm implements AutoCloseable {
     /** Names of loaded objects, for cpHash; dropped when the handle is flushed or handed out again. */
     private final Map<Integer, byte[]> names = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** The key that sessions protecting secret parameters are salted to; null for the default SRK. */
+    private final TpmObject saltKey;
+    /** False only after {@link #withoutParameterEncryption()}. */
+    private final boolean encryptSecrets;
+    /** The default SRK's Name as first seen by this Tpm; a different one later is refused. */
+    private final java.util.concurrent.atomic.AtomicReference<byte[]> srkName;
+
     private Tpm(TpmTransport transport, RetryPolicy retries) {
+        this(transport, retries, null, true, new java.util.concurrent.atomic.AtomicReference<>());
+    }
+
+    private Tpm(TpmTransport transport, RetryPolicy retries, TpmObject saltKey, boolean encryptSecrets,
+                java.util.concurrent.atomic.AtomicReference<byte[]> srkName) {
         this.transport = transport;
         this.retries = retries;
+        this.saltKey = saltKey;
+        this.encryptSecrets = encryptSecrets;
+        this.srkName = srkName;
     }
 
     /**
@@ -127,7 +143,25 @@ public final class Tpm implements AutoCloseable {
 
     /** The same TPM and transport with another retry policy. */
     public Tpm withRetries(RetryPolicy policy) {
-        return new Tpm(transport, Objects.requireNonNull(policy, "policy"));
+        return new Tpm(transport, Objects.requireNonNull(policy, "policy"), saltKey, encryptSecrets, srkName);
+    }
+
+    /**
+     * The same TPM, with the facade's secret-carrying calls (NV reads and writes, HMAC, encryption and
+     * decryption, sealing) protected by sessions salted to {@code key}, a loaded RSA or ECC decryption key
+     * whose public area the caller has checked. Without this the facade uses the standard ECC SRK, created
+     * for each such call and required to keep the Name it had the first time.
+     */
+    public Tpm encryptingTo(TpmObject key) {
+        return new Tpm(transport, retries, Objects.requireNonNull(key, "key"), true, srkName);
+    }
+
+    /**
+     * The same TPM with parameter encryption turned off: secrets and passwords cross the bus in clear. For a
+     * TPM that cannot do salted sessions, or a measurement of what encryption costs; say why where you call it.
+     */
+    public Tpm withoutParameterEncryption() {
+        return new Tpm(transport, retries, null, false, srkName);
     }
 
     public RetryPolicy retries() {
@@ -238,6 +272,53 @@ public final class Tpm implements AutoCloseable {
     }
 
     /**
+     * Runs {@code work} with a salted HMAC session that encrypts the first parameter of commands and responses
+     * (or with null, when parameter encryption is turned off), and flushes what it started.
+     */
+    private <T> T withSecretChannel(Function<AuthSession, T> work) {
+        if (!encryptSecrets) {
+            return work.apply(null);
+        }
+        AuthSession session;
+        if (saltKey != null) {
+            session = startSession(Session.hmac(TpmAlg.SHA256).salted(saltKey.handle(), saltKey.publicArea()).encrypted());
+        } else {
+            // The salt key is needed only to start the session: flushed at once, it takes no object slot.
+            try (TpmObject srk = defaultSrk()) {
+                session = startSession(Session.hmac(TpmAlg.SHA256).salted(srk.handle(), srk.publicArea()).encrypted());
+            }
+        }
+        try (session) {
+            return work.apply(session);
+        }
+    }
+
+    /** The standard ECC SRK, trusted on first use: later calls must find the same Name. */
+    private TpmObject defaultSrk() {
+        TpmObject srk = createPrimary(TpmRh.OWNER, Templates.srkEccP256());
+        byte[] first = srkName.compareAndExchange(null, srk.name());
+        if (first != null && !Arrays.equals(first, srk.name())) {
+            srk.close();
+            throw new TpmIntegrityException(TpmCc.CREATE_PRIMARY.value(), "the storage root key's Name changed since "
+                    + "this Tpm first saw it; refusing to encrypt secrets to it (was the owner hierarchy cleared, or "
+                    + "is the TPM not the one it was?)");
+        }
+        return srk;
+    }
+
+    /** Inside the secret channel a password becomes an HMAC proof with the channel's session. */
+    private static Authorization protect(Authorization auth, AuthSession channel) {
+        return channel != null && auth instanceof Authorization.Password p ? Authorization.session(channel, p.authValue())
+                : auth;
+    }
+
+    /** The channel as an extra session where the authorisation does not run in it. */
+    private static AuthSession[] alongside(Authorization original, AuthSession channel) {
+        return channel == null || original instanceof Authorization.Password ? new AuthSession[0]
+                : new AuthSession[] {channel};
+    }
+
+    /**
      * The Name of the entity behind {@code handle}, as cpHash needs it: the handle itself for PCRs, sessions
      * and permanent handles; the TPM's Name for objects (kept until the handle is flushed or reused) and NV
      * indices (asked each time, since writing an index changes it). A wrong Name cannot authorise anything:
@@ -248,7 +329,15 @@ public final class Tpm implements AutoCloseable {
         if (type == TpmHt.TRANSIENT.value() || type == TpmHt.PERSISTENT.value()) {
             byte[] name = names.get(handle);
             if (name == null) {
-                name = execute(new ReadPublic(handle)).name();
+                try {
+                    name = execute(new ReadPublic(handle)).name();
+                } catch (TpmResponseException e) {
+                    if (!e.is(TpmRc.SEQUENCE)) {
+                        throw e;
+                    }
+                    // A hash or HMAC sequence has no public area and an empty Name.
+                    name = new byte[0];
+                }
                 names.put(handle, name);
             }
             return name.clone();
@@ -541,7 +630,9 @@ public final class Tpm implements AutoCloseable {
 
     /** TPM2_NV_DefineSpace under the owner hierarchy (empty owner password). */
     public void nvDefine(NvPublic publicInfo, byte[] indexAuth) {
-        execute(new NvDefineSpace(TpmRh.OWNER, Authorization.emptyPassword(), indexAuth, publicInfo));
+        Authorization owner = Authorization.emptyPassword();
+        withSecretChannel(channel -> execute(new NvDefineSpace(TpmRh.OWNER, protect(owner, channel), indexAuth, publicInfo),
+                alongside(owner, channel)));
     }
 
     /** TPM2_NV_UndefineSpace under the owner hierarchy (empty owner password). */
@@ -556,27 +647,34 @@ public final class Tpm implements AutoCloseable {
 
     /** Writes {@code data} from offset 0, authorised by the index itself, in chunks every TPM accepts. */
     public void nvWrite(int nvIndex, Authorization indexAuth, byte[] data) {
-        int offset = 0;
-        do {
-            byte[] chunk = Arrays.copyOfRange(data, offset, Math.min(data.length, offset + NV_CHUNK));
-            execute(new NvWrite(nvIndex, indexAuth, nvIndex, chunk, offset));
-            offset += NV_CHUNK;
-        } while (offset < data.length);
+        withSecretChannel(channel -> {
+            int offset = 0;
+            do {
+                byte[] chunk = Arrays.copyOfRange(data, offset, Math.min(data.length, offset + NV_CHUNK));
+                execute(new NvWrite(nvIndex, protect(indexAuth, channel), nvIndex, chunk, offset),
+                        alongside(indexAuth, channel));
+                offset += NV_CHUNK;
+            } while (offset < data.length);
+            return null;
+        });
     }
 
     /** Reads the whole index, authorised by the index itself, in chunks every TPM accepts. */
     public byte[] nvRead(int nvIndex, Authorization indexAuth) {
         int size = nvReadPublic(nvIndex).nvPublic().dataSize();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
-        for (int offset = 0; offset < size; offset += NV_CHUNK) {
-            int length = Math.min(NV_CHUNK, size - offset);
-            byte[] chunk = execute(new NvRead(nvIndex, indexAuth, nvIndex, length, offset)).data();
-            if (chunk.length != length) {
-                throw new TpmProtocolException("TPM2_NV_Read returned " + chunk.length + " of " + length + " bytes", -1);
+        return withSecretChannel(channel -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+            for (int offset = 0; offset < size; offset += NV_CHUNK) {
+                int length = Math.min(NV_CHUNK, size - offset);
+                byte[] chunk = execute(new NvRead(nvIndex, protect(indexAuth, channel), nvIndex, length, offset),
+                        alongside(indexAuth, channel)).data();
+                if (chunk.length != length) {
+                    throw new TpmProtocolException("TPM2_NV_Read returned " + chunk.length + " of " + length + " bytes", -1);
+                }
+                out.writeBytes(chunk);
             }
-            out.writeBytes(chunk);
-        }
-        return out.toByteArray();
+            return out.toByteArray();
+        });
     }
 
     /** TPM2_NV_Increment of a counter index, authorised by the index itself. */
@@ -624,25 +722,28 @@ public final class Tpm implements AutoCloseable {
      * pieces, SequenceComplete), for data longer than one TPM2_Hash can carry.
      */
     public byte[] hashSequence(TpmAlg hashAlg, byte[] data) {
-        return completeSequence(execute(new HashSequenceStart(new byte[0], hashAlg)).sequenceHandle(), data);
+        return completeSequence(execute(new HashSequenceStart(new byte[0], hashAlg)).sequenceHandle(), data, null);
     }
 
     /**
-     * The HMAC of {@code data} with a loaded keyed-hash key (its own hash algorithm; an empty password
-     * authorises it): one TPM2_HMAC when the data fits a TPM buffer, else an HMAC sequence.
+     * The HMAC of {@code data} with a loaded keyed-hash key (its own hash algorithm; an empty authValue
+     * authorises it): one TPM2_HMAC when the data fits a TPM buffer, else an HMAC sequence. Data and result
+     * travel encrypted.
      */
     public byte[] hmac(TpmObject key, byte[] data) {
-        Authorization auth = Authorization.emptyPassword();
-        if (data.length <= SEQUENCE_CHUNK) {
-            return execute(new Hmac(key.handle(), auth, data, TpmAlg.NULL.value())).outHmac();
-        }
-        return completeSequence(execute(new HmacStart(key.handle(), auth, new byte[0], TpmAlg.NULL.value()))
-                .sequenceHandle(), data);
+        return withSecretChannel(channel -> {
+            Authorization auth = protect(Authorization.emptyPassword(), channel);
+            if (data.length <= SEQUENCE_CHUNK) {
+                return execute(new Hmac(key.handle(), auth, data, TpmAlg.NULL.value())).outHmac();
+            }
+            return completeSequence(execute(new HmacStart(key.handle(), auth, new byte[0], TpmAlg.NULL.value()))
+                    .sequenceHandle(), data, channel);
+        });
     }
 
     /** Feeds {@code data} to a hash or HMAC sequence in TPM-buffer chunks and completes it; flushes it on failure. */
-    private byte[] completeSequence(int sequence, byte[] data) {
-        Authorization auth = Authorization.emptyPassword();
+    private byte[] completeSequence(int sequence, byte[] data, AuthSession channel) {
+        Authorization auth = protect(Authorization.emptyPassword(), channel);
         try {
             int offset = 0;
             for (; data.length - offset > SEQUENCE_CHUNK; offset += SEQUENCE_CHUNK) {
@@ -651,7 +752,7 @@ public final class Tpm implements AutoCloseable {
             // SequenceComplete ends the sequence only when it succeeds.
             return execute(new SequenceComplete(sequence, auth, Arrays.copyOfRange(data, offset, data.length),
                     TpmRh.NULL)).result();
-        } catch (TpmResponseException | TpmProtocolException e) {
+        } catch (TpmResponseException | TpmProtocolException | TpmIntegrityException e) {
             try {
                 execute(new FlushContext(sequence));
             } catch (TpmException flush) {
@@ -675,18 +776,21 @@ public final class Tpm implements AutoCloseable {
     }
 
     private byte[] symmetric(TpmObject key, byte[] iv, byte[] data, boolean decrypt) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length);
-        byte[] chainIv = iv;
-        int offset = 0;
-        do {
-            int end = Math.min(data.length, offset + EncryptDecrypt2.MAX_BUFFER);
-            EncryptDecrypt2.Response r = execute(new EncryptDecrypt2(key.handle(), Authorization.emptyPassword(),
-                    Arrays.copyOfRange(data, offset, end), decrypt, TpmAlg.NULL.value(), chainIv));
-            out.writeBytes(r.outData());
-            chainIv = r.ivOut();
-            offset = end;
-        } while (offset < data.length);
-        return out.toByteArray();
+        return withSecretChannel(channel -> {
+            Authorization auth = protect(Authorization.emptyPassword(), channel);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(data.length);
+            byte[] chainIv = iv;
+            int offset = 0;
+            do {
+                int end = Math.min(data.length, offset + EncryptDecrypt2.MAX_BUFFER);
+                EncryptDecrypt2.Response r = execute(new EncryptDecrypt2(key.handle(), auth,
+                        Arrays.copyOfRange(data, offset, end), decrypt, TpmAlg.NULL.value(), chainIv));
+                out.writeBytes(r.outData());
+                chainIv = r.ivOut();
+                offset = end;
+            } while (offset < data.length);
+            return out.toByteArray();
+        });
     }
 
     /** TPM2_Certify: {@code signer} attests that {@code object} is loaded in this TPM (empty passwords for both). */
@@ -742,8 +846,8 @@ public final class Tpm implements AutoCloseable {
 
     /** TPM2_RSA_Decrypt with the key's own scheme and an empty label (empty password authorises the key). */
     public byte[] rsaDecrypt(TpmObject key, byte[] cipherText) {
-        return execute(new RsaDecrypt(key.handle(), Authorization.emptyPassword(), cipherText, Scheme.NULL, new byte[0]))
-                .message();
+        return withSecretChannel(channel -> execute(new RsaDecrypt(key.handle(),
+                protect(Authorization.emptyPassword(), channel), cipherText, Scheme.NULL, new byte[0])).message());
     }
 
     /** TPM2_RSA_Encrypt with the key's own scheme and an empty label. */

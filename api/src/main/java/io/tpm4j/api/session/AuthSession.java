@@ -129,7 +129,7 @@ public final class AuthSession implements AutoCloseable {
     /** The HMAC key (and parameter-encryption key): sessionKey, then the entity's authValue unless bound to it. */
     byte[] keyFor(byte[] entityName, byte[] authValue) {
         boolean boundToEntity = bindName.length > 0 && Arrays.equals(bindName, entityName);
-        return boundToEntity || entityName.length == 0 ? sessionKey : concat(sessionKey, trimmed(authValue));
+        return boundToEntity ? sessionKey : concat(sessionKey, trimmed(authValue));
     }
 
     void roll(byte[] newNonceTpm, boolean continued) {

@@ -126,8 +126,7 @@ public final class CommandSessions {
                 AuthSession s = uses.get(i).session();
                 nonceCaller[i] = AuthSession.random(s.digestSize());
                 // The session value: the authValue joins the session key only where the HMAC proves it.
-                keys[i] = uses.get(i).hmac() ? s.keyFor(uses.get(i).entityName(), uses.get(i).authValue())
-                        : s.keyFor(new byte[0], new byte[0]);
+                keys[i] = s.keyFor(uses.get(i).entityName(), uses.get(i).hmac() ? uses.get(i).authValue() : new byte[0]);
             }
         }
         if (decrypt < 0) {

@@ -1,0 +1,110 @@
+package io.tpm4j.ffi;
+
+import io.tpm4j.api.Tpm;
+import io.tpm4j.api.TpmObject;
+import io.tpm4j.api.TpmTransport;
+import io.tpm4j.api.commands.Create;
+import io.tpm4j.api.session.Authorization;
+import io.tpm4j.api.types.NvAttributes;
+import io.tpm4j.api.types.NvPublic;
+import io.tpm4j.api.types.ObjectAttributes;
+import io.tpm4j.api.types.PublicArea;
+import io.tpm4j.api.types.SensitiveCreate;
+import io.tpm4j.api.types.Templates;
+import io.tpm4j.api.types.TpmAlg;
+import io.tpm4j.api.types.TpmHt;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The facade encrypts secrets by default: every byte of NV writes and reads, HMACs and symmetric
+ * encryption is recorded, and the secrets (data, index passwords, keys' outputs) never appear in clear,
+ * with the default SRK or a salt key the caller names. Turning encryption off shows them, so the check
+ * can fail.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SecureDefaultsTest extends WithSrk {
+
+    private static final byte[] NV_SECRET = "nv contents nobody may sniff".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] INDEX_PASSWORD = "index password".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] PLAINTEXT = "plaintext for the AES key, two blocks".getBytes(StandardCharsets.UTF_8);
+    private static final int INDEX = 0x01500400;
+
+    private final ByteArrayOutputStream wire = new ByteArrayOutputStream();
+
+    @AfterEach
+    void nothingLeft() {
+        assertEquals(List.of(), tpm.loadedSessions());
+        assertEquals(List.of(), tpm.handles(TpmHt.NV_INDEX));
+    }
+
+    private Tpm recorded() {
+        TpmTransport device = tpm.transport();
+        return Tpm.on(command -> {
+            wire.writeBytes(command);
+            byte[] response = device.transmit(command);
+            wire.writeBytes(response);
+            return response;
+        });
+    }
+
+    private boolean inClear(byte[] secret) {
+        return new String(wire.toByteArray(), StandardCharsets.ISO_8859_1)
+                .contains(new String(secret, StandardCharsets.ISO_8859_1));
+    }
+
+    /** NV define, write and read with an index password; HMAC; AES encryption. Returns the AES result. */
+    private void useSecrets(Tpm t) {
+        t.nvDefine(new NvPublic(INDEX, TpmAlg.SHA256, NvAttributes.of(NvAttributes.Type.ORDINARY, NvAttributes.AUTHREAD,
+                NvAttributes.AUTHWRITE, NvAttributes.NO_DA), new byte[0], NV_SECRET.length), INDEX_PASSWORD);
+        try {
+            Authorization password = Authorization.password(INDEX_PASSWORD);
+            t.nvWrite(INDEX, password, NV_SECRET);
+            assertArrayEquals(NV_SECRET, t.nvRead(INDEX, password));
+        } finally {
+            t.nvUndefine(INDEX);
+        }
+        try (TpmObject aes = t.load(srk, t.create(srk, Templates.aesCfbKey(128)))) {
+            byte[] cipher = t.encrypt(aes, new byte[16], PLAINTEXT);
+            assertArrayEquals(PLAINTEXT, t.decrypt(aes, new byte[16], cipher));
+        }
+        try (TpmObject hmacKey = t.load(srk, t.create(srk, Templates.hmacKey()))) {
+            assertEquals(32, t.hmac(hmacKey, NV_SECRET).length);
+        }
+    }
+
+    @Test
+    void secretsAreEncryptedWithTheDefaultSrk() {
+        useSecrets(recorded());
+        assertFalse(inClear(NV_SECRET), "NV contents and HMAC data");
+        assertFalse(inClear(INDEX_PASSWORD), "the index password");
+        assertFalse(inClear(PLAINTEXT), "the plaintext");
+    }
+
+    @Test
+    void secretsAreEncryptedToAKeyTheCallerNames() {
+        useSecrets(recorded().encryptingTo(srk));
+        assertFalse(inClear(NV_SECRET));
+        assertFalse(inClear(INDEX_PASSWORD));
+        assertFalse(inClear(PLAINTEXT));
+    }
+
+    @Test
+    void withoutParameterEncryptionTheSameSecretsShow() {
+        useSecrets(recorded().withoutParameterEncryption());
+        assertTrue(inClear(NV_SECRET));
+        assertTrue(inClear(INDEX_PASSWORD));
+        assertTrue(inClear(PLAINTEXT));
+    }
+}
