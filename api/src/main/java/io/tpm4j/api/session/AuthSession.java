@@ -122,8 +122,13 @@ public final class AuthSession implements AutoCloseable {
         return options.hash().digestSize().getAsInt();
     }
 
-    byte[] nonceTpm() {
+    byte[] nonce() {
         return nonceTpm;
+    }
+
+    /** The TPM's current nonce: what TPM2_PolicySigned's signer signs, and what a ticket with expiry binds. */
+    public byte[] nonceTpm() {
+        return nonceTpm.clone();
     }
 
     /** The HMAC key (and parameter-encryption key): sessionKey, then the entity's authValue unless bound to it. */

@@ -133,7 +133,7 @@ public final class CommandSessions {
             return parameters;
         }
         AuthSession s = uses.get(decrypt).session();
-        return transformFirst(parameters, s, keys[decrypt], nonceCaller[decrypt], s.nonceTpm(), true, "command");
+        return transformFirst(parameters, s, keys[decrypt], nonceCaller[decrypt], s.nonce(), true, "command");
     }
 
     /** The authorisation area (without its size): one TPMS_AUTH_COMMAND per session, HMACs over cpHash. */
@@ -158,14 +158,14 @@ public final class CommandSessions {
             Mac mac = Kdf.hmac(s.hash(), keys[i]);
             mac.update(cpHash[i]);
             mac.update(nonceCaller[i]);
-            mac.update(s.nonceTpm());
+            mac.update(s.nonce());
             if (i == 0 && use.authorization() != null) {
                 // The first authorisation also covers the nonces of separate decrypt and encrypt sessions.
                 if (decrypt > 0) {
-                    mac.update(uses.get(decrypt).session().nonceTpm());
+                    mac.update(uses.get(decrypt).session().nonce());
                 }
                 if (encrypt > 0 && encrypt != decrypt) {
-                    mac.update(uses.get(encrypt).session().nonceTpm());
+                    mac.update(uses.get(encrypt).session().nonce());
                 }
             }
             mac.update((byte) attributes);
@@ -225,7 +225,7 @@ public final class CommandSessions {
             return parameters;
         }
         AuthSession s = uses.get(encrypt).session();
-        return transformFirst(parameters, s, keys[encrypt], s.nonceTpm(), nonceCaller[encrypt], false, "response");
+        return transformFirst(parameters, s, keys[encrypt], s.nonce(), nonceCaller[encrypt], false, "response");
     }
 
     /** H(code part || Names || parameters): cpHash (code) or rpHash (response code and command code). */
