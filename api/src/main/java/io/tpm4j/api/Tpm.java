@@ -187,6 +187,8 @@ public final class Tpm implements AutoCloseable {
                 || auths.stream().anyMatch(a -> a instanceof Authorization.Hmac || a instanceof Authorization.Policy);
         if (command instanceof FlushContext flush) {
             names.remove(flush.flushHandle());
+        } else if (command instanceof EvictControl evict) {
+            names.remove(evict.persistentHandle());
         }
         if (!withSessions) {
             byte[] response = transmit(command.code(), frame(command, auths));

@@ -84,10 +84,19 @@ public final class SideBySide {
         return name + (values.isEmpty() ? "" : "(" + String.join(",", values) + ")") + " [" + statistic + "]";
     }
 
-    /** The baseline of the same class and statistic: its bareLoop, without a poll timeout where that is a parameter. */
+    /**
+     * The baseline of the same class and statistic: {@code bareLoopX} for {@code tpm4jX} where the class has
+     * one, else its bareLoop (without a poll timeout where that is a parameter).
+     */
     private static String floorKey(String key, Map<String, Double> round) {
         String statistic = key.substring(key.lastIndexOf(" ["));
-        String floor = key.substring(0, key.indexOf('.') + 1) + FLOOR;
+        String className = key.substring(0, key.indexOf('.') + 1);
+        String method = key.substring(key.indexOf('.') + 1, key.lastIndexOf(" [")).replaceAll("\\(.*", "");
+        String specific = className + FLOOR + (method.startsWith("tpm4j") ? method.substring("tpm4j".length()) : "");
+        if (round.containsKey(specific + statistic)) {
+            return specific + statistic;
+        }
+        String floor = className + FLOOR;
         return round.containsKey(floor + statistic) ? floor + statistic : floor + "(pollTimeoutMillis=-1)" + statistic;
     }
 

@@ -18,7 +18,9 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The sessions of one command (Part 1, "Authorizations and Acknowledgments", "Session-based encryption"):
@@ -228,9 +230,20 @@ public final class CommandSessions {
         return transformFirst(parameters, s, keys[encrypt], s.nonce(), nonceCaller[encrypt], false, "response");
     }
 
+    /** This thread's digests and cipher: their lookup costs more than a session command's hashing. */
+    private static final ThreadLocal<Map<TpmAlg, MessageDigest>> DIGESTS =
+            ThreadLocal.withInitial(() -> new EnumMap<>(TpmAlg.class));
+    private static final ThreadLocal<Cipher> CFB = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/CFB/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM has no AES/CFB", e);
+        }
+    });
+
     /** H(code part || Names || parameters): cpHash (code) or rpHash (response code and command code). */
     private static byte[] parameterHash(TpmAlg alg, byte[] codes, List<byte[]> names, byte[] parameters) {
-        MessageDigest digest = Names.digest(alg);
+        MessageDigest digest = DIGESTS.get().computeIfAbsent(alg, Names::digest);
         digest.update(codes);
         names.forEach(digest::update);
         return digest.digest(parameters);
@@ -259,7 +272,7 @@ public final class CommandSessions {
             int keyBytes = sym.keyBits() / 8;
             byte[] keyAndIv = Kdf.kdfa(s.hash(), sessionValue, "CFB", nonceNewer, nonceOlder, sym.keyBits() + 128);
             try {
-                Cipher cfb = Cipher.getInstance("AES/CFB/NoPadding");
+                Cipher cfb = CFB.get();
                 cfb.init(encryptIt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE,
                         new SecretKeySpec(keyAndIv, 0, keyBytes, "AES"),
                         new IvParameterSpec(keyAndIv, keyBytes, 16));

@@ -10,6 +10,8 @@ import java.io.ByteArrayOutputStream;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * The TPM's key derivation functions (Part 1, section 11.4.10): KDFa (SP 800-108 counter mode with HMAC)
@@ -46,17 +48,29 @@ public final class Kdf {
         return Arrays.copyOf(out.toByteArray(), bits / 8);
     }
 
-    /** HMAC with {@code hashAlg}. An empty key works too: HMAC pads any key shorter than a block with zeros. */
+    /** This thread's Mac for each hash: looking one up costs more than the HMAC of a session command. */
+    private static final ThreadLocal<Map<TpmAlg, Mac>> MACS = ThreadLocal.withInitial(() -> new EnumMap<>(TpmAlg.class));
+
+    /**
+     * HMAC with {@code hashAlg}, keyed: this thread's instance, so finish with it before the next call. An
+     * empty key works too: HMAC pads any key shorter than a block with zeros.
+     */
     static Mac hmac(TpmAlg hashAlg, byte[] key) {
-        String digest = Names.digest(hashAlg).getAlgorithm();
-        String name = "Hmac" + (digest.startsWith("SHA3") ? digest : digest.replace("-", ""));
+        Mac mac = MACS.get().computeIfAbsent(hashAlg, alg -> {
+            String digest = Names.digest(alg).getAlgorithm();
+            String name = "Hmac" + (digest.startsWith("SHA3") ? digest : digest.replace("-", ""));
+            try {
+                return Mac.getInstance(name);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("this JVM has no " + name, e);
+            }
+        });
         try {
-            Mac mac = Mac.getInstance(name);
-            mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, name));
-            return mac;
+            mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, mac.getAlgorithm()));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JVM has no " + name, e);
+            throw new IllegalStateException("cannot key " + mac.getAlgorithm() + ": " + e.getMessage(), e);
         }
+        return mac;
     }
 
     private static byte[] labelBytes(String label) {
