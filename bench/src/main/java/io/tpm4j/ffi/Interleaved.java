@@ -13,7 +13,8 @@ import java.util.List;
  * all alike (JMH runs one benchmark after the other): the {@code Tpm} facade, the same command bytes through
  * {@link LinuxTpmDevice#transmit} on the same swtpm (device cost without the facade), and the bare loop on
  * its own swtpm. Prints each round's mean per operation and the ratios, then the median ratios.
- * Usage: {@code Interleaved [ROUNDS] [BLOCK]} ({@code bench/run --interleaved}).
+ * Usage: {@code Interleaved [ROUNDS] [BLOCK]} ({@code bench/run --interleaved}); {@code Interleaved session
+ * [ROUNDS] [BLOCK]} does the same for Sign in a salted, encrypting session ({@link SessionBenchmark}).
  */
 public final class Interleaved {
 
@@ -21,6 +22,12 @@ public final class Interleaved {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("session")) {
+            int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+            int block = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+            sessionSign(rounds, block);
+            return;
+        }
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         int block = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         Tpm4jSwtpm tpm4j = new Tpm4jSwtpm();
@@ -76,6 +83,57 @@ public final class Interleaved {
                             rounds, block, median(sorted), sorted[0], sorted[sorted.length - 1]);
                     System.out.println("  " + Arrays.toString(sorted));
                 }
+            } finally {
+                bare.stop();
+            }
+        } finally {
+            tpm4j.stop();
+        }
+    }
+
+    /** SessionBenchmark's Sign in a salted, encrypting session against its bare loop, alternated in blocks. */
+    private static void sessionSign(int rounds, int block) throws Exception {
+        Tpm4jSwtpm tpm4j = new Tpm4jSwtpm();
+        SessionBenchmark.Tpm4jSession session = new SessionBenchmark.Tpm4jSession();
+        SessionBenchmark.Bare bare = new SessionBenchmark.Bare();
+        SessionBenchmark benchmark = new SessionBenchmark();
+        tpm4j.start();
+        try {
+            session.start(tpm4j);
+            bare.start();
+            try {
+                for (int i = 0; i < 5 * block; i++) {
+                    benchmark.tpm4jSign(tpm4j, session);
+                    benchmark.bareLoop(bare);
+                }
+                double[] ratios = new double[rounds];
+                for (int round = 0; round < rounds; round++) {
+                    double bareUs = 0;
+                    double tpm4jUs = 0;
+                    for (int pass = 0; pass < 2; pass++) {
+                        long start = System.nanoTime();
+                        boolean bareNow = (pass == 0) == (round % 2 == 0);
+                        for (int i = 0; i < block; i++) {
+                            if (bareNow) {
+                                benchmark.bareLoop(bare);
+                            } else {
+                                benchmark.tpm4jSign(tpm4j, session);
+                            }
+                        }
+                        double us = (System.nanoTime() - start) / 1000.0 / block;
+                        if (bareNow) {
+                            bareUs = us;
+                        } else {
+                            tpm4jUs = us;
+                        }
+                    }
+                    ratios[round] = tpm4jUs / bareUs;
+                    System.out.printf("round %2d: bareLoop %7.1f us  tpm4jSign %7.1f us (%.3f)%n", round + 1, bareUs,
+                            tpm4jUs, ratios[round]);
+                }
+                Arrays.sort(ratios);
+                System.out.printf("tpm4jSign / bareLoop over %d rounds of %d: median %.3f (min %.3f, max %.3f)%n",
+                        rounds, block, median(ratios), ratios[0], ratios[rounds - 1]);
             } finally {
                 bare.stop();
             }
