@@ -7,12 +7,16 @@ import io.tpm4j.api.commands.Duplicate;
 import io.tpm4j.api.commands.FlushContext;
 import io.tpm4j.api.commands.Import;
 import io.tpm4j.api.commands.PolicyCommandCode;
+import io.tpm4j.api.commands.PolicyDuplicationSelect;
 import io.tpm4j.api.commands.Rewrap;
 import io.tpm4j.api.commands.Sign;
 import io.tpm4j.api.commands.StartAuthSession;
 import io.tpm4j.api.crypto.PublicKeys;
 import io.tpm4j.api.crypto.Signatures;
+import io.tpm4j.api.session.AuthSession;
 import io.tpm4j.api.session.Authorization;
+import io.tpm4j.api.session.PolicyDigest;
+import io.tpm4j.api.session.Session;
 import io.tpm4j.api.types.ObjectAttributes;
 import io.tpm4j.api.types.PublicArea;
 import io.tpm4j.api.types.PublicId;
@@ -110,6 +114,35 @@ class DuplicationTest extends WithSrk {
                 byte[] message = "moved key".getBytes();
                 byte[] digest = MessageDigest.getInstance("SHA-256").digest(message);
                 assertTrue(Signatures.verify(PublicKeys.toPublicKey(created.outPublic()), tpm.sign(moved, digest), message));
+            }
+        }
+    }
+
+    @Test
+    void duplicationSelectAllowsOnlyTheChosenParent() throws Exception {
+        Create.Response createdB = tpm.create(srk, Templates.srkEccP256());
+        Create.Response createdC = tpm.create(srk, Templates.srkEccP256());
+        byte[] parentB = createdB.outPublic().name();
+        // includeObject NO: the policy names only the new parent, so it can sit in the object's own template.
+        PolicyDigest policy = PolicyDigest.start(TpmAlg.SHA256).duplicationSelect(new byte[0], parentB, false);
+        PublicArea template = duplicableSigningKey();
+        template = new PublicArea(template.nameAlg(), template.attributes(), policy.digest(), template.parameters(),
+                template.unique());
+        Create.Response created = tpm.create(srk, template);
+        try (TpmObject key = tpm.load(srk, created)) {
+            for (Create.Response parent : List.of(createdB, createdC)) {
+                try (TpmObject newParent = tpm.load(srk, parent);
+                     AuthSession session = tpm.startSession(Session.policy(TpmAlg.SHA256))) {
+                    tpm.execute(new PolicyDuplicationSelect(session.handle(), key.name(), parentB, false));
+                    Duplicate command = new Duplicate(key.handle(), Authorization.policy(session), newParent.handle(),
+                            new byte[0], SymmetricDefinition.AES_128_CFB);
+                    if (parent == createdB) {
+                        assertEquals(16, tpm.execute(command).encryptionKeyOut().length);
+                    } else {
+                        TpmResponseException refused = assertThrows(TpmResponseException.class, () -> tpm.execute(command));
+                        assertTrue(refused.is(TpmRc.POLICY_FAIL), refused.getMessage());
+                    }
+                }
             }
         }
     }
