@@ -4,6 +4,7 @@ import io.tpm4j.api.commands.Certify;
 import io.tpm4j.api.commands.CommandHandle;
 import io.tpm4j.api.commands.Create;
 import io.tpm4j.api.commands.CreatePrimary;
+import io.tpm4j.api.commands.Duplicate;
 import io.tpm4j.api.commands.EncryptDecrypt2;
 import io.tpm4j.api.commands.EvictControl;
 import io.tpm4j.api.commands.FlushContext;
@@ -13,6 +14,7 @@ import io.tpm4j.api.commands.Hash;
 import io.tpm4j.api.commands.HashSequenceStart;
 import io.tpm4j.api.commands.Hmac;
 import io.tpm4j.api.commands.HmacStart;
+import io.tpm4j.api.commands.Import;
 import io.tpm4j.api.commands.Load;
 import io.tpm4j.api.commands.NvDefineSpace;
 import io.tpm4j.api.commands.NvExtend;
@@ -21,6 +23,7 @@ import io.tpm4j.api.commands.NvRead;
 import io.tpm4j.api.commands.NvReadPublic;
 import io.tpm4j.api.commands.NvUndefineSpace;
 import io.tpm4j.api.commands.NvWrite;
+import io.tpm4j.api.commands.ObjectChangeAuth;
 import io.tpm4j.api.commands.PcrEvent;
 import io.tpm4j.api.commands.PcrExtend;
 import io.tpm4j.api.commands.PcrRead;
@@ -55,6 +58,7 @@ import io.tpm4j.api.types.Scheme;
 import io.tpm4j.api.types.SensitiveCreate;
 import io.tpm4j.api.types.Signature;
 import io.tpm4j.api.types.SignedAttest;
+import io.tpm4j.api.types.SymmetricDefinition;
 import io.tpm4j.api.types.TaggedDigest;
 import io.tpm4j.api.types.TaggedProperty;
 import io.tpm4j.api.types.Templates;
@@ -601,6 +605,44 @@ public final class Tpm implements AutoCloseable {
         CreatePrimary.Response r = execute(new CreatePrimary(hierarchy, Authorization.emptyPassword(),
                 SensitiveCreate.EMPTY, template, new byte[0], List.of()));
         return new TpmObject(this, r.objectHandle(), r.outPublic(), r.name());
+    }
+
+    /**
+     * TPM2_Create under a loaded storage parent with sensitive data: the object's authValue, and the data
+     * of a sealed object or a key's bits. They travel encrypted (see {@link #encryptingTo}).
+     */
+    public Create.Response create(TpmObject parent, PublicArea template, SensitiveCreate sensitive) {
+        Authorization parentAuth = Authorization.emptyPassword();
+        return withSecretChannel(channel -> execute(new Create(parent.handle(), protect(parentAuth, channel), sensitive,
+                template, new byte[0], List.of()), alongside(parentAuth, channel)));
+    }
+
+    /**
+     * TPM2_ObjectChangeAuth: the object's private area re-made with {@code newAuth} (load it under the same
+     * parent to use it). The old authValue is proven by HMAC and the new one travels encrypted.
+     */
+    public byte[] changeAuth(TpmObject object, TpmObject parent, byte[] oldAuth, byte[] newAuth) {
+        Authorization auth = Authorization.password(oldAuth);
+        return withSecretChannel(channel -> execute(new ObjectChangeAuth(object.handle(), protect(auth, channel),
+                parent.handle(), newAuth), alongside(auth, channel)).outPrivate());
+    }
+
+    /**
+     * TPM2_Duplicate of {@code object} (its DUP role: usually a policy session) for {@code newParent}, with
+     * an AES-128-CFB inner wrapper whose key the TPM picks; that key comes back encrypted.
+     */
+    public Duplicate.Response duplicate(TpmObject object, Authorization objectAuth, TpmObject newParent) {
+        return withSecretChannel(channel -> execute(new Duplicate(object.handle(), protect(objectAuth, channel),
+                newParent.handle(), new byte[0], SymmetricDefinition.AES_128_CFB), alongside(objectAuth, channel)));
+    }
+
+    /** TPM2_Import of a {@link #duplicate} made for {@code parent}; the inner wrapper key travels encrypted. */
+    public Create.Response importDuplicate(TpmObject parent, PublicArea objectPublic, Duplicate.Response duplicate) {
+        Authorization parentAuth = Authorization.emptyPassword();
+        byte[] imported = withSecretChannel(channel -> execute(new Import(parent.handle(), protect(parentAuth, channel),
+                duplicate.encryptionKeyOut(), objectPublic, duplicate.duplicate(), duplicate.outSymSeed(),
+                SymmetricDefinition.AES_128_CFB), alongside(parentAuth, channel)).outPrivate());
+        return new Create.Response(imported, objectPublic, new byte[0], new byte[0], Sign.nullTicket());
     }
 
     /**

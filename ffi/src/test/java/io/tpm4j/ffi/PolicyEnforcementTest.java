@@ -10,6 +10,7 @@ import io.tpm4j.api.commands.PolicyCommandCode;
 import io.tpm4j.api.commands.PolicyCounterTimer;
 import io.tpm4j.api.commands.PolicyLocality;
 import io.tpm4j.api.commands.PolicyOr;
+import io.tpm4j.api.commands.PolicyPhysicalPresence;
 import io.tpm4j.api.commands.PolicySecret;
 import io.tpm4j.api.commands.PolicySigned;
 import io.tpm4j.api.commands.VerifySignature;
@@ -103,6 +104,15 @@ class PolicyEnforcementTest extends WithSrk {
         enforce(START.counterTimer(zero, 0, TpmEo.UNSIGNED_GT), // TPMS_TIME_INFO.time > 0
                 s -> tpm.execute(new PolicyCounterTimer(s.handle(), zero, 0, TpmEo.UNSIGNED_GT)),
                 s -> tpm.execute(new PolicyCounterTimer(s.handle(), zero, 0, TpmEo.UNSIGNED_LT)), TpmRc.POLICY);
+    }
+
+    /** swtpm has no way to assert physical presence, so this policy can only be shown to be enforced. */
+    @Test
+    void physicalPresenceIsRequired() {
+        Create.Response sealed = tpm.seal(srk, SECRET, START.physicalPresence());
+        TpmResponseException refused = assertThrows(TpmResponseException.class, () -> tpm.unseal(srk, sealed,
+                s -> tpm.execute(new PolicyPhysicalPresence(s.handle()))));
+        assertTrue(refused.is(TpmRc.PP), refused.getMessage());
     }
 
     @Test

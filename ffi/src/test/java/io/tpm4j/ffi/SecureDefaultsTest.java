@@ -4,7 +4,13 @@ import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.TpmTransport;
 import io.tpm4j.api.commands.Create;
+import io.tpm4j.api.commands.Duplicate;
+import io.tpm4j.api.commands.PolicyCommandCode;
+import io.tpm4j.api.commands.Sign;
+import io.tpm4j.api.commands.Unseal;
+import io.tpm4j.api.session.AuthSession;
 import io.tpm4j.api.session.Authorization;
+import io.tpm4j.api.session.Session;
 import io.tpm4j.api.types.NvAttributes;
 import io.tpm4j.api.types.NvPublic;
 import io.tpm4j.api.types.ObjectAttributes;
@@ -12,6 +18,7 @@ import io.tpm4j.api.types.PublicArea;
 import io.tpm4j.api.types.SensitiveCreate;
 import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.TpmAlg;
+import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmHt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -98,6 +105,53 @@ class SecureDefaultsTest extends WithSrk {
         assertFalse(inClear(NV_SECRET));
         assertFalse(inClear(INDEX_PASSWORD));
         assertFalse(inClear(PLAINTEXT));
+    }
+
+    @Test
+    void sensitiveDataAndChangedAuthValuesTravelEncrypted() {
+        byte[] sealed = "sealed with a password".getBytes(StandardCharsets.UTF_8);
+        byte[] oldAuth = "old object password".getBytes(StandardCharsets.UTF_8);
+        byte[] newAuth = "new object password".getBytes(StandardCharsets.UTF_8);
+        Tpm t = recorded();
+        PublicArea template = new PublicArea(TpmAlg.SHA256, ObjectAttributes.of(ObjectAttributes.FIXED_TPM,
+                ObjectAttributes.FIXED_PARENT, ObjectAttributes.USER_WITH_AUTH, ObjectAttributes.NO_DA), new byte[0],
+                Templates.sealedData().parameters(), Templates.sealedData().unique());
+        Create.Response created = t.create(srk, template, new SensitiveCreate(oldAuth, sealed));
+        byte[] changed;
+        try (TpmObject object = t.load(srk, created)) {
+            changed = t.changeAuth(object, srk, oldAuth, newAuth);
+        }
+        try (TpmObject object = tpm.load(srk, new Create.Response(changed, created.outPublic(), new byte[0], new byte[0],
+                Sign.nullTicket()))) {
+            assertArrayEquals(sealed, tpm.execute(new Unseal(object.handle(),
+                    Authorization.password(newAuth))).outData(), "the new password unseals (checked off the record)");
+        }
+        assertFalse(inClear(sealed));
+        assertFalse(inClear(oldAuth));
+        assertFalse(inClear(newAuth));
+    }
+
+    @Test
+    void duplicationsInnerWrapperKeyTravelsEncrypted() throws Exception {
+        Tpm t = recorded().encryptingTo(srk);
+        PublicArea duplicable = new PublicArea(TpmAlg.SHA256, ObjectAttributes.of(ObjectAttributes.SENSITIVE_DATA_ORIGIN,
+                ObjectAttributes.USER_WITH_AUTH, ObjectAttributes.SIGN_ENCRYPT), DuplicationTest.commandCodePolicy(
+                TpmCc.DUPLICATE), Templates.eccSigningKey().parameters(), Templates.eccSigningKey().unique());
+        Create.Response created = t.create(srk, duplicable);
+        try (TpmObject parent = t.load(srk, t.create(srk, Templates.srkEccP256()))) {
+            Duplicate.Response duplicate;
+            try (TpmObject key = t.load(srk, created);
+                 AuthSession policy = t.startSession(Session.policy(TpmAlg.SHA256))) {
+                t.execute(new PolicyCommandCode(policy.handle(),
+                        TpmCc.DUPLICATE.value()));
+                duplicate = t.duplicate(key, Authorization.policy(policy), parent);
+            }
+            try (TpmObject moved = t.load(parent, t.importDuplicate(parent, created.outPublic(), duplicate))) {
+                assertArrayEquals(created.outPublic().name(), moved.name());
+            }
+            assertEquals(16, duplicate.encryptionKeyOut().length);
+            assertFalse(inClear(duplicate.encryptionKeyOut()), "the inner wrapper key");
+        }
     }
 
     @Test

@@ -158,6 +158,19 @@ class SessionsTest extends WithSrk {
     }
 
     @Test
+    void everySessionHashTheTpmHas() {
+        for (TpmAlg hash : List.of(TpmAlg.SHA1, TpmAlg.SHA384, TpmAlg.SHA512)) {
+            sealAndUnsealEncrypted(Session.hmac(hash).salted(srk.handle(), srk.publicArea()).encrypted(), srk);
+        }
+    }
+
+    @Test
+    void aes256ParameterEncryption() {
+        sealAndUnsealEncrypted(Session.hmac(TpmAlg.SHA256).salted(srk.handle(), srk.publicArea())
+                .symmetric(SymmetricDefinition.AES_256_CFB).encrypted(), srk);
+    }
+
+    @Test
     void unsaltedSessionEncryptsWithSha384() {
         sealAndUnsealEncrypted(Session.hmac(TpmAlg.SHA384).encrypted(), null);
     }
