@@ -40,7 +40,6 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
@@ -128,12 +127,11 @@ public class SessionBenchmark {
             KeyAgreement ecdh = KeyAgreement.getInstance("ECDH");
             ecdh.init(ephemeral.getPrivate());
             ecdh.doPhase(srkKey, true);
-            ECPublicKey ours = (ECPublicKey) ephemeral.getPublic();
-            byte[] x = fixed(ours.getW().getAffineX());
-            byte[] salt = Kdf.kdfe(TpmAlg.SHA256, ecdh.generateSecret(), "SECRET", x,
+            PublicId.Ecc ours = (PublicId.Ecc) PublicKeys.toPublicArea(ephemeral.getPublic(), TpmAlg.SHA256).unique();
+            byte[] salt = Kdf.kdfe(TpmAlg.SHA256, ecdh.generateSecret(), "SECRET", ours.x(),
                     ((PublicId.Ecc) srk.publicArea().unique()).x(), 256);
             TpmWriter point = new TpmWriter();
-            new PublicId.Ecc(x, fixed(ours.getW().getAffineY())).write(point);
+            ours.write(point);
             byte[] callerNonce = new byte[32];
             random.nextBytes(callerNonce);
             StartAuthSession.Response started = tpm.execute(new StartAuthSession(srk.handle(), TpmRh.NULL, callerNonce,
@@ -164,14 +162,6 @@ public class SessionBenchmark {
         @TearDown(Level.Trial)
         public void stop() {
             bare.close();
-        }
-
-        private static byte[] fixed(BigInteger value) {
-            byte[] bytes = value.toByteArray();
-            byte[] out = new byte[32];
-            int length = Math.min(bytes.length, 32);
-            System.arraycopy(bytes, bytes.length - length, out, 32 - length, length);
-            return out;
         }
     }
 

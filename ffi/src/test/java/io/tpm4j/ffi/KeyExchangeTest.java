@@ -99,16 +99,7 @@ class KeyExchangeTest extends WithSrk {
     }
 
     private static PublicId.Ecc point(PublicKey key) {
-        ECPoint w = ((ECPublicKey) key).getW();
-        return new PublicId.Ecc(fixed(w.getAffineX()), fixed(w.getAffineY()));
-    }
-
-    private static byte[] fixed(BigInteger value) {
-        byte[] bytes = value.toByteArray();
-        byte[] out = new byte[32];
-        int length = Math.min(bytes.length, 32);
-        System.arraycopy(bytes, bytes.length - length, out, 32 - length, length);
-        return out;
+        return (PublicId.Ecc) PublicKeys.toPublicArea(key, TpmAlg.SHA256).unique();
     }
 
     private static PublicKey publicKey(PublicId.Ecc point, ECPublicKey onCurveOf) throws Exception {

@@ -1,6 +1,7 @@
 package io.tpm4j.api.session;
 
 import io.tpm4j.api.crypto.PublicKeys;
+import io.tpm4j.api.types.Names;
 import io.tpm4j.api.types.PublicArea;
 import io.tpm4j.api.types.PublicId;
 import io.tpm4j.api.types.PublicParameters;
@@ -11,7 +12,6 @@ import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
-import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -37,7 +37,7 @@ final class Salts {
             return switch (key.parameters()) {
                 case PublicParameters.Rsa rsa -> {
                     byte[] salt = AuthSession.random(bits / 8);
-                    String hash = jcaHash(nameAlg);
+                    String hash = Names.digest(nameAlg).getAlgorithm();
                     Cipher oaep = Cipher.getInstance("RSA/ECB/OAEPPadding");
                     oaep.init(Cipher.ENCRYPT_MODE, PublicKeys.toPublicKey(key), new OAEPParameterSpec(hash, "MGF1",
                             new MGF1ParameterSpec(hash), new PSource.PSpecified("SECRET\0".getBytes())));
@@ -51,15 +51,11 @@ final class Salts {
                     KeyAgreement ecdh = KeyAgreement.getInstance("ECDH");
                     ecdh.init(ephemeral.getPrivate());
                     ecdh.doPhase(tpmKey, true);
-                    byte[] z = ecdh.generateSecret();
-                    int size = (tpmKey.getParams().getCurve().getField().getFieldSize() + 7) / 8;
-                    ECPublicKey ours = (ECPublicKey) ephemeral.getPublic();
-                    byte[] x = fixed(ours.getW().getAffineX(), size);
-                    byte[] y = fixed(ours.getW().getAffineY(), size);
-                    byte[] tpmX = ((PublicId.Ecc) key.unique()).x();
-                    byte[] salt = Kdf.kdfe(nameAlg, z, "SECRET", x, tpmX, bits);
+                    PublicId.Ecc ours = (PublicId.Ecc) PublicKeys.toPublicArea(ephemeral.getPublic(), nameAlg).unique();
+                    byte[] salt = Kdf.kdfe(nameAlg, ecdh.generateSecret(), "SECRET", ours.x(),
+                            ((PublicId.Ecc) key.unique()).x(), bits);
                     TpmWriter point = new TpmWriter();
-                    new PublicId.Ecc(x, y).write(point);
+                    ours.write(point);
                     yield new Salt(salt, point.toByteArray());
                 }
                 default -> throw new IllegalArgumentException("a session can be salted only to an RSA or ECC key, not "
@@ -68,23 +64,5 @@ final class Salts {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot encrypt a session salt to " + key + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String jcaHash(TpmAlg alg) {
-        return switch (alg) {
-            case SHA1 -> "SHA-1";
-            case SHA256 -> "SHA-256";
-            case SHA384 -> "SHA-384";
-            case SHA512 -> "SHA-512";
-            default -> throw new IllegalArgumentException("no OAEP hash for " + alg);
-        };
-    }
-
-    private static byte[] fixed(BigInteger value, int size) {
-        byte[] bytes = value.toByteArray();
-        byte[] out = new byte[size];
-        int length = Math.min(bytes.length, size);
-        System.arraycopy(bytes, bytes.length - length, out, size - length, length);
-        return out;
     }
 }
