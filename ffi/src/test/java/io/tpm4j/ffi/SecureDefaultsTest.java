@@ -2,7 +2,6 @@ package io.tpm4j.ffi;
 
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
-import io.tpm4j.api.TpmTransport;
 import io.tpm4j.api.commands.Create;
 import io.tpm4j.api.commands.Duplicate;
 import io.tpm4j.api.commands.PolicyCommandCode;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +46,7 @@ class SecureDefaultsTest extends WithSrk {
     private static final byte[] PLAINTEXT = "plaintext for the AES key, two blocks".getBytes(StandardCharsets.UTF_8);
     private static final int INDEX = 0x01500400;
 
-    private final ByteArrayOutputStream wire = new ByteArrayOutputStream();
+    private WireRecorder wire;
 
     @AfterEach
     void nothingLeft() {
@@ -57,18 +55,12 @@ class SecureDefaultsTest extends WithSrk {
     }
 
     private Tpm recorded() {
-        TpmTransport device = tpm.transport();
-        return Tpm.on(command -> {
-            wire.writeBytes(command);
-            byte[] response = device.transmit(command);
-            wire.writeBytes(response);
-            return response;
-        });
+        wire = new WireRecorder(tpm.transport());
+        return Tpm.on(wire);
     }
 
     private boolean inClear(byte[] secret) {
-        return new String(wire.toByteArray(), StandardCharsets.ISO_8859_1)
-                .contains(new String(secret, StandardCharsets.ISO_8859_1));
+        return wire.saw(secret);
     }
 
     /** NV define, write and read with an index password; HMAC; AES encryption. Returns the AES result. */

@@ -30,7 +30,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -58,38 +57,6 @@ class SessionsTest extends WithSrk {
         assertEquals(List.of(), tpm.loadedSessions());
     }
 
-    /** Every byte sent and received, to look for secrets in. */
-    private static final class Recorder implements TpmTransport {
-        final TpmTransport inner;
-        final ByteArrayOutputStream wire = new ByteArrayOutputStream();
-
-        Recorder(TpmTransport inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public byte[] transmit(byte[] command) {
-            wire.writeBytes(command);
-            byte[] response = inner.transmit(command);
-            wire.writeBytes(response);
-            return response;
-        }
-
-        boolean saw(byte[] secret) {
-            byte[] all = wire.toByteArray();
-            outer:
-            for (int i = 0; i + secret.length <= all.length; i++) {
-                for (int j = 0; j < secret.length; j++) {
-                    if (all[i + j] != secret[j]) {
-                        continue outer;
-                    }
-                }
-                return true;
-            }
-            return false;
-        }
-    }
-
     private static PublicArea noDa(PublicArea template) {
         return new PublicArea(template.nameAlg(), new ObjectAttributes(template.attributes().raw() | ObjectAttributes.NO_DA),
                 template.authPolicy(), template.parameters(), template.unique());
@@ -106,7 +73,7 @@ class SessionsTest extends WithSrk {
 
     @Test
     void hmacSessionProvesTheAuthValueWithoutSendingIt() throws Exception {
-        Recorder wire = new Recorder(tpm.transport());
+        WireRecorder wire = new WireRecorder(tpm.transport());
         Tpm recorded = Tpm.on(wire);
         try (TpmObject key = tpm.load(srk, signingKeyWithAuth());
              AuthSession session = recorded.startSession(Session.hmac(TpmAlg.SHA256))) {
@@ -127,7 +94,7 @@ class SessionsTest extends WithSrk {
     }
 
     private void sealAndUnsealEncrypted(Session options, TpmObject saltKey) {
-        Recorder wire = new Recorder(tpm.transport());
+        WireRecorder wire = new WireRecorder(tpm.transport());
         Tpm recorded = Tpm.on(wire);
         try (AuthSession session = recorded.startSession(options)) {
             // Create: the sensitive data goes encrypted (decrypt session, authorising the parent).
@@ -223,7 +190,7 @@ class SessionsTest extends WithSrk {
 
     @Test
     void extraSessionEncryptsAResponseWithoutAuthorisingAnything() {
-        Recorder wire = new Recorder(tpm.transport());
+        WireRecorder wire = new WireRecorder(tpm.transport());
         Tpm recorded = Tpm.on(wire);
         try (AuthSession session = recorded.startSession(Session.hmac(TpmAlg.SHA256)
                 .salted(srk.handle(), srk.publicArea()).encryptingResponses())) {
