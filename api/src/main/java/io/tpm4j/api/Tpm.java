@@ -196,7 +196,7 @@ public final class Tpm implements AutoCloseable {
         }
         if (!withSessions) {
             byte[] response = transmit(command.code(), frame(command, auths));
-            return parse(command, auths.size(), TpmHeader.ofResponse(response), response);
+            return parse(command, auths.size(), response, null);
         }
         return executeWithSessions(command, auths, List.of(extraSessions));
     }
@@ -251,30 +251,7 @@ public final class Tpm implements AutoCloseable {
         handles.forEach(h -> out.u32(h.handle()));
         out.u32(authArea.length).bytes(authArea).bytes(parameters);
         byte[] response = transmit(code, out.u32At(2, out.size()).toByteArray());
-        try {
-            TpmHeader header = TpmHeader.ofResponse(response);
-            if (header.tag() != TpmHeader.ST_SESSIONS) {
-                throw new TpmProtocolException(String.format("tag 0x%04x, expected 0x%04x", header.tag(),
-                        TpmHeader.ST_SESSIONS), 0);
-            }
-            TpmReader in = new TpmReader(response, TpmHeader.SIZE, response.length);
-            int handle = command.returnsHandle() ? in.u32("response handle") : 0;
-            names.remove(handle);
-            int sizeAt = in.position();
-            int parameterSize = in.u32("parameterSize");
-            if (parameterSize < 0 || parameterSize > in.remaining()) {
-                throw new TpmProtocolException("parameterSize " + Integer.toUnsignedString(parameterSize)
-                        + " exceeds the " + in.remaining() + " bytes left", sizeAt);
-            }
-            byte[] received = in.bytes(parameterSize, "response parameters");
-            byte[] clear = sessions.verifyResponse(received, new TpmReader(response, in.position(), response.length));
-            TpmReader parametersIn = new TpmReader(clear);
-            R result = command.readResponse(handle, parametersIn);
-            parametersIn.expectEnd("response parameters");
-            return result;
-        } catch (TpmProtocolException e) {
-            throw e.within(code.specName() + " response");
-        }
+        return parse(command, auths.size() + extra.size(), response, sessions);
     }
 
     /**
@@ -380,18 +357,20 @@ public final class Tpm implements AutoCloseable {
 
     /**
      * A successful response: the handle if the command returns one; with sessions, parameterSize, the
-     * parameters and one TPMS_AUTH_RESPONSE per authorisation sent.
+     * parameters and one TPMS_AUTH_RESPONSE per session, which {@code sessions} (when any session needs
+     * it) checks before the parameters are parsed.
      */
-    private <R> R parse(TpmCommand<R> command, int authCount, TpmHeader header, byte[] response) {
+    private <R> R parse(TpmCommand<R> command, int authCount, byte[] response, CommandSessions sessions) {
         try {
-            return parseResponse(command, authCount, header, response);
+            return parseResponse(command, authCount, response, sessions);
         } catch (TpmProtocolException e) {
             // Field names stay constant strings on the hot path; the command is named once, here.
             throw e.within(command.code().specName() + " response");
         }
     }
 
-    private <R> R parseResponse(TpmCommand<R> command, int authCount, TpmHeader header, byte[] response) {
+    private <R> R parseResponse(TpmCommand<R> command, int authCount, byte[] response, CommandSessions sessions) {
+        TpmHeader header = TpmHeader.ofResponse(response);
         int expectedTag = authCount == 0 ? TpmHeader.ST_NO_SESSIONS : TpmHeader.ST_SESSIONS;
         if (header.tag() != expectedTag) {
             throw new TpmProtocolException(String.format("tag 0x%04x, expected 0x%04x", header.tag(), expectedTag), 0);
@@ -413,16 +392,22 @@ public final class Tpm implements AutoCloseable {
                     + " exceeds the " + in.remaining() + " bytes left", sizeAt);
         }
         int parametersEnd = in.position() + parameterSize;
-        TpmReader parameters = new TpmReader(response, in.position(), parametersEnd);
+        TpmReader authorizations = new TpmReader(response, parametersEnd, response.length);
+        TpmReader parameters;
+        if (sessions != null) {
+            parameters = new TpmReader(sessions.verifyResponse(in.bytes(parameterSize, "response parameters"),
+                    authorizations));
+        } else {
+            for (int i = 0; i < authCount; i++) {
+                authorizations.tpm2b(64, "TPMS_AUTH_RESPONSE.nonce");
+                authorizations.u8("TPMS_AUTH_RESPONSE.sessionAttributes");
+                authorizations.tpm2b(64, "TPMS_AUTH_RESPONSE.hmac");
+            }
+            authorizations.expectEnd("response authorization area");
+            parameters = new TpmReader(response, in.position(), parametersEnd);
+        }
         R result = command.readResponse(handle, parameters);
         parameters.expectEnd("response parameters");
-        TpmReader sessions = new TpmReader(response, parametersEnd, response.length);
-        for (int i = 0; i < authCount; i++) {
-            sessions.tpm2b(64, "TPMS_AUTH_RESPONSE.nonce");
-            sessions.u8("TPMS_AUTH_RESPONSE.sessionAttributes");
-            sessions.tpm2b(64, "TPMS_AUTH_RESPONSE.hmac");
-        }
-        sessions.expectEnd("response authorization area");
         return result;
     }
 
