@@ -54,35 +54,7 @@ public final class Interleaved {
                     () -> benchmark.tpm4jTpm(tpm4j, keys),
                     () -> deviceLoadSignFlush(tpm4j.device, commands)};
                 String[] names = {"bareLoop", "tpm4jTpm", "tpm4jDevice"};
-                // Warm-up: enough for C2 to compile every path.
-                for (int i = 0; i < 5 * block; i++) {
-                    for (Runnable variant : variants) {
-                        variant.run();
-                    }
-                }
-                List<List<Double>> ratios = List.of(new ArrayList<>(), new ArrayList<>());
-                for (int round = 1; round <= rounds; round++) {
-                    double[] us = new double[variants.length];
-                    // Rotate the order, so that no variant always follows another.
-                    for (int k = 0; k < variants.length; k++) {
-                        int v = (k + round) % variants.length;
-                        long start = System.nanoTime();
-                        for (int i = 0; i < block; i++) {
-                            variants[v].run();
-                        }
-                        us[v] = (System.nanoTime() - start) / 1000.0 / block;
-                    }
-                    ratios.get(0).add(us[1] / us[0]);
-                    ratios.get(1).add(us[2] / us[0]);
-                    System.out.printf("round %2d: %s %7.1f us  %s %7.1f us (%.3f)  %s %7.1f us (%.3f)%n", round,
-                            names[0], us[0], names[1], us[1], us[1] / us[0], names[2], us[2], us[2] / us[0]);
-                }
-                for (int v = 1; v < names.length; v++) {
-                    double[] sorted = ratios.get(v - 1).stream().mapToDouble(Double::doubleValue).sorted().toArray();
-                    System.out.printf("%s / bareLoop over %d rounds of %d: median %.3f (min %.3f, max %.3f)%n", names[v],
-                            rounds, block, median(sorted), sorted[0], sorted[sorted.length - 1]);
-                    System.out.println("  " + Arrays.toString(sorted));
-                }
+                alternate(names, variants, rounds, block);
             } finally {
                 bare.stop();
             }
@@ -102,43 +74,58 @@ public final class Interleaved {
             session.start(tpm4j);
             bare.start();
             try {
-                for (int i = 0; i < 5 * block; i++) {
-                    benchmark.tpm4jSign(tpm4j, session);
-                    benchmark.bareLoop(bare);
-                }
-                double[] ratios = new double[rounds];
-                for (int round = 0; round < rounds; round++) {
-                    double bareUs = 0;
-                    double tpm4jUs = 0;
-                    for (int pass = 0; pass < 2; pass++) {
-                        long start = System.nanoTime();
-                        boolean bareNow = (pass == 0) == (round % 2 == 0);
-                        for (int i = 0; i < block; i++) {
-                            if (bareNow) {
-                                benchmark.bareLoop(bare);
-                            } else {
-                                benchmark.tpm4jSign(tpm4j, session);
-                            }
-                        }
-                        double us = (System.nanoTime() - start) / 1000.0 / block;
-                        if (bareNow) {
-                            bareUs = us;
-                        } else {
-                            tpm4jUs = us;
-                        }
-                    }
-                    ratios[round] = tpm4jUs / bareUs;
-                    System.out.printf("round %2d: bareLoop %7.1f us  tpm4jSign %7.1f us (%.3f)%n", round + 1, bareUs,
-                            tpm4jUs, ratios[round]);
-                }
-                Arrays.sort(ratios);
-                System.out.printf("tpm4jSign / bareLoop over %d rounds of %d: median %.3f (min %.3f, max %.3f)%n",
-                        rounds, block, median(ratios), ratios[0], ratios[rounds - 1]);
+                alternate(new String[] {"bareLoop", "tpm4jSign"}, new Runnable[] {
+                    () -> bareSign(benchmark, bare), () -> benchmark.tpm4jSign(tpm4j, session)}, rounds, block);
             } finally {
                 bare.stop();
             }
         } finally {
             tpm4j.stop();
+        }
+    }
+
+    /**
+     * Warms every variant up, then runs {@code rounds} rounds of {@code block} operations of each, the order
+     * rotated per round, and prints each variant's time per operation and ratio to the first, then the
+     * median ratios.
+     */
+    private static void alternate(String[] names, Runnable[] variants, int rounds, int block) {
+        for (int i = 0; i < 5 * block; i++) {
+            for (Runnable variant : variants) {
+                variant.run();
+            }
+        }
+        double[][] ratios = new double[variants.length][rounds];
+        for (int round = 0; round < rounds; round++) {
+            double[] us = new double[variants.length];
+            for (int k = 0; k < variants.length; k++) {
+                int v = (k + round) % variants.length;
+                long start = System.nanoTime();
+                for (int i = 0; i < block; i++) {
+                    variants[v].run();
+                }
+                us[v] = (System.nanoTime() - start) / 1000.0 / block;
+            }
+            StringBuilder line = new StringBuilder(String.format("round %2d: %s %7.1f us", round + 1, names[0], us[0]));
+            for (int v = 1; v < variants.length; v++) {
+                ratios[v][round] = us[v] / us[0];
+                line.append(String.format("  %s %7.1f us (%.3f)", names[v], us[v], ratios[v][round]));
+            }
+            System.out.println(line);
+        }
+        for (int v = 1; v < variants.length; v++) {
+            double[] sorted = ratios[v].clone();
+            Arrays.sort(sorted);
+            System.out.printf("%s / %s over %d rounds of %d: median %.3f (min %.3f, max %.3f)%n", names[v], names[0],
+                    rounds, block, median(sorted), sorted[0], sorted[rounds - 1]);
+        }
+    }
+
+    private static void bareSign(SessionBenchmark benchmark, SessionBenchmark.Bare bare) {
+        try {
+            benchmark.bareLoop(bare);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
