@@ -233,8 +233,9 @@ public final class Tpm implements AutoCloseable {
         List<CommandHandle> handles = command.handles();
         List<byte[]> handleNames = new ArrayList<>(handles.size());
         List<byte[]> entityNames = new ArrayList<>(auths.size());
+        Map<Integer, byte[]> known = new java.util.HashMap<>(); // an NV command names its index twice
         for (CommandHandle handle : handles) {
-            byte[] name = nameOf(handle.handle());
+            byte[] name = known.computeIfAbsent(handle.handle(), this::nameOf);
             handleNames.add(name);
             if (handle.authorization().isPresent()) {
                 entityNames.add(name);

@@ -33,10 +33,17 @@ public final class CommandSessions {
 
     /**
      * One entry of the authorisation area: what authorises which entity (Name empty for extra sessions), and
-     * whether its HMACs are computed and checked (HMAC sessions, policies with PolicyAuthValue).
+     * what proves it: an HMAC (HMAC sessions, PolicyAuthValue), the password in clear, or nothing.
      */
     private record Use(Authorization authorization, AuthSession session, byte[] entityName, byte[] authValue,
-                       boolean hmac, boolean password) {
+                       Authorization.PolicyProof proof) {
+        boolean hmac() {
+            return proof == Authorization.PolicyProof.AUTH_VALUE;
+        }
+
+        boolean password() {
+            return proof == Authorization.PolicyProof.PASSWORD;
+        }
     }
 
     private final TpmCc code;
@@ -73,19 +80,18 @@ public final class CommandSessions {
         for (int i = 0; i < authorizations.size(); i++) {
             Authorization auth = authorizations.get(i);
             uses.add(switch (auth) {
-                case Authorization.Hmac h -> new Use(auth, h.session(), entityNames.get(i), h.authValue(), true, false);
-                case Authorization.Policy p -> new Use(auth, p.session(), entityNames.get(i),
-                        p.proof() == Authorization.PolicyProof.NONE ? new byte[0] : p.authValue(),
-                        p.proof() == Authorization.PolicyProof.AUTH_VALUE,
-                        p.proof() == Authorization.PolicyProof.PASSWORD);
-                default -> new Use(auth, null, entityNames.get(i), new byte[0], false, false);
+                case Authorization.Hmac h -> new Use(auth, h.session(), entityNames.get(i), h.authValue(),
+                        Authorization.PolicyProof.AUTH_VALUE);
+                case Authorization.Policy p -> new Use(auth, p.session(), entityNames.get(i), p.authValue(), p.proof());
+                default -> new Use(auth, null, entityNames.get(i), new byte[0], Authorization.PolicyProof.NONE);
             });
         }
         for (AuthSession session : extra) {
             if (session.options().attributes().raw() == 0) {
                 throw new IllegalArgumentException(session + " authorises no handle, so it must encrypt or audit");
             }
-            uses.add(new Use(null, session, new byte[0], new byte[0], !session.options().policy(), false));
+            uses.add(new Use(null, session, new byte[0], new byte[0], session.options().policy()
+                    ? Authorization.PolicyProof.NONE : Authorization.PolicyProof.AUTH_VALUE));
         }
         if (uses.size() > 3) {
             throw new IllegalArgumentException(code.specName() + " with " + uses.size() + " sessions; a command has at most 3");
