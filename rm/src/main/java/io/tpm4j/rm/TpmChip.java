@@ -1,0 +1,263 @@
+package io.tpm4j.rm;
+
+import io.tpm4j.api.TpmDeviceRemovedException;
+import io.tpm4j.api.TpmTimeoutException;
+import io.tpm4j.api.TpmTransport;
+import io.tpm4j.api.TpmTransportException;
+import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.wire.TpmHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * One TPM as the resource manager sees it: the backend transport that reaches it (its "ops"), a fair lock
+ * that lets one command at a time through in arrival order, and removal.
+ *
+ * <p>Removal follows the Linux kernel's "ops-nulling": {@link #remove()} marks the chip gone for new callers,
+ * takes the ops write lock (so it waits for the command in flight), closes the backend and drops it. From then
+ * on every command fails with {@link TpmDeviceRemovedException} without reaching the backend, and the chip
+ * object stays valid for whoever still holds it. A backend that reports its TPM gone (EPIPE, ENODEV, a closed
+ * simulator connection) removes the chip the same way, so every space sees one state. If the command in
+ * flight does not finish within {@link Options#removalGrace()} (a peer that never answers), removal closes the
+ * backend first, which wakes that command, and then takes the lock: removal cannot hang.
+ */
+public final class TpmChip implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TpmChip.class);
+
+    /**
+     * How a chip behaves: how long removal waits for the command in flight before cancelling it, whether it
+     * sends TPM2_Shutdown(CLEAR) before letting go of a TPM that is still there (the kernel does on
+     * unregister), and how long a command may wait for its turn behind other commands.
+     */
+    public record Options(Duration removalGrace, boolean shutdownOnRemove, Duration queueTimeout) {
+        public Options {
+            Objects.requireNonNull(removalGrace, "removalGrace");
+            Objects.requireNonNull(queueTimeout, "queueTimeout");
+            if (removalGrace.isNegative() || queueTimeout.isNegative() || queueTimeout.isZero()) {
+                throw new IllegalArgumentException("removalGrace must be >= 0 and queueTimeout > 0: "
+                        + removalGrace + ", " + queueTimeout);
+            }
+        }
+
+        /** Removal waits up to 5 s for the command in flight; no Shutdown; a command waits up to 10 min for its turn. */
+        public static Options defaults() {
+            return new Options(Duration.ofSeconds(5), false, Duration.ofMinutes(10));
+        }
+
+        public Options withRemovalGrace(Duration grace) {
+            return new Options(grace, shutdownOnRemove, queueTimeout);
+        }
+
+        public Options withShutdownOnRemove(boolean shutdown) {
+            return new Options(removalGrace, shutdown, queueTimeout);
+        }
+
+        public Options withQueueTimeout(Duration timeout) {
+            return new Options(removalGrace, shutdownOnRemove, timeout);
+        }
+    }
+
+    private static final byte[] SHUTDOWN_CLEAR = {
+            (byte) 0x80, 0x01, 0, 0, 0, 12, 0, 0, 0x01, 0x45, 0, 0};
+
+    private final String name;
+    private final Options options;
+    /** The kernel's chip mutex: one command (with the RM's swapping around it) at a time, first come first served. */
+    private final ReentrantLock commands = new ReentrantLock(true);
+    /** The kernel's ops_sem: commands hold it shared, removal exclusively. */
+    private final ReentrantReadWriteLock opsLock = new ReentrantReadWriteLock(true);
+    private final AtomicBoolean removing = new AtomicBoolean();
+    private volatile boolean gone;
+    /** Null once removed; written only under the ops write lock, read under the read lock (or to cancel). */
+    private volatile TpmTransport backend;
+
+    private TpmChip(TpmTransport backend, String name, Options options) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.name = Objects.requireNonNull(name, "name");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** A chip over {@code backend}, which it owns from now on: removal or {@link #close()} closes it. */
+    public static TpmChip over(TpmTransport backend, String name) {
+        return new TpmChip(backend, name, Options.defaults());
+    }
+
+    public static TpmChip over(TpmTransport backend, String name, Options options) {
+        return new TpmChip(backend, name, options);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** Whether the chip was removed, or is being removed: no command reaches its backend any more. */
+    public boolean isRemoved() {
+        return gone;
+    }
+
+    /**
+     * Removes the chip: idempotent, and safe from any thread, including one that has a command in flight on
+     * another thread. Returns when the backend is closed and dropped; later calls return at once.
+     */
+    public void remove() {
+        gone = true;
+        if (!removing.compareAndSet(false, true)) {
+            return;
+        }
+        boolean locked = false;
+        try {
+            locked = opsLock.writeLock().tryLock(options.removalGrace().toNanos(), TimeUnit.NANOSECONDS);
+            if (!locked) {
+                // The command in flight is stuck on a TPM or peer that does not answer: closing the backend
+                // wakes it (our transports fail a waiting command at once when closed), then it lets go.
+                log.warn("{}: the command in flight did not finish within {} ms of removal; cancelling it",
+                        name, options.removalGrace().toMillis());
+                closeQuietly(backendForCancel());
+                opsLock.writeLock().lock();
+                locked = true;
+            }
+            if (options.shutdownOnRemove() && backend != null) {
+                try {
+                    backend.transmit(SHUTDOWN_CLEAR.clone());
+                } catch (RuntimeException e) {
+                    log.debug("{}: TPM2_Shutdown(CLEAR) on removal failed: {}", name, e.toString());
+                }
+            }
+            closeQuietly(backend);
+            backend = null;
+            log.info("{}: removed; every later command fails with TpmDeviceRemovedException", name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(backendForCancel());
+            log.warn("{}: interrupted while removing; the backend was closed without waiting", name);
+        } finally {
+            if (locked) {
+                opsLock.writeLock().unlock();
+            }
+        }
+    }
+
+    /** Same as {@link #remove()}: the chip lets go of its backend. */
+    @Override
+    public void close() {
+        remove();
+    }
+
+    /**
+     * Takes the chip for one client command and whatever swapping it needs, in arrival order; waits at most
+     * the queue timeout. Removal does not need this lock, so it never waits behind queued commands.
+     */
+    void lockCommands(int commandCode) {
+        try {
+            if (!commands.tryLock(options.queueTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new TpmTimeoutException(name, commandCode, options.queueTimeout(), TpmCc.describe(commandCode)
+                        + " waited " + options.queueTimeout().toMillis() + " ms for its turn at the TPM");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TpmTransportException(name, "interrupted while waiting for the TPM");
+        }
+    }
+
+    void unlockCommands() {
+        commands.unlock();
+    }
+
+    /** Whether the calling thread holds the command lock (assertions in the RM). */
+    boolean holdsCommands() {
+        return commands.isHeldByCurrentThread();
+    }
+
+    /** Throws {@link TpmDeviceRemovedException} when the chip is gone. */
+    void checkPresent() {
+        if (gone) {
+            throw removedException(null);
+        }
+    }
+
+    /** Sends one command to the TPM; the caller holds the command lock. */
+    byte[] send(byte[] command) {
+        checkPresent();
+        boolean held = acquireShared();
+        TpmDeviceRemovedException goneNow;
+        try {
+            TpmTransport ops = backend;
+            if (!held || ops == null || gone) {
+                throw removedException(null);
+            }
+            try {
+                return ops.transmit(command);
+            } catch (TpmDeviceRemovedException e) {
+                goneNow = e;
+            } catch (IllegalStateException e) {
+                // Our backends fail a command with this when they are closed under it: by removal, or by
+                // whoever else closed them. Either way the TPM is out of reach for good.
+                if (!gone) {
+                    log.warn("{}: the backend was closed under {}: {}", name,
+                            TpmCc.describe(TpmHeader.commandCode(command)), e.getMessage());
+                }
+                goneNow = removedException(e);
+            }
+        } finally {
+            if (held) {
+                opsLock.readLock().unlock();
+            }
+        }
+        if (!gone) {
+            log.warn("{}: the backend reports the TPM gone ({}); removing the chip", name, goneNow.getMessage());
+        }
+        remove();
+        throw goneNow;
+    }
+
+    /** The ops read lock for one send; removal holds the write lock only briefly, so the wait is bounded. */
+    private boolean acquireShared() {
+        try {
+            return opsLock.readLock().tryLock(options.queueTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private TpmDeviceRemovedException removedException(Throwable cause) {
+        return new TpmDeviceRemovedException(name, "the TPM was removed; the resource manager sends it nothing more",
+                cause);
+    }
+
+    /**
+     * The backend, read without the ops lock, only to cancel a stuck command: our transports' close() is
+     * thread-safe and idempotent, and the field changes only when removal clears it.
+     */
+    private TpmTransport backendForCancel() {
+        return backend;
+    }
+
+    private void closeQuietly(TpmTransport transport) {
+        if (transport == null) {
+            return;
+        }
+        try {
+            transport.close();
+        } catch (RuntimeException e) {
+            log.debug("{}: closing the backend failed: {}", name, e.toString());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TpmChip[" + name + (gone ? ", removed]" : "]");
+    }
+}
