@@ -56,4 +56,9 @@ final class RmTesting {
         assertEquals(ResponseCode.RESOURCE_MANAGER_LAYER, rc.layer(), rc.toString());
         assertTrue(rc.describe().contains(expectedRc), rc.describe());
     }
+
+    /** TPM2_GetRandom as raw bytes. */
+    static byte[] getRandom(int count) {
+        return new io.tpm4j.api.wire.TpmWriter().u16(0x8001).u32(12).u32(0x17B).u16(count).toByteArray();
+    }
 }
