@@ -217,7 +217,10 @@ public final class ResourceManager implements AutoCloseable {
         return counters.snapshot();
     }
 
-    /** Closes every open space, which flushes what each still holds; the chip stays as it is. */
+    /**
+     * Closes every open space, which flushes what each still holds, then flushes the sessions clients saved and
+     * never loaded again (nobody can load them through this RM any more). The chip stays as it is.
+     */
     @Override
     public void close() {
         List<Space> open;
@@ -228,6 +231,16 @@ public final class ResourceManager implements AutoCloseable {
             chip.unlockCommands();
         }
         open.forEach(Space::close);
+        chip.lockCommands(0);
+        Space closing = new Space(this, "closing");
+        try {
+            for (TrackedSession session : List.copyOf(sessions.values())) {
+                flushQuietly(closing, session.handle);
+                dropSession(session);
+            }
+        } finally {
+            chip.unlockCommands();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -827,13 +840,14 @@ public final class ResourceManager implements AutoCloseable {
             response = saveContext(space, session.handle);
             rc = CommandFrame.u32(response, 6);
         }
+        if (rc == TpmRc.CONTEXT_GAP.value()) {
+            log.debug("{}: saving {} failed with {}; it stays loaded", space.name(), session, new ResponseCode(rc));
+            return false;
+        }
         if (rc != 0) {
             log.debug("{}: saving {} failed with {}; forgetting it", space.name(), session, new ResponseCode(rc));
-            if (rc != TpmRc.CONTEXT_GAP.value()) {
-                dropSession(session);
-                return true;
-            }
-            return false;
+            dropSession(session);
+            return true;
         }
         session.state = TrackedSession.State.SAVED;
         session.savedContext = Arrays.copyOfRange(response, TpmHeader.SIZE, response.length);
