@@ -28,6 +28,11 @@ final class Refusal extends Exception {
         this.code = code;
     }
 
+    /** A TPM-format code as it is, such as a warning the TPM gave the RM. */
+    static Refusal ofCode(int code, String reason) {
+        return new Refusal(code, reason);
+    }
+
     /** The code names handle {@code n} (1-based) of the handle area. */
     static Refusal handle(TpmRc rc, int n, String reason) {
         return new Refusal(rc.value() | (n << 8), reason);

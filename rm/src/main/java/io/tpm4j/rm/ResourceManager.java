@@ -578,11 +578,9 @@ public final class ResourceManager implements AutoCloseable {
             }
             if (!object.loaded()) {
                 makeRoomForObject(space, p.serial);
-                int rc = loadObject(space, object);
+                int rc = loadObject(space, object, p.serial);
                 if (rc != 0) {
-                    throw Refusal.handle(TpmRc.HANDLE, i + 1, String.format("%s's object 0x%08x could not be "
-                            + "brought back (%s); it is gone", space.name(), object.virtualHandle,
-                            new ResponseCode(rc)));
+                    throw unloadable(space, object.toString(), rc, Position.HANDLE, i + 1);
                 }
             }
             CommandFrame.putU32(p.bytes, CommandFrame.handleOffset(i), object.physicalHandle);
@@ -621,33 +619,53 @@ public final class ResourceManager implements AutoCloseable {
             return;
         }
         makeRoomForSession(space, serial);
-        int rc = loadSession(space, session);
+        int rc = loadSession(space, session, serial);
         if (rc != 0) {
-            throw refusal(position, n, String.format("%s's session 0x%08x could not be brought back (%s); it is "
-                    + "gone", space.name(), session.handle, new ResponseCode(rc)));
+            throw unloadable(space, session.toString(), rc, position, n);
         }
     }
 
+    /**
+     * An entity that did not load: a warning (no room even after swapping) goes to the client as that code from
+     * the RM; an error means the context is gone for good (say, its hierarchy was cleared) and the entity with it.
+     */
+    private static Refusal unloadable(Space space, String entity, int rc, Position position, int n) {
+        ResponseCode code = new ResponseCode(rc);
+        if (code.isWarning()) {
+            return Refusal.ofCode(code.baseCode(), space.name() + ": " + entity + " could not be loaded: " + code);
+        }
+        return refusal(position, n, space.name() + ": " + entity + " could not be brought back (" + code
+                + "); it is gone");
+    }
+
     private byte[] transmit(Space space, Prepared p) {
-        byte[] bytes = p.substituted != null ? p.substituted : p.bytes;
+        return sendMakingRoom(space, p.substituted != null ? p.substituted : p.bytes, p.serial);
+    }
+
+    /**
+     * Sends a command; when the TPM says it has no room (objects or sessions the RM does not know about take
+     * slots too) or the context gap is reached, swaps out the least recently used entity not pinned for
+     * {@code serial}, or re-saves the oldest session, and sends it again, a bounded number of times.
+     */
+    private byte[] sendMakingRoom(Space space, byte[] command, long serial) {
         for (int tries = 0; ; tries++) {
-            byte[] response = tpm(space, bytes);
+            byte[] response = tpm(space, command);
             int rc = CommandFrame.u32(response, 6);
             boolean retry = false;
             if (tries < objectSlots + sessionSlots + 2) {
                 if (rc == TpmRc.OBJECT_MEMORY.value()) {
-                    retry = evictLeastRecentObject(space, p.serial);
+                    retry = evictLeastRecentObject(space, serial);
                 } else if (rc == TpmRc.SESSION_MEMORY.value()) {
-                    retry = evictLeastRecentSession(space, p.serial);
-                } else if (rc == TpmRc.CONTEXT_GAP.value() && options.avoidContextGap()) {
-                    retry = resaveOldestSession(space, p.serial);
+                    retry = evictLeastRecentSession(space, serial);
+                } else if (rc == TpmRc.CONTEXT_GAP.value() && options.avoidContextGap() && !ungapping) {
+                    retry = resaveOldestSession(space, serial);
                 }
             }
             if (!retry) {
                 return response;
             }
             log.debug("{}: {} answered {}; made room and sending it again", space.name(),
-                    TpmCc.describe(p.code()), new ResponseCode(rc));
+                    TpmCc.describe(CommandFrame.u32(command, 6)), new ResponseCode(rc));
         }
     }
 
@@ -863,8 +881,8 @@ public final class ResourceManager implements AutoCloseable {
     }
 
     /** Returns 0, or the TPM's code when the context does not load (the object is then forgotten). */
-    private int loadObject(Space space, TrackedObject object) {
-        byte[] response = loadContext(space, object.savedContext);
+    private int loadObject(Space space, TrackedObject object, long serial) {
+        byte[] response = loadContext(space, object.savedContext, serial);
         int rc = CommandFrame.u32(response, 6);
         if (rc != 0) {
             if (!new ResponseCode(rc).isWarning()) {
@@ -878,8 +896,8 @@ public final class ResourceManager implements AutoCloseable {
         return 0;
     }
 
-    private int loadSession(Space space, TrackedSession session) {
-        byte[] response = loadContext(space, session.savedContext);
+    private int loadSession(Space space, TrackedSession session, long serial) {
+        byte[] response = loadContext(space, session.savedContext, serial);
         int rc = CommandFrame.u32(response, 6);
         if (rc != 0) {
             if (!new ResponseCode(rc).isWarning()) {
@@ -892,12 +910,12 @@ public final class ResourceManager implements AutoCloseable {
         return 0;
     }
 
-    private byte[] loadContext(Space space, byte[] context) {
+    private byte[] loadContext(Space space, byte[] context, long serial) {
         counters.contextLoads++;
         space.counters.contextLoads++;
         byte[] command = new TpmWriter(TpmHeader.SIZE + context.length).u16(TpmSt.NO_SESSIONS.value())
                 .u32(TpmHeader.SIZE + context.length).u32(TpmCc.CONTEXT_LOAD.value()).bytes(context).toByteArray();
-        return tpm(space, command);
+        return sendMakingRoom(space, command, serial);
     }
 
     private void swapOutEverything(Space space) {
@@ -955,7 +973,7 @@ public final class ResourceManager implements AutoCloseable {
         ungapping = true;
         try {
             makeRoomForSession(space, serial);
-            byte[] loaded = loadContext(space, session.savedContext);
+            byte[] loaded = loadContext(space, session.savedContext, serial);
             int rc = CommandFrame.u32(loaded, 6);
             if (rc != 0) {
                 log.debug("{}: could not load {} to re-save it ({}); forgetting it", space.name(), session,
