@@ -134,6 +134,8 @@ public final class ResourceManager implements AutoCloseable {
     private final Map<Integer, TrackedSession> sessions = new HashMap<>();
     private final Set<Space> spaces = new LinkedHashSet<>();
     private final Counters counters = new Counters();
+    /** Stands for the RM itself in the counts of work no client asked for (flushing abandoned sessions at close). */
+    private final Space housekeeping = new Space(this, "resource manager");
     private int nextVirtual = FIRST_VIRTUAL;
     private int nextSpaceId = 1;
     private long clock;
@@ -223,23 +225,29 @@ public final class ResourceManager implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<Space> open;
-        chip.lockCommands(0);
+        boolean interrupted = Thread.interrupted();
         try {
-            open = List.copyOf(spaces);
-        } finally {
-            chip.unlockCommands();
-        }
-        open.forEach(Space::close);
-        chip.lockCommands(0);
-        Space closing = new Space(this, "closing");
-        try {
-            for (TrackedSession session : List.copyOf(sessions.values())) {
-                flushQuietly(closing, session.handle);
-                dropSession(session);
+            List<Space> open;
+            chip.lockCommands(0);
+            try {
+                open = List.copyOf(spaces);
+            } finally {
+                chip.unlockCommands();
+            }
+            open.forEach(Space::close);
+            chip.lockCommands(0);
+            try {
+                for (TrackedSession session : List.copyOf(sessions.values())) {
+                    flushQuietly(housekeeping, session.handle);
+                    dropSession(session);
+                }
+            } finally {
+                chip.unlockCommands();
             }
         } finally {
-            chip.unlockCommands();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -843,10 +851,11 @@ public final class ResourceManager implements AutoCloseable {
             forget(object);
             return true;
         }
+        // Kept before the flush: if the flush's outcome is lost, the resync still finds the object swapped out.
+        object.savedContext = Arrays.copyOfRange(response, TpmHeader.SIZE, response.length);
         flush(space, object.physicalHandle);
         loadedObjects.remove(object);
         object.physicalHandle = TrackedObject.NOT_LOADED;
-        object.savedContext = Arrays.copyOfRange(response, TpmHeader.SIZE, response.length);
         return true;
     }
 
@@ -1108,8 +1117,12 @@ public final class ResourceManager implements AutoCloseable {
             }
         }
         for (TrackedObject gone : byPhysical.values()) {
-            log.debug("{}: {} is no longer in the TPM; forgetting it", space.name(), gone);
-            forget(gone);
+            loadedObjects.remove(gone);
+            gone.physicalHandle = TrackedObject.NOT_LOADED;
+            if (gone.savedContext == null) {
+                log.debug("{}: {} is no longer in the TPM; forgetting it", space.name(), gone);
+                forget(gone);
+            }
         }
     }
 
@@ -1136,6 +1149,8 @@ public final class ResourceManager implements AutoCloseable {
 
     /** Flushes everything the space owns; after removal, only forgets it. Idempotent. */
     void close(Space space) {
+        // An interrupted thread must still be able to release what its space holds; the flag is restored below.
+        boolean interrupted = Thread.interrupted();
         chip.lockCommands(0);
         try {
             if (space.closed) {
@@ -1156,6 +1171,9 @@ public final class ResourceManager implements AutoCloseable {
             log.debug("{}: closed; {}", space.name(), space.counters.snapshot());
         } finally {
             chip.unlockCommands();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -175,11 +175,6 @@ public final class TpmChip implements AutoCloseable {
         commands.unlock();
     }
 
-    /** Whether the calling thread holds the command lock (assertions in the RM). */
-    boolean holdsCommands() {
-        return commands.isHeldByCurrentThread();
-    }
-
     /** Throws {@link TpmDeviceRemovedException} when the chip is gone. */
     void checkPresent() {
         if (gone) {
@@ -228,7 +223,7 @@ public final class TpmChip implements AutoCloseable {
             return opsLock.readLock().tryLock(options.queueTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            throw new TpmTransportException(name, "interrupted while waiting for the TPM");
         }
     }
 
