@@ -4,7 +4,9 @@ import io.tpm4j.api.RetryPolicy;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmDeviceRemovedException;
 import io.tpm4j.api.TpmException;
+import io.tpm4j.api.TpmProtocolException;
 import io.tpm4j.api.TpmTransport;
+import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.CommandAttributes;
 import io.tpm4j.api.types.ResponseCode;
 import io.tpm4j.api.types.TpmCap;
@@ -120,6 +122,8 @@ public final class ResourceManager implements AutoCloseable {
     /** TPM_CAP_HANDLES answers hold at most this many handles (MAX_CAP_BUFFER 1024 less the list header). */
     private static final int MAX_CAP_HANDLES = 254;
     private static final int SESSION_RANGE = 0x00FF_FFFF;
+    /** TPMS_CONTEXT.savedHandle of a sequence object (Part 2, TPMS_CONTEXT). */
+    private static final int SEQUENCE_CONTEXT = 0x8000_0001;
 
     private final TpmChip chip;
     private final Options options;
@@ -164,7 +168,9 @@ public final class ResourceManager implements AutoCloseable {
     /**
      * A resource manager over {@code chip}: starts the TPM if nobody has (TPM2_Startup(CLEAR)), then reads its
      * command-attribute table and the limits it works with (loaded objects and sessions, context gap, command
-     * size).
+     * size). A chip has one resource manager at a time.
+     *
+     * @throws IllegalStateException when the chip already has an open resource manager
      */
     public static ResourceManager over(TpmChip chip, Options options) {
         Objects.requireNonNull(chip, "chip");
@@ -184,6 +190,7 @@ public final class ResourceManager implements AutoCloseable {
             table.put(attributes.commandCode(), attributes);
         }
         ResourceManager rm = new ResourceManager(chip, options, Map.copyOf(table), tpm.allProperties());
+        chip.claim(rm);
         log.debug("{}: resource manager over {} commands, {} object and {} session slots, context gap {}, {}",
                 chip.name(), table.size(), rm.objectSlots, rm.sessionSlots, rm.contextGapMax, options);
         return rm;
@@ -245,6 +252,7 @@ public final class ResourceManager implements AutoCloseable {
                 chip.unlockCommands();
             }
         } finally {
+            chip.release(this);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -366,7 +374,7 @@ public final class ResourceManager implements AutoCloseable {
         }
         for (int i = 0; i < frame.sessionCount; i++) {
             int handle = frame.sessionHandles[i];
-            if (handle == io.tpm4j.api.session.Authorization.TPM_RS_PW) {
+            if (handle == Authorization.TPM_RS_PW) {
                 continue;
             }
             if (!isSession(handle)) {
@@ -374,12 +382,12 @@ public final class ResourceManager implements AutoCloseable {
             }
             p.authSessions[i] = ownSession(space, handle, Position.SESSION, i + 1);
         }
-        switch (frame.code) {
-            case 0x165 -> prepareFlush(space, p);            // TPM2_FlushContext
-            case 0x161 -> prepareContextLoad(space, p);      // TPM2_ContextLoad
-            case 0x17A -> prepareGetCapability(space, p);    // TPM2_GetCapability
-            default -> {
-            }
+        if (frame.code == TpmCc.FLUSH_CONTEXT.value()) {
+            prepareFlush(space, p);
+        } else if (frame.code == TpmCc.CONTEXT_LOAD.value()) {
+            prepareContextLoad(space, p);
+        } else if (frame.code == TpmCc.GET_CAPABILITY.value()) {
+            prepareGetCapability(space, p);
         }
         if (p.answer != null) {
             return p;
@@ -714,7 +722,7 @@ public final class ResourceManager implements AutoCloseable {
         if (frame.attributes.responseHandle() && response.length >= TpmHeader.SIZE + 4) {
             int handle = CommandFrame.u32(response, TpmHeader.SIZE);
             if (TpmHt.TRANSIENT.contains(handle)) {
-                TrackedObject object = new TrackedObject(space, newVirtualHandle(space), handle);
+                TrackedObject object = new TrackedObject(space, newVirtualHandle(space), handle, createsSequence(p));
                 object.lastUse = now;
                 space.objects.put(object.virtualHandle, object);
                 loadedObjects.add(object);
@@ -738,6 +746,17 @@ public final class ResourceManager implements AutoCloseable {
             // TPM2_Clear and friends may flush objects: find out which of ours are still there.
             resyncObjects(space);
         }
+    }
+
+    /** Whether the object a command creates is a sequence (its context changes while it is loaded). */
+    private static boolean createsSequence(Prepared p) {
+        int code = p.code();
+        if (code == TpmCc.CONTEXT_LOAD.value()) {
+            // TPMS_CONTEXT.savedHandle: 0x80000001 marks a sequence object's context.
+            return CommandFrame.u32(p.frame.bytes, p.frame.parametersOffset + 8) == SEQUENCE_CONTEXT;
+        }
+        // HMAC_Start and MAC_Start share one command code.
+        return code == TpmCc.HASH_SEQUENCE_START.value() || code == TpmCc.HMAC_START.value();
     }
 
     /** A client's ContextSave of its session: the session leaves the space, the RM keeps a copy of its context. */
@@ -839,8 +858,17 @@ public final class ResourceManager implements AutoCloseable {
         return best;
     }
 
-    /** ContextSave + FlushContext; an object that is already gone is forgotten (a normal outcome). */
+    /**
+     * ContextSave + FlushContext, or only the flush when the object's earlier context is still valid; an object
+     * that is already gone is forgotten (a normal outcome).
+     */
     private boolean swapOut(Space space, TrackedObject object) {
+        if (object.savedContext != null) {
+            flush(space, object.physicalHandle);
+            loadedObjects.remove(object);
+            object.physicalHandle = TrackedObject.NOT_LOADED;
+            return true;
+        }
         byte[] response = tpm(space, handleCommand(TpmCc.CONTEXT_SAVE, object.physicalHandle));
         int rc = CommandFrame.u32(response, 6);
         counters.contextSaves++;
@@ -900,7 +928,10 @@ public final class ResourceManager implements AutoCloseable {
             return rc;
         }
         object.physicalHandle = CommandFrame.u32(response, TpmHeader.SIZE);
-        object.savedContext = null;
+        if (object.sequence || options.swapping() == Swapping.EAGER) {
+            // The kernel's policy saves every time; a sequence's context is stale once it is updated.
+            object.savedContext = null;
+        }
         loadedObjects.add(object);
         return 0;
     }
@@ -1064,7 +1095,7 @@ public final class ResourceManager implements AutoCloseable {
             byte[] response = chip.send(command);
             if (response.length < TpmHeader.SIZE) {
                 resyncNeeded = true;
-                throw new io.tpm4j.api.TpmProtocolException(chip.name() + ": response of " + response.length
+                throw new TpmProtocolException(chip.name() + ": response of " + response.length
                         + " bytes", 0);
             }
             return response;

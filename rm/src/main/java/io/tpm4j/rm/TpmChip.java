@@ -75,6 +75,9 @@ public final class TpmChip implements AutoCloseable {
     /** The kernel's ops_sem: commands hold it shared, removal exclusively. */
     private final ReentrantReadWriteLock opsLock = new ReentrantReadWriteLock(true);
     private final AtomicBoolean removing = new AtomicBoolean();
+    /** The resource manager that owns this chip's transient objects and sessions; two would fight over them. */
+    private final java.util.concurrent.atomic.AtomicReference<ResourceManager> manager =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean gone;
     /** Null once removed; written only under the ops write lock, read under the read lock (or to cancel). */
     private volatile TpmTransport backend;
@@ -173,6 +176,18 @@ public final class TpmChip implements AutoCloseable {
 
     void unlockCommands() {
         commands.unlock();
+    }
+
+    /** Records {@code rm} as the chip's one resource manager; refuses a second one while the first is open. */
+    void claim(ResourceManager rm) {
+        if (!manager.compareAndSet(null, rm)) {
+            throw new IllegalStateException(name + " already has an open resource manager; close it first (two "
+                    + "would swap each other's objects and sessions out)");
+        }
+    }
+
+    void release(ResourceManager rm) {
+        manager.compareAndSet(rm, null);
     }
 
     /** Throws {@link TpmDeviceRemovedException} when the chip is gone. */

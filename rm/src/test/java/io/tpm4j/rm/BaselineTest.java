@@ -318,6 +318,39 @@ class BaselineTest extends WithResourceManager {
         chip.remove();
     }
 
+    @Test
+    void item9RemovalCanShutTheTpmDownFirstAsTheKernelDoes() {
+        java.util.List<Integer> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TpmTransport device = swtpm.transport();
+        TpmTransport recording = new TpmTransport() {
+            @Override
+            public byte[] transmit(byte[] command) {
+                sent.add(io.tpm4j.api.wire.TpmHeader.commandCode(command));
+                return device.transmit(command);
+            }
+
+            @Override
+            public void close() {
+                device.close();
+            }
+        };
+        TpmChip shutting = TpmChip.over(recording, "shutting", TpmChip.Options.defaults().withShutdownOnRemove(true));
+        shutting.remove();
+        assertEquals(List.of(0x145), sent, "TPM2_Shutdown, then nothing");
+        chip.remove();
+    }
+
+    @Test
+    void aChipHasOneResourceManagerAtATime() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ResourceManager.over(chip));
+        assertTrue(e.getMessage().contains("swtpm"), e.getMessage());
+        rm.close();
+        rm = ResourceManager.over(chip);
+        try (Space space = rm.openSpace("second")) {
+            assertEquals(8, Tpm.on(space).getRandom(8).length);
+        }
+    }
+
     private static void closeQuietly(AutoCloseable c) {
         try {
             c.close();

@@ -113,6 +113,53 @@ class SwappingTest extends WithResourceManager {
     }
 
     @Test
+    void aKeySwappedOutAgainCostsOnlyAFlushButASequenceIsSavedEachTime() {
+        try (Space space = rm.openSpace("again")) {
+            Tpm tpm = Tpm.on(space);
+            List<TpmObject> keys = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                keys.add(tpm.createPrimary(TpmRh.OWNER, Templates.eccSigningKey()));
+            }
+            warmUp(tpm, keys.get(3));
+            RmCounters before = space.counters();
+            for (int round = 0; round < 3; round++) {
+                for (TpmObject key : keys) {
+                    tpm.sign(key, RmTesting.sha256("round " + round));
+                }
+            }
+            RmCounters spent = space.counters().minus(before);
+            // Four keys cycling through three slots in LRU order: every signature swaps one key in and one out.
+            // Key 0 was saved when key 3 was created; keys 1, 2 and 3 are saved the first time they leave, and
+            // never again: later evictions are a flush alone.
+            assertEquals(12, spent.evictions(), spent.toString());
+            assertEquals(12, spent.contextLoads(), spent.toString());
+            assertEquals(3, spent.contextSaves(), spent.toString());
+            assertEquals(12 + 12 + 3 + 12, spent.tpmCommands(), "signatures, loads, saves and flushes: " + spent);
+            for (TpmObject key : keys) {
+                key.close();
+            }
+            // A hash sequence changes as it is fed, so each time it leaves the TPM its context is saved anew.
+            int sequence = tpm.execute(new io.tpm4j.api.commands.HashSequenceStart(new byte[0], TpmAlg.SHA256))
+                    .sequenceHandle();
+            List<TpmObject> others = new ArrayList<>();
+            RmCounters beforeSequence = space.counters();
+            for (int round = 0; round < 2; round++) {
+                tpm.execute(new io.tpm4j.api.commands.SequenceUpdate(sequence, Authorization.emptyPassword(),
+                        new byte[] {(byte) round}));
+                for (int i = 0; i < 3; i++) {
+                    others.add(tpm.createPrimary(TpmRh.OWNER, Templates.eccSigningKey()));
+                }
+                others.forEach(TpmObject::close);
+                others.clear();
+            }
+            assertEquals(2, space.counters().minus(beforeSequence).contextSaves(), "saved at each eviction");
+            byte[] digest = tpm.execute(new io.tpm4j.api.commands.SequenceComplete(sequence,
+                    Authorization.emptyPassword(), new byte[0], TpmRh.NULL)).result();
+            assertEquals(32, digest.length);
+        }
+    }
+
+    @Test
     void whenTheTpmRunsOutOfObjectOrSessionMemoryTheRmSwapsAndSendsAgain() {
         // Objects and a session loaded past the RM take slots it does not know about.
         TpmObject foreign = raw.createPrimary(TpmRh.OWNER, Templates.eccSigningKey());
