@@ -20,13 +20,13 @@ import java.util.TreeMap;
 
 /**
  * Runs the benchmarks in several rounds, each a complete JMH run, and reports every benchmark's ratio to
- * {@code bareLoop} round by round. On a machine whose speed drifts (a shared or virtual machine), one JMH
+ * {@code bareLoop} (or the benchmark the system property {@code bench.floor} names) round by round. On a machine whose speed drifts (a shared or virtual machine), one JMH
  * run can catch the baseline in a fast phase and tpm4j in a slow one; the median of the per-round ratios
  * is robust against that. Usage: {@code SideBySide ROUNDS [JMH options]} (bench/run --rounds ROUNDS).
  */
 public final class SideBySide {
 
-    private static final String FLOOR = "bareLoop";
+    private static final String FLOOR = System.getProperty("bench.floor", "bareLoop");
 
     private SideBySide() {
     }

@@ -29,7 +29,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.tpm4j.rm.RmTesting.assertRmRefusal;
 import static io.tpm4j.rm.RmTesting.newSigningKey;
@@ -280,20 +279,7 @@ class BaselineTest extends WithResourceManager {
 
     @Test
     void item9AfterRemovalEveryCommandFailsWithoutTheBackendAndSpacesStillClose() {
-        AtomicInteger backendCalls = new AtomicInteger();
-        TpmTransport device = swtpm.transport();
-        TpmTransport counting = new TpmTransport() {
-            @Override
-            public byte[] transmit(byte[] command) {
-                backendCalls.incrementAndGet();
-                return device.transmit(command);
-            }
-
-            @Override
-            public void close() {
-                device.close();
-            }
-        };
+        RecordingTransport counting = new RecordingTransport(swtpm.transport());
         TpmChip counted = TpmChip.over(counting, "counted");
         ResourceManager manager = ResourceManager.over(counted);
         Space space = manager.openSpace("removed");
@@ -301,7 +287,7 @@ class BaselineTest extends WithResourceManager {
         TpmObject key = tpm.createPrimary(TpmRh.OWNER, Templates.eccSigningKey());
         counted.remove();
         counted.remove();
-        int callsAtRemoval = backendCalls.get();
+        counting.markRemoved();
         assertTrue(counted.isRemoved());
         TpmDeviceRemovedException e = assertThrows(TpmDeviceRemovedException.class, () -> tpm.getRandom(8));
         assertTrue(e.getMessage().contains("counted"), e.getMessage());
@@ -311,8 +297,8 @@ class BaselineTest extends WithResourceManager {
         space.close();
         late.close();
         manager.close();
-        assertEquals(callsAtRemoval, backendCalls.get(), "nothing reached the backend after removal");
-        assertThrows(IllegalStateException.class, () -> device.transmit(readPublic(key.handle())),
+        assertEquals(0, counting.callsAfterRemoval.get(), "nothing reached the backend after removal");
+        assertThrows(IllegalStateException.class, () -> swtpm.transport().transmit(readPublic(key.handle())),
                 "the backend was closed");
         // The TPM behind it is gone for this test; nothing to check on the raw chip.
         chip.remove();
@@ -320,23 +306,10 @@ class BaselineTest extends WithResourceManager {
 
     @Test
     void item9RemovalCanShutTheTpmDownFirstAsTheKernelDoes() {
-        java.util.List<Integer> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
-        TpmTransport device = swtpm.transport();
-        TpmTransport recording = new TpmTransport() {
-            @Override
-            public byte[] transmit(byte[] command) {
-                sent.add(io.tpm4j.api.wire.TpmHeader.commandCode(command));
-                return device.transmit(command);
-            }
-
-            @Override
-            public void close() {
-                device.close();
-            }
-        };
+        RecordingTransport recording = new RecordingTransport(swtpm.transport());
         TpmChip shutting = TpmChip.over(recording, "shutting", TpmChip.Options.defaults().withShutdownOnRemove(true));
         shutting.remove();
-        assertEquals(List.of(0x145), sent, "TPM2_Shutdown, then nothing");
+        assertEquals(List.of(0x145), recording.commandCodes, "TPM2_Shutdown, then nothing");
         chip.remove();
     }
 

@@ -9,7 +9,6 @@ import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.ffi.Swtpm;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,38 +34,12 @@ class RemovalTest {
     private static final int THREADS = 16;
     private static final int REPEATS = 12;
 
-    /** A backend that counts calls, and calls that began after the chip's removal had returned. */
-    private static final class RecordingBackend implements TpmTransport {
-        final TpmTransport device;
-        final AtomicLong calls = new AtomicLong();
-        final AtomicLong callsAfterRemoval = new AtomicLong();
-        final AtomicBoolean removalReturned = new AtomicBoolean();
-
-        RecordingBackend(TpmTransport device) {
-            this.device = device;
-        }
-
-        @Override
-        public byte[] transmit(byte[] command) {
-            if (removalReturned.get()) {
-                callsAfterRemoval.incrementAndGet();
-            }
-            calls.incrementAndGet();
-            return device.transmit(command);
-        }
-
-        @Override
-        public void close() {
-            device.close();
-        }
-    }
-
     @Test
     void removalWhileSixteenThreadsWorkOnEightSpaces() throws Exception {
         for (int repeat = 0; repeat < REPEATS; repeat++) {
             runUnderLoad(repeat, (swtpm, chip, backend) -> {
                 chip.remove();
-                backend.removalReturned.set(true);
+                backend.markRemoved();
             });
         }
     }
@@ -85,18 +56,18 @@ class RemovalTest {
                 }
                 assertTrue(chip.isRemoved(), "the dead TPM removed the chip");
                 chip.remove();
-                backend.removalReturned.set(true);
+                backend.markRemoved();
             });
         }
     }
 
     interface Removal {
-        void run(Swtpm swtpm, TpmChip chip, RecordingBackend backend) throws Exception;
+        void run(Swtpm swtpm, TpmChip chip, RecordingTransport backend) throws Exception;
     }
 
     private static void runUnderLoad(int repeat, Removal removal) throws Exception {
         try (Swtpm swtpm = Swtpm.startChardev()) {
-            RecordingBackend backend = new RecordingBackend(swtpm.transport());
+            RecordingTransport backend = new RecordingTransport(swtpm.transport());
             TpmChip chip = TpmChip.over(backend, "swtpm-" + repeat);
             ResourceManager rm = ResourceManager.over(chip);
             List<Space> spaces = new ArrayList<>();
@@ -167,7 +138,7 @@ class RemovalTest {
                     TpmChip.Options.defaults().withRemovalGrace(Duration.ofMillis(300)));
             ResourceManager rm = ResourceManager.over(chip);
             Space space = rm.openSpace("stuck");
-            signal("STOP", swtpm.pid());
+            RmTesting.signal("STOP", swtpm.pid());
             try {
                 java.util.concurrent.atomic.AtomicReference<Throwable> outcome = new java.util.concurrent.atomic.AtomicReference<>();
                 Thread stuck = Thread.ofPlatform().start(() -> {
@@ -191,14 +162,10 @@ class RemovalTest {
                 space.close();
                 rm.close();
             } finally {
-                signal("CONT", swtpm.pid());
+                RmTesting.signal("CONT", swtpm.pid());
             }
         }
     }
 
-    private static void signal(String signal, int pid) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Integer.toString(pid)).inheritIO().start();
-        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + signal);
-    }
 
 }

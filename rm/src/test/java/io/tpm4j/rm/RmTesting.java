@@ -61,4 +61,10 @@ final class RmTesting {
     static byte[] getRandom(int count) {
         return new io.tpm4j.api.wire.TpmWriter().u16(0x8001).u32(12).u32(0x17B).u16(count).toByteArray();
     }
+
+    /** Sends a signal (STOP, CONT) to a process, such as swtpm, to make a TPM that does not answer. */
+    static void signal(String signal, int pid) throws java.io.IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Integer.toString(pid)).inheritIO().start();
+        assertTrue(kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + signal);
+    }
 }

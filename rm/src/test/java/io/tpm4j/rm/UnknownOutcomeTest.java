@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,12 +33,12 @@ class UnknownOutcomeTest {
             try (Space space = rm.openSpace("timed-out")) {
                 Tpm tpm = Tpm.on(space);
                 TpmObject kept = tpm.createPrimary(TpmRh.OWNER, Templates.eccSigningKey());
-                signal("STOP", swtpm.pid());
+                RmTesting.signal("STOP", swtpm.pid());
                 try {
                     assertThrows(TpmTimeoutException.class, () -> tpm.createPrimary(TpmRh.OWNER,
                             Templates.srkEccP256()));
                 } finally {
-                    signal("CONT", swtpm.pid());
+                    RmTesting.signal("CONT", swtpm.pid());
                 }
                 // The next command through the RM finds the orphan and flushes it; the kept key is untouched.
                 tpm.sign(kept, RmTesting.sha256("after the timeout"));
@@ -69,10 +68,5 @@ class UnknownOutcomeTest {
             assertEquals(List.of(), raw.handles(TpmHt.TRANSIENT));
             chip.close();
         }
-    }
-
-    private static void signal(String signal, int pid) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Integer.toString(pid)).inheritIO().start();
-        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + signal);
     }
 }
