@@ -10,7 +10,6 @@ import io.tpm4j.api.types.Scheme;
 import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmRh;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -66,16 +65,8 @@ public class RmCommandCountBenchmark {
         }
     }
 
-    /** Client and TPM commands, counted as operations so JMH reports both at the same rate. */
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    @State(Scope.Thread)
-    public static class Commands {
-        public long clientCommands;
-        public long tpmCommands;
-    }
-
     @Benchmark
-    public long createLoadAndSign100(Chip chip, Commands commands) {
+    public long createLoadAndSign100(Chip chip, CommandCounts commands) {
         byte[] digest = RmChip.digest("count");
         try (Space space = chip.rm.rm.openSpace("client")) {
             Tpm tpm = Tpm.on(space);
@@ -95,8 +86,7 @@ public class RmCommandCountBenchmark {
                 }
             }
             RmCounters spent = space.counters();
-            commands.clientCommands += spent.clientCommands();
-            commands.tpmCommands += spent.tpmCommands();
+            commands.add(spent);
             return spent.tpmCommands();
         }
     }

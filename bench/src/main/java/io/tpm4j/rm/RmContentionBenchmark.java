@@ -5,7 +5,6 @@ import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.types.Signature;
 import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.TpmRh;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -83,21 +82,12 @@ public class RmContentionBenchmark {
         }
     }
 
-    /** Client and TPM commands, counted as operations so JMH reports both at the same rate. */
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    @State(Scope.Thread)
-    public static class Commands {
-        public long clientCommands;
-        public long tpmCommands;
-    }
-
     @Benchmark
-    public Signature signRoundRobin(Client client, Commands commands) {
+    public Signature signRoundRobin(Client client, CommandCounts commands) {
         RmCounters before = client.space.counters();
         Signature signature = client.tpm.sign(client.keys.get(client.next++ % KEYS), DIGEST);
         RmCounters spent = client.space.counters().minus(before);
-        commands.clientCommands += spent.clientCommands();
-        commands.tpmCommands += spent.tpmCommands();
+        commands.add(spent);
         return signature;
     }
 }
