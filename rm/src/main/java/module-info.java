@@ -5,4 +5,5 @@ module io.tpm4j.rm {
     requires org.slf4j;
 
     exports io.tpm4j.rm;
+    exports io.tpm4j.rm.server;
 }

@@ -33,8 +33,12 @@ enum Errno {
     ENODATA(61, "no data available"),
     ETIME(62, "timer expired"),
     EOPNOTSUPP(95, "operation not supported"),
+    EADDRINUSE(98, "address already in use"),
+    EADDRNOTAVAIL(99, "cannot assign requested address"),
+    ECONNABORTED(103, "software caused connection abort"),
     ECONNRESET(104, "connection reset by peer"),
     ETIMEDOUT(110, "connection timed out"),
+    ECONNREFUSED(111, "connection refused"),
     ECANCELED(125, "operation canceled");
 
     private static final Errno[] BY_NUMBER = new Errno[126];

@@ -25,6 +25,21 @@ final class NativeFailures {
         return new TpmTransportException(device, syscall, name, advice(device, syscall, e), null);
     }
 
+    /** A socket call's failure; on a socket, EPIPE or ECONNRESET means only that the peer went away. */
+    static TpmTransportException ofSocket(String address, String syscall, int errno) {
+        Errno e = Errno.of(errno);
+        String advice = switch (e == null ? Errno.EINVAL : e) {
+            case EADDRINUSE -> "the address is in use: another server listens there (or a TCP port is in TIME_WAIT)";
+            case EACCES, EPERM -> "permission denied: the socket's directory (or a port below 1024) is not open to this user";
+            case ENOENT -> "the socket's directory does not exist";
+            case EADDRNOTAVAIL -> "no local interface has that address";
+            case EPIPE, ECONNRESET -> "the peer closed the connection";
+            case EMFILE, ENFILE -> "too many open files: close some, or raise the limit";
+            default -> e == null ? "unexpected error" : e.description();
+        };
+        return new TpmTransportException(address, syscall, Errno.nameOf(errno), advice, null);
+    }
+
     /** EPIPE/EIO/ENXIO/ENODEV (and ECANCELED/ECONNRESET on I/O) are how a removed chip answers user space. */
     private static boolean isRemoval(String syscall, Errno e) {
         return switch (e) {

@@ -55,10 +55,11 @@ final class Refusal extends Exception {
 
     /** The 10-byte response that carries it. */
     byte[] response() {
-        return errorResponse(responseCode());
+        return headerOnlyResponse(responseCode());
     }
 
-    static byte[] errorResponse(int responseCode) {
+    /** A response of just the header: a code and no parameters. */
+    static byte[] headerOnlyResponse(int responseCode) {
         return new TpmWriter(10).u16(TpmSt.NO_SESSIONS.value()).u32(10).u32(responseCode).toByteArray();
     }
 }

@@ -6,6 +6,7 @@ import io.tpm4j.api.TpmProtocolException;
 import io.tpm4j.api.TpmTimeoutException;
 import io.tpm4j.api.TpmTransport;
 import io.tpm4j.api.TpmTransportException;
+import io.tpm4j.api.types.ResponseCode;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmHeader;
 
@@ -24,8 +25,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Raw TPM commands over one persistent stream socket: the data channel of {@code swtpm socket}
- * (Unix or TCP). Every command has a deadline; after a timeout the connection is closed, since a late
- * response would otherwise be taken for the next command's.
+ * (Unix or TCP), or tpm4j's RM server ({@code ./tpm4j serve --raw unix:PATH}), which it uses exactly like a
+ * device: a server whose TPM has gone makes every command fail with {@link TpmDeviceRemovedException}.
+ * Every command has a deadline; after a timeout the connection is closed, since a late response would
+ * otherwise be taken for the next command's.
  */
 public final class SocketTransport implements TpmTransport {
 
@@ -102,6 +105,12 @@ public final class SocketTransport implements TpmTransport {
                 }
                 ByteBuffer response = ByteBuffer.allocate(size).put(head.flip());
                 fill(response, deadline, code, timeout);
+                if (size == TpmHeader.SIZE && response.getInt(6) == ResponseCode.RM_TPM_GONE) {
+                    unusable = "the resource manager's TPM is gone";
+                    closeQuietly(channel);
+                    throw new TpmDeviceRemovedException(name, "the resource manager answered " + TpmCc.describe(code)
+                            + " with " + new ResponseCode(ResponseCode.RM_TPM_GONE) + ": the TPM behind it is gone", null);
+                }
                 return response.array();
             } catch (IOException e) {
                 unusable = "the connection failed";

@@ -31,6 +31,11 @@ public record ResponseCode(int raw) {
     public static final int RESOURCE_MANAGER_LAYER = 11;
     /** Second resource-manager layer of tpm2-tss, also carrying TPM-format codes. */
     public static final int RESOURCE_MANAGER_TPM_LAYER = 12;
+    /**
+     * What tpm4j's RM server answers when the TPM behind it is gone (TPM_RC_FAILURE in the resource-manager
+     * layer) before it closes the connection; its socket transport turns it into TpmDeviceRemovedException.
+     */
+    public static final int RM_TPM_GONE = (RESOURCE_MANAGER_LAYER << 16) | 0x101;
 
     private static final int FORMAT_ONE = 0x080;
     private static final int PARAMETER_FLAG = 0x040;

@@ -1,0 +1,197 @@
+package io.tpm4j.ffi;
+
+import io.tpm4j.api.TpmTransportException;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One accepted stream connection (Unix or TCP), read and written with deadlines through poll. Meant for one
+ * thread; {@link #wake()} alone may be called from another, to make a blocked read or write return at once.
+ */
+public final class SocketConnection implements AutoCloseable {
+
+    /** Bytes moved per read or write call; frames larger than this take several calls. */
+    private static final int CHUNK = 8192;
+
+    private final int fd;
+    private final int wakeFd;
+    private final String description;
+    private final Optional<PeerCredentials> peer;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment callState = LibC.callState(arena);
+    private final MemorySegment buffer = arena.allocate(CHUNK);
+    private final MemorySegment pollFds = arena.allocate(LibC.POLLFD, 2);
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    SocketConnection(int fd, String description, Optional<PeerCredentials> peer) {
+        this.fd = fd;
+        this.description = description;
+        this.peer = peer;
+        this.wakeFd = LibC.eventfd(callState, 0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
+        if (wakeFd < 0) {
+            int errno = LibC.errno(callState);
+            Descriptors.close(fd);
+            arena.close();
+            throw NativeFailures.ofSocket(description, "eventfd", errno);
+        }
+        pollFds.set(ValueLayout.JAVA_INT, 0, fd);
+        pollFds.set(ValueLayout.JAVA_INT, LibC.POLLFD.byteSize(), wakeFd);
+        pollFds.set(ValueLayout.JAVA_SHORT, LibC.POLLFD.byteSize() + LibC.POLLFD_EVENTS, LibC.POLLIN);
+    }
+
+    /** The peer process of a Unix-socket connection as the kernel saw it at connect time (SO_PEERCRED). */
+    public Optional<PeerCredentials> peer() {
+        return peer;
+    }
+
+    /** "unix:/run/tpm4j.sock pid 123 uid 1000 gid 1000" or "tcp:127.0.0.1:2321 from 127.0.0.1:53122". */
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    /**
+     * Reads up to {@code length} bytes, waiting at most {@code timeout} for the first one.
+     *
+     * @return the number of bytes read; 0 when nothing arrived in time; -1 when the peer closed the
+     *         connection (or reset it) or {@link #wake()} was called
+     */
+    public int read(byte[] into, int offset, int length, Duration timeout) {
+        if (!await(LibC.POLLIN, timeout)) {
+            return woken() ? -1 : 0;
+        }
+        long n = LibC.read(callState, fd, buffer, Math.min(length, CHUNK));
+        if (n < 0) {
+            int errno = LibC.errno(callState);
+            if (errno == Errno.ECONNRESET.number() || errno == Errno.EAGAIN.number()) {
+                return errno == Errno.EAGAIN.number() ? 0 : -1;
+            }
+            throw NativeFailures.ofSocket(description, "read", errno);
+        }
+        if (n == 0) {
+            return -1;
+        }
+        MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, into, offset, (int) n);
+        return (int) n;
+    }
+
+    /**
+     * Reads exactly {@code length} bytes within {@code timeout} in total.
+     *
+     * @return false when the peer closed the connection (or {@link #wake()} was called) before the first byte
+     * @throws TpmTransportException when the peer stops in the middle, or the deadline passes
+     */
+    public boolean readFully(byte[] into, int offset, int length, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int done = 0;
+        while (done < length) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new TpmTransportException(description, "read", null, "the peer sent " + done + " of "
+                        + length + " bytes and then nothing for " + timeout.toMillis() + " ms", null);
+            }
+            int n = read(into, offset + done, length - done, Duration.ofNanos(left));
+            if (n < 0) {
+                if (done == 0) {
+                    return false;
+                }
+                throw new TpmTransportException(description, "read", null, "the peer closed the connection after "
+                        + done + " of " + length + " bytes", null);
+            }
+            done += n;
+        }
+        return true;
+    }
+
+    /**
+     * Writes all of {@code bytes} within {@code timeout}. Never raises SIGPIPE.
+     *
+     * @throws TpmTransportException when the peer has gone, stops reading for longer than the timeout, or
+     *                               {@link #wake()} was called
+     */
+    public void write(byte[] bytes, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int done = 0;
+        while (done < bytes.length) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !await(LibC.POLLOUT, Duration.ofNanos(left))) {
+                throw new TpmTransportException(description, "write", null, woken() ? "the connection was closed"
+                        : "the peer read nothing for " + timeout.toMillis() + " ms", null);
+            }
+            int chunk = Math.min(bytes.length - done, CHUNK);
+            MemorySegment.copy(bytes, done, buffer, ValueLayout.JAVA_BYTE, 0, chunk);
+            long n = LibC.send(callState, fd, buffer, chunk, LibC.MSG_NOSIGNAL);
+            if (n < 0) {
+                int errno = LibC.errno(callState);
+                if (errno != Errno.EAGAIN.number()) {
+                    throw NativeFailures.ofSocket(description, "send", errno);
+                }
+                continue;
+            }
+            done += (int) n;
+        }
+    }
+
+    /** Makes a read or write blocked in another thread return; later calls return at once too. */
+    public void wake() {
+        if (closed.get()) {
+            return;
+        }
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment one = call.allocate(ValueLayout.JAVA_LONG);
+            one.set(ValueLayout.JAVA_LONG, 0, 1L);
+            LibC.write(LibC.callState(call), wakeFd, one, 8);
+        }
+    }
+
+    private boolean woken() {
+        return (pollFds.get(ValueLayout.JAVA_SHORT, LibC.POLLFD.byteSize() + LibC.POLLFD_REVENTS) & LibC.POLLIN) != 0;
+    }
+
+    /** Waits for {@code events} on the socket; false on timeout or wake-up. Hang-up and errors count as ready. */
+    private boolean await(short events, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        pollFds.set(ValueLayout.JAVA_SHORT, LibC.POLLFD_EVENTS, events);
+        while (true) {
+            pollFds.set(ValueLayout.JAVA_SHORT, LibC.POLLFD_REVENTS, (short) 0);
+            pollFds.set(ValueLayout.JAVA_SHORT, LibC.POLLFD.byteSize() + LibC.POLLFD_REVENTS, (short) 0);
+            long left = deadline - System.nanoTime();
+            int millis = (int) Math.max(0, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
+            int ready = LibC.poll(callState, pollFds, 2, millis);
+            if (ready < 0) {
+                int errno = LibC.errno(callState);
+                if (errno == Errno.EINTR.number()) {
+                    continue;
+                }
+                throw NativeFailures.ofSocket(description, "poll", errno);
+            }
+            if (woken()) {
+                return false;
+            }
+            if (ready > 0) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try (Arena call = Arena.ofConfined()) {
+            LibC.shutdown(LibC.callState(call), fd, LibC.SHUT_RDWR);
+        }
+        Descriptors.close(fd);
+        Descriptors.close(wakeFd);
+        arena.close();
+    }
+}

@@ -1,0 +1,349 @@
+package io.tpm4j.ffi;
+
+import io.tpm4j.api.TpmTransportException;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A listening stream socket, Unix-domain or TCP, whose connections carry their peer's credentials. A Unix
+ * socket file is created under a temporary name, given its mode and owner, and only then renamed into
+ * place, so no client can ever connect while it still has the process's default permissions.
+ */
+public final class SocketListener implements AutoCloseable {
+
+    /** sizeof(struct sockaddr_un) and of its sun_path. */
+    private static final int SOCKADDR_UN_SIZE = 110;
+    private static final int SUN_PATH_MAX = 107;
+    private static final int SOCKADDR_IN_SIZE = 16;
+    private static final int BACKLOG = 64;
+
+    /** Who may connect to a Unix socket: its file mode, and optionally its owner and group (by name). */
+    public record Access(Set<PosixFilePermission> mode, String owner, String group) {
+        public Access {
+            mode = Set.copyOf(Objects.requireNonNull(mode, "mode"));
+        }
+
+        /** rw-rw----: the owner and the group may connect, nobody else. */
+        public static Access defaults() {
+            return new Access(PosixFilePermissions.fromString("rw-rw----"), null, null);
+        }
+
+        /** A mode in octal ({@code "0660"}) or symbolic ({@code "rw-rw----"}) form. */
+        public Access withMode(String mode) {
+            return new Access(parseMode(mode), owner, group);
+        }
+
+        public Access withOwner(String owner) {
+            return new Access(mode, owner, group);
+        }
+
+        public Access withGroup(String group) {
+            return new Access(mode, owner, group);
+        }
+
+        private static Set<PosixFilePermission> parseMode(String mode) {
+            if (mode.matches("0?[0-7]{3}")) {
+                int bits = Integer.parseInt(mode, 8);
+                StringBuilder symbolic = new StringBuilder();
+                for (int shift = 6; shift >= 0; shift -= 3) {
+                    int part = (bits >> shift) & 7;
+                    symbolic.append((part & 4) != 0 ? 'r' : '-').append((part & 2) != 0 ? 'w' : '-')
+                            .append((part & 1) != 0 ? 'x' : '-');
+                }
+                return PosixFilePermissions.fromString(symbolic.toString());
+            }
+            try {
+                return PosixFilePermissions.fromString(mode);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("socket mode '" + mode + "' is neither octal (0660) nor symbolic (rw-rw----)");
+            }
+        }
+    }
+
+    private final int fd;
+    private final int wakeFd;
+    private final String address;
+    private final Path unixPath;
+    private final int port;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment callState = LibC.callState(arena);
+    private final MemorySegment pollFds = arena.allocate(LibC.POLLFD, 2);
+    private final MemorySegment credentials = arena.allocate(12);
+    private final MemorySegment credentialsLength = arena.allocate(ValueLayout.JAVA_INT);
+    private final MemorySegment one = arena.allocate(ValueLayout.JAVA_INT);
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private SocketListener(int fd, String address, Path unixPath, int port) {
+        this.fd = fd;
+        this.address = address;
+        this.unixPath = unixPath;
+        this.port = port;
+        this.wakeFd = LibC.eventfd(callState, 0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
+        if (wakeFd < 0) {
+            int errno = LibC.errno(callState);
+            Descriptors.close(fd);
+            arena.close();
+            throw NativeFailures.ofSocket(address, "eventfd", errno);
+        }
+        one.set(ValueLayout.JAVA_INT, 0, 1);
+        pollFds.set(ValueLayout.JAVA_INT, 0, fd);
+        pollFds.set(ValueLayout.JAVA_SHORT, LibC.POLLFD_EVENTS, LibC.POLLIN);
+        pollFds.set(ValueLayout.JAVA_INT, LibC.POLLFD.byteSize(), wakeFd);
+        pollFds.set(ValueLayout.JAVA_SHORT, LibC.POLLFD.byteSize() + LibC.POLLFD_EVENTS, LibC.POLLIN);
+    }
+
+    /**
+     * Listens on a Unix socket at {@code path}. A stale socket file (nobody accepting) is replaced; a live one,
+     * or any other kind of file, is refused.
+     */
+    public static SocketListener unix(Path path, Access access) {
+        Path target = path.toAbsolutePath();
+        String address = "unix:" + target;
+        removeStaleSocket(target, address);
+        Path temporary = target.resolveSibling(".tpm4j-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
+        byte[] name = temporary.toString().getBytes(StandardCharsets.UTF_8);
+        if (target.toString().getBytes(StandardCharsets.UTF_8).length > SUN_PATH_MAX || name.length > SUN_PATH_MAX) {
+            throw new IllegalArgumentException(address + ": a Unix socket path has at most " + SUN_PATH_MAX + " bytes");
+        }
+        int fd = newSocket(LibC.AF_UNIX, address);
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = LibC.callState(call);
+            MemorySegment sockaddr = call.allocate(SOCKADDR_UN_SIZE);
+            sockaddr.set(ValueLayout.JAVA_SHORT, 0, (short) LibC.AF_UNIX);
+            MemorySegment.copy(name, 0, sockaddr, ValueLayout.JAVA_BYTE, 2, name.length);
+            if (LibC.bind(state, fd, sockaddr, SOCKADDR_UN_SIZE) != 0) {
+                throw NativeFailures.ofSocket(address, "bind", LibC.errno(state));
+            }
+            try {
+                applyAccess(temporary, access);
+                if (LibC.listen(state, fd, BACKLOG) != 0) {
+                    throw NativeFailures.ofSocket(address, "listen", LibC.errno(state));
+                }
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new TpmTransportException(address, "chmod/chown/rename", null, "cannot give the socket its access "
+                        + "and put it in place: " + e, e);
+            } finally {
+                deleteQuietly(temporary);
+            }
+            return new SocketListener(fd, address, target, -1);
+        } catch (RuntimeException e) {
+            Descriptors.close(fd);
+            throw e;
+        }
+    }
+
+    /** Listens on TCP {@code host:port} (IPv4); port 0 takes any free port, see {@link #port()}. */
+    public static SocketListener tcp(String host, int port) {
+        InetAddress ip;
+        try {
+            ip = InetAddress.getByName(host);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("tcp:" + host + ":" + port + ": cannot resolve host: " + e.getMessage());
+        }
+        byte[] ipv4 = ip.getAddress();
+        if (ipv4.length != 4) {
+            throw new IllegalArgumentException("tcp:" + host + ":" + port + ": only IPv4 addresses are supported");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("tcp:" + host + ":" + port + ": port out of range");
+        }
+        String address = "tcp:" + ip.getHostAddress() + ":" + port;
+        int fd = newSocket(LibC.AF_INET, address);
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = LibC.callState(call);
+            MemorySegment one = call.allocate(ValueLayout.JAVA_INT);
+            one.set(ValueLayout.JAVA_INT, 0, 1);
+            // Restarting a server must not wait for the old connections' TIME_WAIT.
+            LibC.setsockopt(state, fd, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, one, 4);
+            MemorySegment sockaddr = call.allocate(SOCKADDR_IN_SIZE);
+            sockaddr.set(ValueLayout.JAVA_SHORT, 0, (short) LibC.AF_INET);
+            sockaddr.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) port);
+            MemorySegment.copy(ipv4, 0, sockaddr, ValueLayout.JAVA_BYTE, 4, 4);
+            if (LibC.bind(state, fd, sockaddr, SOCKADDR_IN_SIZE) != 0) {
+                throw NativeFailures.ofSocket(address, "bind", LibC.errno(state));
+            }
+            if (LibC.listen(state, fd, BACKLOG) != 0) {
+                throw NativeFailures.ofSocket(address, "listen", LibC.errno(state));
+            }
+            MemorySegment length = call.allocate(ValueLayout.JAVA_INT);
+            length.set(ValueLayout.JAVA_INT, 0, SOCKADDR_IN_SIZE);
+            if (LibC.getsockname(state, fd, sockaddr, length) != 0) {
+                throw NativeFailures.ofSocket(address, "getsockname", LibC.errno(state));
+            }
+            int bound = Short.toUnsignedInt(sockaddr.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 2));
+            return new SocketListener(fd, "tcp:" + ip.getHostAddress() + ":" + bound, null, bound);
+        } catch (RuntimeException e) {
+            Descriptors.close(fd);
+            throw e;
+        }
+    }
+
+    /** "unix:/run/tpm4j.sock" or "tcp:127.0.0.1:2321". */
+    public String address() {
+        return address;
+    }
+
+    /** The TCP port listened on; -1 for a Unix socket. */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Waits at most {@code timeout} for the next connection.
+     *
+     * @return the connection, or empty on timeout or once {@link #close()} has been called
+     */
+    public Optional<SocketConnection> accept(Duration timeout) {
+        if (closed.get()) {
+            return Optional.empty();
+        }
+        int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        pollFds.set(ValueLayout.JAVA_SHORT, LibC.POLLFD_REVENTS, (short) 0);
+        pollFds.set(ValueLayout.JAVA_SHORT, LibC.POLLFD.byteSize() + LibC.POLLFD_REVENTS, (short) 0);
+        int ready = LibC.poll(callState, pollFds, 2, millis);
+        if (ready < 0) {
+            int errno = LibC.errno(callState);
+            if (errno == Errno.EINTR.number()) {
+                return Optional.empty();
+            }
+            throw NativeFailures.ofSocket(address, "poll", errno);
+        }
+        if (ready == 0 || closed.get() || (pollFds.get(ValueLayout.JAVA_SHORT, LibC.POLLFD_REVENTS) & LibC.POLLIN) == 0) {
+            return Optional.empty();
+        }
+        int client = LibC.accept4(callState, fd, LibC.SOCK_CLOEXEC);
+        if (client < 0) {
+            int errno = LibC.errno(callState);
+            // The peer gave up between poll and accept, or the descriptor table is full: try again later.
+            if (errno == Errno.ECONNABORTED.number() || errno == Errno.EAGAIN.number() || errno == Errno.EINTR.number()) {
+                return Optional.empty();
+            }
+            throw NativeFailures.ofSocket(address, "accept4", errno);
+        }
+        if (unixPath == null) {
+            // Small request/response frames: do not let Nagle hold a response back.
+            LibC.setsockopt(callState, client, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, one, 4);
+            return Optional.of(new SocketConnection(client, address, Optional.empty()));
+        }
+        Optional<PeerCredentials> peer = peerCredentials(client);
+        return Optional.of(new SocketConnection(client, address + peer.map(p -> " " + p).orElse(""), peer));
+    }
+
+    private Optional<PeerCredentials> peerCredentials(int client) {
+        credentialsLength.set(ValueLayout.JAVA_INT, 0, 12);
+        if (LibC.getsockopt(callState, client, LibC.SOL_SOCKET, LibC.SO_PEERCRED, credentials, credentialsLength) != 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new PeerCredentials(credentials.get(ValueLayout.JAVA_INT, 0),
+                credentials.get(ValueLayout.JAVA_INT, 4), credentials.get(ValueLayout.JAVA_INT, 8)));
+    }
+
+    /** Stops listening (a thread in {@link #accept} returns at once) and removes the socket file. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment one = call.allocate(ValueLayout.JAVA_LONG);
+            one.set(ValueLayout.JAVA_LONG, 0, 1L);
+            LibC.write(LibC.callState(call), wakeFd, one, 8);
+        }
+        if (unixPath != null) {
+            deleteQuietly(unixPath);
+        }
+    }
+
+    /** Releases the descriptors; call after the thread that accepts has stopped. */
+    public void release() {
+        close();
+        Descriptors.close(fd);
+        Descriptors.close(wakeFd);
+        arena.close();
+    }
+
+    private static int newSocket(int family, String address) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = LibC.callState(call);
+            int fd = LibC.socket(state, family, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                throw NativeFailures.ofSocket(address, "socket", LibC.errno(state));
+            }
+            return fd;
+        }
+    }
+
+    private static void applyAccess(Path socket, Access access) throws IOException {
+        // Following links: with NOFOLLOW_LINKS the JDK opens the file to change it, which a socket refuses (ENXIO).
+        // The name is our own fresh one, not a link.
+        PosixFileAttributeView view = Files.getFileAttributeView(socket, PosixFileAttributeView.class);
+        UserPrincipalLookupService users = socket.getFileSystem().getUserPrincipalLookupService();
+        if (access.owner() != null) {
+            view.setOwner(users.lookupPrincipalByName(access.owner()));
+        }
+        if (access.group() != null) {
+            view.setGroup(users.lookupPrincipalByGroupName(access.group()));
+        }
+        view.setPermissions(access.mode());
+    }
+
+    private static void removeStaleSocket(Path path, String address) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        boolean socket;
+        try {
+            socket = isSocket(path);
+        } catch (IOException e) {
+            socket = false;
+        }
+        if (!socket) {
+            throw new TpmTransportException(address, "bind", null, "a file that is not a socket is in the way; remove it or choose another path", null);
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(path));
+            throw new TpmTransportException(address, "bind", Errno.nameOf(Errno.EADDRINUSE.number()),
+                    "another server is accepting connections there", null);
+        } catch (IOException refused) {
+            deleteQuietly(path);
+        }
+    }
+
+    private static boolean isSocket(Path path) throws IOException {
+        Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        return mode instanceof Integer bits && (bits & 0xF000) == 0xC000;
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // Nothing more to do: it was a temporary name or is being replaced.
+        }
+    }
+}

@@ -1,0 +1,313 @@
+package io.tpm4j.rm.server;
+
+import io.tpm4j.api.TpmDeviceRemovedException;
+import io.tpm4j.api.TpmException;
+import io.tpm4j.api.TpmTimeoutException;
+import io.tpm4j.api.TpmTransportException;
+import io.tpm4j.api.types.ResponseCode;
+import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.types.TpmRc;
+import io.tpm4j.api.types.TpmSt;
+import io.tpm4j.api.wire.TpmHeader;
+import io.tpm4j.api.wire.TpmWriter;
+import io.tpm4j.ffi.SocketConnection;
+import io.tpm4j.rm.RmCounters;
+import io.tpm4j.rm.Space;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection and the space it owns, served on its own thread until the client leaves, sends
+ * something that is not a frame, or the server or the TPM goes away. Whatever ends it, the space is closed,
+ * which flushes everything the client left in the TPM.
+ */
+final class Connection implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+    /** The response code a command gets when the TPM behind the server is gone: TPM_RC_FAILURE, RM layer. */
+    static final int TPM_GONE = ResponseCode.RM_TPM_GONE;
+    /** The command's outcome is unknown (the TPM did not answer in time): TPM_RC_CANCELED, RM layer. */
+    private static final int TPM_DID_NOT_ANSWER = (ResponseCode.RESOURCE_MANAGER_LAYER << 16) | TpmRc.CANCELED.value();
+    private static final int LOCALITY_REFUSED = (ResponseCode.RESOURCE_MANAGER_LAYER << 16) | TpmRc.LOCALITY.value();
+
+    // The Microsoft simulator's socket commands (TpmTcpProtocol.h).
+    private static final int SIGNAL_POWER_ON = 1;
+    private static final int SIGNAL_RESET = 17;
+    private static final int SIGNAL_RESTART = 18;
+    private static final int SIGNAL_HASH_START = 5;
+    private static final int SIGNAL_HASH_DATA = 6;
+    private static final int SIGNAL_HASH_END = 7;
+    private static final int SEND_COMMAND = 8;
+    private static final int REMOTE_HANDSHAKE = 15;
+    private static final int SESSION_END = 20;
+    private static final int STOP = 21;
+    /** What REMOTE_HANDSHAKE reports: protocol version 1; TPM present, platform available, no NV/power control. */
+    private static final int SERVER_VERSION = 1;
+    private static final int TPM_PLATFORM_AVAILABLE = 0x1;
+
+    final long id;
+    private final RmServer server;
+    private final SocketConnection socket;
+    private final RmServer.Kind kind;
+    private volatile Thread thread;
+    private Space space;
+    private long commands;
+
+    Connection(RmServer server, long id, SocketConnection socket, RmServer.Kind kind) {
+        this.server = server;
+        this.id = id;
+        this.socket = socket;
+        this.kind = kind;
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    void wake() {
+        socket.wake();
+    }
+
+    /** Gives up a connection that never got its thread. */
+    void abandon() {
+        socket.close();
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        String reason = "the client closed the connection";
+        try {
+            if (kind == RmServer.Kind.RAW || kind == RmServer.Kind.MSSIM_COMMAND) {
+                space = server.rm.openSpace("conn-" + id + socket.peer().map(p -> " pid " + p.pid()).orElse(""));
+            }
+            log.info("connection {} opened: {} ({})", id, socket, kind.name().toLowerCase(java.util.Locale.ROOT));
+            reason = switch (kind) {
+                case RAW -> serveRaw();
+                case MSSIM_COMMAND -> serveMssim();
+                case MSSIM_PLATFORM -> servePlatform();
+                case HEALTH -> serveHealth();
+            };
+        } catch (Malformed e) {
+            server.malformed.incrementAndGet();
+            reason = "malformed: " + e.getMessage();
+            log.warn("connection {} ({}): {}; closing it", id, socket, reason);
+        } catch (TpmTransportException e) {
+            reason = e.getMessage();
+        } catch (TpmDeviceRemovedException e) {
+            reason = "the TPM is gone";
+        } catch (RuntimeException e) {
+            reason = "internal error: " + e;
+            log.error("connection {} ({}): {}", id, socket, reason, e);
+        } finally {
+            RmCounters spent = space == null ? null : space.counters();
+            if (space != null) {
+                space.close();
+            }
+            socket.close();
+            server.ended(this);
+            if (spent == null) {
+                log.debug("connection {} closed: {}", id, reason);
+            } else {
+                log.info("connection {} closed after {} commands ({} to the TPM): {}", id, commands,
+                        spent.tpmCommands(), reason);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Raw: TPM command in, TPM response out.
+
+    private String serveRaw() throws Malformed {
+        byte[] header = new byte[TpmHeader.SIZE];
+        while (true) {
+            String idle = awaitFrame(header);
+            if (idle != null) {
+                return idle;
+            }
+            int size = frameSize(CommandHeader.size(header));
+            byte[] command = new byte[size];
+            System.arraycopy(header, 0, command, 0, header.length);
+            readRest(command, header.length);
+            Outcome outcome = execute(command);
+            socket.write(outcome.response, server.options.writeTimeout());
+            if (outcome.closeReason != null) {
+                return outcome.closeReason;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // mssim: a 4-byte simulator command first; SEND_COMMAND carries locality, size and the TPM command.
+
+    private String serveMssim() throws Malformed {
+        byte[] word = new byte[4];
+        while (true) {
+            String idle = awaitFrame(word);
+            if (idle != null) {
+                return idle;
+            }
+            int simulatorCommand = CommandHeader.u32(word, 0);
+            switch (simulatorCommand) {
+                case SEND_COMMAND -> {
+                    byte[] prefix = new byte[5];
+                    readRest(prefix, 0);
+                    int locality = prefix[0] & 0xFF;
+                    int size = frameSize(CommandHeader.u32(prefix, 1));
+                    byte[] command = new byte[size];
+                    readRest(command, 0);
+                    if (CommandHeader.size(command) != size) {
+                        throw new Malformed("the TPM command's size field says " + CommandHeader.size(command)
+                                + " bytes but the simulator frame carries " + size);
+                    }
+                    Outcome outcome = locality == 0 ? execute(command) : refuseLocality(command, locality);
+                    byte[] framed = new TpmWriter(outcome.response.length + 8).u32(outcome.response.length)
+                            .bytes(outcome.response).u32(0).toByteArray();
+                    socket.write(framed, server.options.writeTimeout());
+                    if (outcome.closeReason != null) {
+                        return outcome.closeReason;
+                    }
+                }
+                case REMOTE_HANDSHAKE -> {
+                    byte[] clientVersion = new byte[4];
+                    readRest(clientVersion, 0);
+                    socket.write(new TpmWriter(12).u32(SERVER_VERSION).u32(TPM_PLATFORM_AVAILABLE).u32(0).toByteArray(),
+                            server.options.writeTimeout());
+                }
+                case SESSION_END -> {
+                    return "the client ended its session";
+                }
+                default -> throw new Malformed("simulator command " + Integer.toUnsignedString(simulatorCommand)
+                        + " on the TPM command socket");
+            }
+        }
+    }
+
+    private Outcome refuseLocality(byte[] command, int locality) {
+        log.info("connection {}: {} at locality {} refused: this server sends every command at locality 0", id,
+                TpmCc.describe(TpmHeader.commandCode(command)), locality);
+        return new Outcome(headerOnly(LOCALITY_REFUSED), null);
+    }
+
+    /**
+     * The platform socket: power, NV, cancel and physical-presence signals are acknowledged as a simulator
+     * would, but change nothing: the TPM is shared, so no client may power-cycle or reset it.
+     */
+    private String servePlatform() throws Malformed {
+        byte[] word = new byte[4];
+        while (true) {
+            String idle = awaitFrame(word);
+            if (idle != null) {
+                return idle;
+            }
+            int signal = CommandHeader.u32(word, 0);
+            if (signal == SESSION_END) {
+                return "the client ended its session";
+            }
+            if (signal == STOP || signal == SIGNAL_HASH_DATA || signal == SIGNAL_HASH_START || signal == SIGNAL_HASH_END
+                    || signal == SEND_COMMAND || signal == REMOTE_HANDSHAKE || signal < SIGNAL_POWER_ON || signal > 60) {
+                throw new Malformed("platform signal " + Integer.toUnsignedString(signal) + " is not supported by a shared TPM");
+            }
+            if (signal == SIGNAL_RESET || signal == SIGNAL_RESTART) {
+                log.info("connection {}: platform signal {} acknowledged but not forwarded: the TPM is shared", id, signal);
+            }
+            socket.write(new byte[4], server.options.writeTimeout());
+        }
+    }
+
+    private String serveHealth() {
+        socket.write((server.health().toJson() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                server.options.writeTimeout());
+        return "health reported";
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private record Outcome(byte[] response, String closeReason) {
+    }
+
+    private Outcome execute(byte[] command) {
+        commands++;
+        try {
+            return new Outcome(space.transmit(command), null);
+        } catch (TpmDeviceRemovedException e) {
+            server.tpmGone();
+            return new Outcome(headerOnly(TPM_GONE), "the TPM is gone");
+        } catch (TpmTimeoutException e) {
+            log.warn("connection {}: {}", id, e.getMessage());
+            return new Outcome(headerOnly(TPM_DID_NOT_ANSWER), null);
+        } catch (IllegalStateException e) {
+            // The space was closed under us: the server is stopping.
+            return new Outcome(headerOnly(TPM_GONE), "the server is stopping");
+        } catch (TpmException e) {
+            log.warn("connection {}: {} failed: {}", id, TpmCc.describe(TpmHeader.commandCode(command)), e.getMessage());
+            return new Outcome(headerOnly(TPM_DID_NOT_ANSWER), null);
+        }
+    }
+
+    /**
+     * Waits for the first bytes of the next frame and reads the rest of {@code into}; returns why the
+     * connection should end instead (client gone, server stopping, TPM gone), or null when {@code into} is full.
+     */
+    private String awaitFrame(byte[] into) throws Malformed {
+        while (true) {
+            int n = socket.read(into, 0, into.length, RmServer.TICK);
+            if (n < 0) {
+                return server.isClosing() ? "the server is stopping" : "the client closed the connection";
+            }
+            if (n > 0) {
+                readRest(into, n);
+                return null;
+            }
+            if (server.isClosing()) {
+                return "the server is stopping";
+            }
+            if (space != null && server.tpmGone()) {
+                return "the TPM is gone";
+            }
+        }
+    }
+
+    private void readRest(byte[] into, int from) throws Malformed {
+        try {
+            if (!socket.readFully(into, from, into.length - from, server.options.frameTimeout())) {
+                throw new Malformed("the client closed the connection in the middle of a frame");
+            }
+        } catch (TpmTransportException e) {
+            throw new Malformed(e.getMessage());
+        }
+    }
+
+    private int frameSize(long size) throws Malformed {
+        if (size < TpmHeader.SIZE || size > server.options.maxFrame()) {
+            throw new Malformed("a frame of " + size + " bytes (" + TpmHeader.SIZE + " to "
+                    + server.options.maxFrame() + " allowed)");
+        }
+        return (int) size;
+    }
+
+    private static byte[] headerOnly(int responseCode) {
+        return new TpmWriter(TpmHeader.SIZE).u16(TpmSt.NO_SESSIONS.value()).u32(TpmHeader.SIZE).u32(responseCode)
+                .toByteArray();
+    }
+
+    /** Big-endian fields of a frame. */
+    private static final class CommandHeader {
+        static int u32(byte[] bytes, int offset) {
+            return ((bytes[offset] & 0xFF) << 24) | ((bytes[offset + 1] & 0xFF) << 16)
+                    | ((bytes[offset + 2] & 0xFF) << 8) | (bytes[offset + 3] & 0xFF);
+        }
+
+        static long size(byte[] header) {
+            return Integer.toUnsignedLong(u32(header, 2));
+        }
+    }
+
+    /** The client broke the framing; the connection ends and nothing else is touched. */
+    private static final class Malformed extends Exception {
+        Malformed(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

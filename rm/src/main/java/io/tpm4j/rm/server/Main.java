@@ -1,0 +1,204 @@
+package io.tpm4j.rm.server;
+
+import io.tpm4j.api.CommandTimeouts;
+import io.tpm4j.api.TpmException;
+import io.tpm4j.api.TpmTransport;
+import io.tpm4j.api.transport.SocketTransport;
+import io.tpm4j.ffi.LinuxTpmDevice;
+import io.tpm4j.ffi.SocketListener;
+import io.tpm4j.ffi.Swtpm;
+import io.tpm4j.rm.ResourceManager;
+import io.tpm4j.rm.TpmChip;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ./tpm4j serve}: one TPM, shared through tpm4j's resource manager with other processes. Prints one line
+ * on standard output when it accepts clients; stops cleanly on SIGTERM or SIGINT, flushing everything clients
+ * left in the TPM.
+ */
+public final class Main {
+
+    static final String USAGE = """
+            usage: ./tpm4j serve BACKEND LISTENER... [OPTION...]
+              backend (one):
+                --device PATH           a TPM device: /dev/tpmrm0 or /dev/tpm0
+                --swtpm                 a private swtpm, started and stopped with the server
+                --swtpm-socket PATH     the data socket of a running `swtpm socket --server type=unixio,path=PATH`
+              listeners (any number, at least one):
+                --mssim tcp:HOST:PORT   Microsoft-simulator protocol (tpm2-tss mssim TCTI): PORT and PORT+1
+                --mssim unix:PATH       the same on Unix sockets PATH and PATH.ctrl
+                --raw unix:PATH         raw TPM packets on one connection (tpm4j's SocketTransport, tpm2-tss cmd TCTI)
+                --health unix:PATH      one line of JSON about the server per connection
+              options:
+                --socket-mode MODE      Unix sockets' mode, octal or rw-rw---- (default 0660)
+                --socket-owner USER     --socket-group GROUP   owner and group of the Unix sockets
+                --max-connections N     (default 64)   --max-frame BYTES (default 4096)
+                --max-objects N         --max-sessions N   per connection (default 128, 16)
+                --swapping lazy|eager   (default lazy)
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Parses, starts, and blocks until the JVM is asked to stop; returns a non-zero status on bad arguments. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Config config;
+        try {
+            config = Config.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("tpm4j serve: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
+        Running running;
+        try {
+            running = Running.start(config);
+        } catch (TpmException | IllegalArgumentException | IllegalStateException e) {
+            err.println("tpm4j serve: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.close();
+            stopped.countDown();
+        }, "tpm4j-serve-shutdown"));
+        out.println("tpm4j serve: ready: " + String.join(", ", running.server.addresses()) + " (TPM: "
+                + running.chip.name() + ")");
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** The command line, checked. */
+    record Config(String device, boolean swtpm, String swtpmSocket, List<Endpoint> endpoints,
+                  RmServer.Options server, ResourceManager.Options rm) {
+
+        static Config parse(String[] args) {
+            String device = null;
+            String swtpmSocket = null;
+            boolean swtpm = false;
+            List<Endpoint> endpoints = new ArrayList<>();
+            RmServer.Options server = RmServer.Options.defaults();
+            SocketListener.Access access = SocketListener.Access.defaults();
+            ResourceManager.Options rm = ResourceManager.Options.defaults();
+            int objects = rm.maxObjectsPerSpace();
+            int sessions = rm.maxSessionsPerSpace();
+            for (int i = 0; i < args.length; i++) {
+                String option = args[i];
+                if (option.equals("--swtpm")) {
+                    swtpm = true;
+                    continue;
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(option.startsWith("--") ? option + " needs a value" : "unknown argument '" + option + "'");
+                }
+                String value = args[++i];
+                switch (option) {
+                    case "--device" -> device = value;
+                    case "--swtpm-socket" -> swtpmSocket = value;
+                    case "--mssim" -> endpoints.add(Endpoint.mssim(value));
+                    case "--raw" -> endpoints.add(Endpoint.raw(value));
+                    case "--health" -> endpoints.add(Endpoint.health(value));
+                    case "--socket-mode" -> access = access.withMode(value);
+                    case "--socket-owner" -> access = access.withOwner(value);
+                    case "--socket-group" -> access = access.withGroup(value);
+                    case "--max-connections" -> server = server.withMaxConnections(number(option, value));
+                    case "--max-frame" -> server = server.withMaxFrame(number(option, value));
+                    case "--max-objects" -> objects = number(option, value);
+                    case "--max-sessions" -> sessions = number(option, value);
+                    case "--swapping" -> rm = rm.withSwapping(switch (value) {
+                        case "lazy" -> ResourceManager.Swapping.LAZY;
+                        case "eager" -> ResourceManager.Swapping.EAGER;
+                        default -> throw new IllegalArgumentException("--swapping takes lazy or eager, not '" + value + "'");
+                    });
+                    default -> throw new IllegalArgumentException("unknown option '" + option + "'");
+                }
+            }
+            int backends = (device != null ? 1 : 0) + (swtpm ? 1 : 0) + (swtpmSocket != null ? 1 : 0);
+            if (backends != 1) {
+                throw new IllegalArgumentException("name exactly one backend: --device PATH, --swtpm or --swtpm-socket PATH");
+            }
+            if (endpoints.stream().noneMatch(e -> e.protocol() != Endpoint.Protocol.HEALTH)) {
+                throw new IllegalArgumentException("name at least one listener: --mssim ADDRESS or --raw ADDRESS");
+            }
+            return new Config(device, swtpm, swtpmSocket, List.copyOf(endpoints), server.withAccess(access),
+                    rm.withQuotas(objects, sessions));
+        }
+
+        private static int number(String option, String value) {
+            try {
+                int n = Integer.parseInt(value);
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // Falls through to the message below.
+            }
+            throw new IllegalArgumentException(option + " takes a positive number, not '" + value + "'");
+        }
+    }
+
+    /** What a started server holds, closed in reverse order. */
+    record Running(Swtpm swtpm, TpmChip chip, ResourceManager rm, RmServer server) implements AutoCloseable {
+
+        static Running start(Config config) {
+            Swtpm swtpm = null;
+            TpmChip chip = null;
+            ResourceManager rm = null;
+            try {
+                TpmTransport backend;
+                String name;
+                if (config.swtpm()) {
+                    swtpm = Swtpm.startChardev();
+                    backend = swtpm.transport();
+                    name = "swtpm chardev pid " + swtpm.pid();
+                } else if (config.device() != null) {
+                    backend = LinuxTpmDevice.open(Path.of(config.device()));
+                    name = config.device();
+                } else {
+                    backend = SocketTransport.connectUnix(Path.of(config.swtpmSocket()), CommandTimeouts.kernelDefaults());
+                    name = "unix:" + config.swtpmSocket();
+                }
+                chip = TpmChip.over(backend, name);
+                rm = ResourceManager.over(chip, config.rm());
+                RmServer server = RmServer.start(rm, config.endpoints(), config.server());
+                return new Running(swtpm, chip, rm, server);
+            } catch (RuntimeException e) {
+                new Running(swtpm, chip, rm, null).close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            if (server != null) {
+                server.close();
+            }
+            if (rm != null) {
+                rm.close();
+            }
+            if (chip != null) {
+                chip.close();
+            }
+            if (swtpm != null) {
+                swtpm.close();
+            }
+        }
+    }
+}

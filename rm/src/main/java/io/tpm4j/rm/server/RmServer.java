@@ -1,0 +1,279 @@
+package io.tpm4j.rm.server;
+
+import io.tpm4j.ffi.SocketConnection;
+import io.tpm4j.ffi.SocketListener;
+import io.tpm4j.rm.ResourceManager;
+import io.tpm4j.rm.RmCounters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Shares one {@link ResourceManager} with other processes: every connection to a TPM socket is a space of its
+ * own, so tpm2-tools, tpm2-tss applications, tpm2-pytss and other JVMs use one TPM side by side, isolated.
+ *
+ * <p>One thread per connection: a client that sends half a command, or stops reading its response, holds
+ * only its own thread, never the TPM (the chip's lock is taken only once a whole command has arrived). When
+ * the TPM goes away, the command in flight is answered with {@link Connection#TPM_GONE}, every connection is
+ * closed within a second, and new connections are refused until the server is restarted; the server itself
+ * keeps running and says so in its log and its health endpoint.
+ */
+public final class RmServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RmServer.class);
+    /** How often idle connections and listeners look at the server's and the TPM's state. */
+    static final Duration TICK = Duration.ofMillis(500);
+
+    /** Limits and socket access. */
+    public record Options(int maxConnections, int maxFrame, Duration frameTimeout, Duration writeTimeout,
+                          Duration shutdownTimeout, SocketListener.Access access) {
+        public Options {
+            Objects.requireNonNull(frameTimeout, "frameTimeout");
+            Objects.requireNonNull(writeTimeout, "writeTimeout");
+            Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+            Objects.requireNonNull(access, "access");
+            if (maxConnections < 1 || maxFrame < 10) {
+                throw new IllegalArgumentException("maxConnections must be >= 1 and maxFrame >= 10: "
+                        + maxConnections + ", " + maxFrame);
+            }
+        }
+
+        /**
+         * 64 connections; frames up to 4096 bytes (the kernel's TPM buffer, and more than any TPM's
+         * TPM_PT_MAX_COMMAND_SIZE); 10 s to finish a frame once begun and to take a response; 30 s for
+         * commands in flight at shutdown; Unix sockets mode 0660.
+         */
+        public static Options defaults() {
+            return new Options(64, 4096, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(30),
+                    SocketListener.Access.defaults());
+        }
+
+        public Options withMaxConnections(int value) {
+            return new Options(value, maxFrame, frameTimeout, writeTimeout, shutdownTimeout, access);
+        }
+
+        public Options withMaxFrame(int value) {
+            return new Options(maxConnections, value, frameTimeout, writeTimeout, shutdownTimeout, access);
+        }
+
+        public Options withTimeouts(Duration frame, Duration write) {
+            return new Options(maxConnections, maxFrame, frame, write, shutdownTimeout, access);
+        }
+
+        public Options withAccess(SocketListener.Access value) {
+            return new Options(maxConnections, maxFrame, frameTimeout, writeTimeout, shutdownTimeout, value);
+        }
+    }
+
+    /** What the health endpoint reports. */
+    public record Health(String state, int connections, long accepted, long refused, long malformed,
+                         RmCounters counters) {
+        /** One line of JSON. */
+        public String toJson() {
+            return String.format("{\"state\":\"%s\",\"connections\":%d,\"accepted\":%d,\"refused\":%d,"
+                            + "\"malformed\":%d,\"clientCommands\":%d,\"tpmCommands\":%d}",
+                    state, connections, accepted, refused, malformed, counters.clientCommands(), counters.tpmCommands());
+        }
+    }
+
+    /** What a listening socket carries. */
+    enum Kind { RAW, MSSIM_COMMAND, MSSIM_PLATFORM, HEALTH }
+
+    private record Listening(SocketListener socket, Kind kind, Thread acceptor) {
+    }
+
+    final ResourceManager rm;
+    final Options options;
+    private final List<Listening> listeners = new ArrayList<>();
+    private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
+    private final AtomicLong nextId = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    final AtomicLong malformed = new AtomicLong();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicBoolean tpmGoneLogged = new AtomicBoolean();
+
+    private RmServer(ResourceManager rm, Options options) {
+        this.rm = rm;
+        this.options = options;
+    }
+
+    /**
+     * Listens on every endpoint and starts accepting. On failure nothing stays open.
+     *
+     * @throws io.tpm4j.api.TpmTransportException when an address cannot be bound (named, with the errno)
+     */
+    public static RmServer start(ResourceManager rm, List<Endpoint> endpoints, Options options) {
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("no endpoint to listen on");
+        }
+        RmServer server = new RmServer(rm, options);
+        try {
+            for (Endpoint endpoint : endpoints) {
+                switch (endpoint.protocol()) {
+                    case RAW -> server.listen(endpoint.address(), false, Kind.RAW);
+                    case HEALTH -> server.listen(endpoint.address(), false, Kind.HEALTH);
+                    case MSSIM -> {
+                        server.listen(endpoint.address(), false, Kind.MSSIM_COMMAND);
+                        server.listen(endpoint.address(), true, Kind.MSSIM_PLATFORM);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        for (Listening listening : server.listeners) {
+            listening.acceptor.start();
+        }
+        return server;
+    }
+
+    private void listen(Endpoint.Address address, boolean platform, Kind kind) {
+        SocketListener socket = switch (address) {
+            case Endpoint.Tcp tcp -> {
+                int port = platform ? platformPort(tcp) : tcp.port();
+                yield SocketListener.tcp(tcp.host(), port);
+            }
+            case Endpoint.Unix unix -> SocketListener.unix(platform ? Path.of(unix.path() + ".ctrl") : unix.path(),
+                    options.access());
+        };
+        Thread acceptor = Thread.ofPlatform().name("tpm4j-accept " + socket.address()).daemon(false)
+                .unstarted(() -> acceptLoop(socket, kind));
+        listeners.add(new Listening(socket, kind, acceptor));
+    }
+
+    /** mssim's platform socket is the command port + 1; with port 0 the command port is whatever was bound. */
+    private int platformPort(Endpoint.Tcp tcp) {
+        if (tcp.port() != 0) {
+            return tcp.port() + 1;
+        }
+        SocketListener command = listeners.getLast().socket();
+        return command.port() + 1;
+    }
+
+    /** The addresses listened on, as bound (a TCP port 0 shows the port chosen). */
+    public List<String> addresses() {
+        return listeners.stream().map(l -> l.kind.name().toLowerCase(java.util.Locale.ROOT) + " " + l.socket.address())
+                .toList();
+    }
+
+    /** The TCP port of the first mssim command listener, if any (useful when it was given as port 0). */
+    public Optional<Integer> mssimPort() {
+        return listeners.stream().filter(l -> l.kind == Kind.MSSIM_COMMAND && l.socket.port() >= 0)
+                .map(l -> l.socket.port()).findFirst();
+    }
+
+    public Health health() {
+        String state = closing.get() ? "stopping" : tpmGone() ? "tpm-removed" : "serving";
+        return new Health(state, connections.size(), accepted.get(), refused.get(), malformed.get(), rm.counters());
+    }
+
+    boolean tpmGone() {
+        if (rm.chip().isRemoved()) {
+            if (tpmGoneLogged.compareAndSet(false, true)) {
+                log.error("{}: the TPM is gone; closing every connection and refusing new ones until the server is "
+                        + "restarted", rm.chip().name());
+            }
+            return true;
+        }
+        return false;
+    }
+
+    boolean isClosing() {
+        return closing.get();
+    }
+
+    private void acceptLoop(SocketListener socket, Kind kind) {
+        while (!closing.get()) {
+            Optional<SocketConnection> next;
+            try {
+                next = socket.accept(TICK);
+            } catch (RuntimeException e) {
+                log.error("{}: accept failed, listener stopped: {}", socket.address(), e.getMessage());
+                return;
+            }
+            tpmGone();
+            if (next.isEmpty()) {
+                continue;
+            }
+            SocketConnection client = next.get();
+            String refusal = closing.get() ? "the server is stopping"
+                    : kind != Kind.HEALTH && tpmGone() ? "the TPM is gone"
+                    : kind != Kind.HEALTH && connections.size() >= options.maxConnections()
+                    ? "already " + options.maxConnections() + " connections (--max-connections)" : null;
+            if (refusal != null) {
+                refused.incrementAndGet();
+                log.warn("{}: connection refused: {}", client, refusal);
+                client.close();
+                continue;
+            }
+            accepted.incrementAndGet();
+            long id = nextId.incrementAndGet();
+            Connection connection = new Connection(this, id, client, kind);
+            connections.put(id, connection);
+            try {
+                Thread.ofPlatform().name("tpm4j-conn-" + id).daemon(true).start(connection);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                connections.remove(id);
+                log.error("{}: no thread for the connection: {}", client, e.toString());
+                connection.abandon();
+            }
+        }
+    }
+
+    void ended(Connection connection) {
+        connections.remove(connection.id);
+    }
+
+    /**
+     * Stops accepting, ends every connection (a command already at the TPM completes first) and flushes what
+     * each connection's space held. The resource manager stays open: its owner closes it.
+     */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        log.info("stopping: {} connection(s) open", connections.size());
+        for (Listening listening : listeners) {
+            listening.socket.close();
+        }
+        for (Listening listening : listeners) {
+            join(listening.acceptor, TICK.multipliedBy(4));
+            listening.socket.release();
+        }
+        for (Connection connection : connections.values()) {
+            connection.wake();
+        }
+        long deadline = System.nanoTime() + options.shutdownTimeout().toNanos();
+        for (Connection connection : List.copyOf(connections.values())) {
+            join(connection.thread(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+        if (!connections.isEmpty()) {
+            log.warn("{} connection(s) still busy after {} ms; their spaces close with the resource manager",
+                    connections.size(), options.shutdownTimeout().toMillis());
+        }
+    }
+
+    private static void join(Thread thread, Duration timeout) {
+        if (thread == null || !thread.isAlive()) {
+            return;
+        }
+        try {
+            thread.join(Math.max(1, timeout.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
