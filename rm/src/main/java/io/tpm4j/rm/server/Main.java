@@ -54,6 +54,10 @@ public final class Main {
 
     /** Parses, starts, and blocks until the JVM is asked to stop; returns a non-zero status on bad arguments. */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            out.print(USAGE);
+            return 0;
+        }
         Config config;
         try {
             config = Config.parse(args);
