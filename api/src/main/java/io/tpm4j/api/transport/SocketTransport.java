@@ -42,6 +42,8 @@ public final class SocketTransport implements TpmTransport {
     private final Selector selector;
     private volatile boolean closed;
     private String unusable;
+    /** The peer went away or said its TPM did: every later command fails as on a removed device. */
+    private boolean gone;
 
     private SocketTransport(String name, SocketChannel channel, CommandTimeouts timeouts) throws IOException {
         this.name = name;
@@ -85,6 +87,9 @@ public final class SocketTransport implements TpmTransport {
                 throw new IllegalStateException(name + " is closed");
             }
             if (unusable != null) {
+                if (gone) {
+                    throw new TpmDeviceRemovedException(name, unusable, null);
+                }
                 throw new TpmTransportException(name, "unusable: " + unusable + "; connect again");
             }
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -107,6 +112,7 @@ public final class SocketTransport implements TpmTransport {
                 fill(response, deadline, code, timeout);
                 if (size == TpmHeader.SIZE && response.getInt(6) == ResponseCode.RM_TPM_GONE) {
                     unusable = "the resource manager's TPM is gone";
+                    gone = true;
                     closeQuietly(channel);
                     throw new TpmDeviceRemovedException(name, "the resource manager answered " + TpmCc.describe(code)
                             + " with " + new ResponseCode(ResponseCode.RM_TPM_GONE) + ": the TPM behind it is gone", null);
@@ -114,6 +120,7 @@ public final class SocketTransport implements TpmTransport {
                 return response.array();
             } catch (IOException e) {
                 unusable = "the connection failed";
+                gone = true;
                 throw new TpmDeviceRemovedException(name, "the connection failed: " + e.getMessage(), e);
             }
         } finally {
@@ -126,6 +133,7 @@ public final class SocketTransport implements TpmTransport {
             int n = channel.read(buffer);
             if (n < 0) {
                 unusable = "the peer closed the connection";
+                gone = true;
                 throw new TpmDeviceRemovedException(name, "the TPM closed the connection while "
                         + TpmCc.describe(code) + " was outstanding", null);
             }
