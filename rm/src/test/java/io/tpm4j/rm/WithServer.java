@@ -61,10 +61,10 @@ abstract class WithServer extends WithResourceManager {
 
     /** Runs a tpm2-tools command in {@link #dir} through the server's mssim TCP socket; it must succeed. */
     String tools(String... command) throws Exception {
-        return tools("mssim:host=127.0.0.1,port=" + mssimPort, command);
+        return toolsVia("mssim:host=127.0.0.1,port=" + mssimPort, command);
     }
 
-    String tools(String tcti, String... command) throws Exception {
+    String toolsVia(String tcti, String... command) throws Exception {
         ProcessResult result = run(Map.of("TPM2TOOLS_TCTI", tcti), command);
         assertEquals(0, result.exitCode(), String.join(" ", command) + " (" + tcti + "):\n" + result.output());
         return result.output();
