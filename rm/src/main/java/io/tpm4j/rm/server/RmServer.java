@@ -1,5 +1,6 @@
 package io.tpm4j.rm.server;
 
+import io.tpm4j.api.TpmTransportException;
 import io.tpm4j.ffi.SocketConnection;
 import io.tpm4j.ffi.SocketListener;
 import io.tpm4j.rm.ResourceManager;
@@ -121,12 +122,9 @@ public final class RmServer implements AutoCloseable {
         try {
             for (Endpoint endpoint : endpoints) {
                 switch (endpoint.protocol()) {
-                    case RAW -> server.listen(endpoint.address(), false, Kind.RAW);
-                    case HEALTH -> server.listen(endpoint.address(), false, Kind.HEALTH);
-                    case MSSIM -> {
-                        server.listen(endpoint.address(), false, Kind.MSSIM_COMMAND);
-                        server.listen(endpoint.address(), true, Kind.MSSIM_PLATFORM);
-                    }
+                    case RAW -> server.listen(endpoint.address(), Kind.RAW);
+                    case HEALTH -> server.listen(endpoint.address(), Kind.HEALTH);
+                    case MSSIM -> server.listenMssim(endpoint.address());
                 }
             }
         } catch (RuntimeException e) {
@@ -139,27 +137,48 @@ public final class RmServer implements AutoCloseable {
         return server;
     }
 
-    private void listen(Endpoint.Address address, boolean platform, Kind kind) {
-        SocketListener socket = switch (address) {
-            case Endpoint.Tcp tcp -> {
-                int port = platform ? platformPort(tcp) : tcp.port();
-                yield SocketListener.tcp(tcp.host(), port);
-            }
-            case Endpoint.Unix unix -> SocketListener.unix(platform ? Path.of(unix.path() + ".ctrl") : unix.path(),
-                    options.access());
-        };
-        Thread acceptor = Thread.ofPlatform().name("tpm4j-accept " + socket.address()).daemon(false)
-                .unstarted(() -> acceptLoop(socket, kind));
-        listeners.add(new Listening(socket, kind, acceptor));
+    private void listen(Endpoint.Address address, Kind kind) {
+        add(switch (address) {
+            case Endpoint.Tcp tcp -> SocketListener.tcp(tcp.host(), tcp.port());
+            case Endpoint.Unix unix -> SocketListener.unix(unix.path(), options.access());
+        }, kind);
     }
 
-    /** mssim's platform socket is the command port + 1; with port 0 the command port is whatever was bound. */
-    private int platformPort(Endpoint.Tcp tcp) {
-        if (tcp.port() != 0) {
-            return tcp.port() + 1;
+    /** The command socket and, beside it, the platform socket (TCP: the next port; Unix: PATH.ctrl). */
+    private void listenMssim(Endpoint.Address address) {
+        switch (address) {
+            case Endpoint.Unix unix -> {
+                add(SocketListener.unix(unix.path(), options.access()), Kind.MSSIM_COMMAND);
+                add(SocketListener.unix(Path.of(unix.path() + ".ctrl"), options.access()), Kind.MSSIM_PLATFORM);
+            }
+            case Endpoint.Tcp tcp when tcp.port() != 0 -> {
+                add(SocketListener.tcp(tcp.host(), tcp.port()), Kind.MSSIM_COMMAND);
+                add(SocketListener.tcp(tcp.host(), tcp.port() + 1), Kind.MSSIM_PLATFORM);
+            }
+            case Endpoint.Tcp tcp -> {
+                // Port 0: a free command port whose successor is free too; another process may hold the successor.
+                for (int attempt = 1; ; attempt++) {
+                    SocketListener command = SocketListener.tcp(tcp.host(), 0);
+                    try {
+                        SocketListener platform = SocketListener.tcp(tcp.host(), command.port() + 1);
+                        add(command, Kind.MSSIM_COMMAND);
+                        add(platform, Kind.MSSIM_PLATFORM);
+                        return;
+                    } catch (TpmTransportException busy) {
+                        command.release();
+                        if (attempt == 20) {
+                            throw busy;
+                        }
+                    }
+                }
+            }
         }
-        SocketListener command = listeners.getLast().socket();
-        return command.port() + 1;
+    }
+
+    private void add(SocketListener socket, Kind kind) {
+        Thread acceptor = Thread.ofPlatform().name("tpm4j-accept " + socket.address()).daemon(true)
+                .unstarted(() -> acceptLoop(socket, kind));
+        listeners.add(new Listening(socket, kind, acceptor));
     }
 
     /** The addresses listened on, as bound (a TCP port 0 shows the port chosen). */
