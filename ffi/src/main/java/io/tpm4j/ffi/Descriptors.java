@@ -4,7 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-/** Plain file-descriptor chores shared by the launcher and the proxy. */
+/** Plain file-descriptor chores shared by the launcher, the proxy, the device and the sockets. */
 final class Descriptors {
 
     private Descriptors() {
@@ -19,6 +19,30 @@ final class Descriptors {
                 throw NativeFailures.of("socketpair(AF_UNIX)", "socketpair", LibC.errno(state));
             }
             return new int[] {fds.getAtIndex(ValueLayout.JAVA_INT, 0), fds.getAtIndex(ValueLayout.JAVA_INT, 1)};
+        }
+    }
+
+    /**
+     * A non-blocking eventfd that {@link #signal} makes readable: polled beside a descriptor, it lets close() wake
+     * a thread blocked in poll at once instead of at its deadline.
+     */
+    static int newWakeFd(String owner) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = LibC.callState(call);
+            int wake = LibC.eventfd(state, 0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+            if (wake < 0) {
+                throw NativeFailures.of(owner, "eventfd", LibC.errno(state));
+            }
+            return wake;
+        }
+    }
+
+    /** Makes an eventfd from {@link #newWakeFd} readable. */
+    static void signal(int wakeFd) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment one = call.allocate(ValueLayout.JAVA_LONG);
+            one.set(ValueLayout.JAVA_LONG, 0, 1L);
+            LibC.write(LibC.callState(call), wakeFd, one, Long.BYTES);
         }
     }
 

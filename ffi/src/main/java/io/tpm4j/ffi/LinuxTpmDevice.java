@@ -99,18 +99,6 @@ public final class LinuxTpmDevice implements TpmTransport {
         pollFd.set(ValueLayout.JAVA_SHORT, LibC.POLLFD.byteSize() + LibC.POLLFD_EVENTS, LibC.POLLIN);
     }
 
-    /** The eventfd a device needs besides its descriptor; on failure the caller's {@code fd} is left open. */
-    private static int wakeFd(String name) {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment state = LibC.callState(call);
-            int wake = LibC.eventfd(state, 0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
-            if (wake < 0) {
-                throw NativeFailures.of(name, "eventfd", LibC.errno(state));
-            }
-            return wake;
-        }
-    }
-
     /** Opens a TPM device with the default options (non-blocking, kernel deadlines). */
     public static LinuxTpmDevice open(Path path) {
         return open(path, Options.defaults());
@@ -134,7 +122,7 @@ public final class LinuxTpmDevice implements TpmTransport {
             }
             int wake;
             try {
-                wake = wakeFd(name);
+                wake = Descriptors.newWakeFd(name);
             } catch (RuntimeException e) {
                 LibC.close(state, fd);
                 throw e;
@@ -164,7 +152,7 @@ public final class LinuxTpmDevice implements TpmTransport {
                 throw NativeFailures.of(name, "fcntl(F_SETFL)", LibC.errno(state));
             }
         }
-        return new LinuxTpmDevice(fd, wakeFd(name), name, options);
+        return new LinuxTpmDevice(fd, Descriptors.newWakeFd(name), name, options);
     }
 
     /** The path or description given when the device was opened. */
@@ -218,11 +206,7 @@ public final class LinuxTpmDevice implements TpmTransport {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment one = call.allocate(ValueLayout.JAVA_LONG);
-            one.set(ValueLayout.JAVA_LONG, 0, 1L);
-            LibC.write(LibC.callState(call), wakeFd, one, Long.BYTES);
-        }
+        Descriptors.signal(wakeFd);
         lock.lock();
         try {
             for (int descriptor : new int[] {fd, wakeFd}) {

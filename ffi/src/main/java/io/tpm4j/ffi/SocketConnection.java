@@ -32,12 +32,12 @@ public final class SocketConnection implements AutoCloseable {
         this.fd = fd;
         this.description = description;
         this.peer = peer;
-        this.wakeFd = LibC.eventfd(callState, 0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
-        if (wakeFd < 0) {
-            int errno = LibC.errno(callState);
+        try {
+            this.wakeFd = Descriptors.newWakeFd(description);
+        } catch (RuntimeException e) {
             Descriptors.close(fd);
             arena.close();
-            throw NativeFailures.ofSocket(description, "eventfd", errno);
+            throw e;
         }
         pollFds.set(ValueLayout.JAVA_INT, 0, fd);
         pollFds.set(ValueLayout.JAVA_INT, LibC.POLLFD.byteSize(), wakeFd);
@@ -142,11 +142,7 @@ public final class SocketConnection implements AutoCloseable {
         if (closed.get()) {
             return;
         }
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment one = call.allocate(ValueLayout.JAVA_LONG);
-            one.set(ValueLayout.JAVA_LONG, 0, 1L);
-            LibC.write(LibC.callState(call), wakeFd, one, 8);
-        }
+        Descriptors.signal(wakeFd);
     }
 
     private boolean woken() {

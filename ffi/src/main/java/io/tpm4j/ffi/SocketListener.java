@@ -102,12 +102,12 @@ public final class SocketListener implements AutoCloseable {
         this.address = address;
         this.unixPath = unixPath;
         this.port = port;
-        this.wakeFd = LibC.eventfd(callState, 0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
-        if (wakeFd < 0) {
-            int errno = LibC.errno(callState);
+        try {
+            this.wakeFd = Descriptors.newWakeFd(address);
+        } catch (RuntimeException e) {
             Descriptors.close(fd);
             arena.close();
-            throw NativeFailures.ofSocket(address, "eventfd", errno);
+            throw e;
         }
         one.set(ValueLayout.JAVA_INT, 0, 1);
         pollFds.set(ValueLayout.JAVA_INT, 0, fd);
@@ -269,11 +269,7 @@ public final class SocketListener implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment one = call.allocate(ValueLayout.JAVA_LONG);
-            one.set(ValueLayout.JAVA_LONG, 0, 1L);
-            LibC.write(LibC.callState(call), wakeFd, one, 8);
-        }
+        Descriptors.signal(wakeFd);
         if (unixPath != null) {
             deleteQuietly(unixPath);
         }
