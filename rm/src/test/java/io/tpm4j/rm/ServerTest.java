@@ -202,6 +202,20 @@ class ServerTest extends WithServer {
     }
 
     @Test
+    void aKilledTpmProcessIsNoticedByTheServerAsRemoval() throws Exception {
+        try (Tpm a = client(); SocketChannel idle = raw()) {
+            TpmObject key = newSigningKey(a);
+            assertEquals(0, responseCode(exchange(idle, getRandom(4))).raw());
+            RmTesting.signal("KILL", swtpm.pid());
+            assertThrows(TpmDeviceRemovedException.class, () -> a.sign(key, RmTesting.sha256("no TPM")));
+            assertTrue(chip.isRemoved());
+            assertClosedByServer(idle);
+            String health = healthLine();
+            assertTrue(health.contains("\"state\":\"tpm-removed\""), health);
+        }
+    }
+
+    @Test
     void closingTheServerEndsEveryConnectionAndFlushesWhatTheyHeld() throws Exception {
         Tpm a = client();
         Tpm b = client();
