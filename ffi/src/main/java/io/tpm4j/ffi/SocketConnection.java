@@ -22,16 +22,21 @@ public final class SocketConnection implements AutoCloseable {
     private final int wakeFd;
     private final String description;
     private final Optional<PeerCredentials> peer;
+    private final boolean tcp;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment callState = LibC.callState(arena);
     private final MemorySegment buffer = arena.allocate(CHUNK);
     private final MemorySegment pollFds = arena.allocate(LibC.POLLFD, 2);
+    private final MemorySegment one = arena.allocate(ValueLayout.JAVA_INT);
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean wakeRequested;
 
-    SocketConnection(int fd, String description, Optional<PeerCredentials> peer) {
+    /** {@code fd} must be non-blocking. */
+    SocketConnection(int fd, String description, Optional<PeerCredentials> peer, boolean tcp) {
         this.fd = fd;
         this.description = description;
         this.peer = peer;
+        this.tcp = tcp;
         try {
             this.wakeFd = Descriptors.newWakeFd(description);
         } catch (RuntimeException e) {
@@ -39,6 +44,7 @@ public final class SocketConnection implements AutoCloseable {
             arena.close();
             throw e;
         }
+        one.set(ValueLayout.JAVA_INT, 0, 1);
         pollFds.set(ValueLayout.JAVA_INT, 0, fd);
         pollFds.set(ValueLayout.JAVA_INT, LibC.POLLFD.byteSize(), wakeFd);
         pollFds.set(ValueLayout.JAVA_SHORT, LibC.POLLFD.byteSize() + LibC.POLLFD_EVENTS, LibC.POLLIN);
@@ -62,22 +68,36 @@ public final class SocketConnection implements AutoCloseable {
      *         connection (or reset it) or {@link #wake()} was called
      */
     public int read(byte[] into, int offset, int length, Duration timeout) {
-        if (!await(LibC.POLLIN, timeout)) {
-            return woken() ? -1 : 0;
-        }
-        long n = LibC.read(callState, fd, buffer, Math.min(length, CHUNK));
-        if (n < 0) {
-            int errno = LibC.errno(callState);
-            if (errno == Errno.ECONNRESET.number() || errno == Errno.EAGAIN.number()) {
-                return errno == Errno.EAGAIN.number() ? 0 : -1;
-            }
-            throw NativeFailures.ofSocket(description, "read", errno);
-        }
-        if (n == 0) {
+        if (wakeRequested) {
             return -1;
         }
-        MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, into, offset, (int) n);
-        return (int) n;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long n = LibC.read(callState, fd, buffer, Math.min(length, CHUNK));
+            if (n > 0) {
+                if (tcp) {
+                    // A client that writes a command in two pieces with Nagle on (tpm2-tss's mssim TCTI) waits for
+                    // the first piece's ACK; Linux would delay it 40 ms, since the server has nothing to send yet.
+                    LibC.setsockopt(callState, fd, LibC.IPPROTO_TCP, LibC.TCP_QUICKACK, one, 4);
+                }
+                MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, into, offset, (int) n);
+                return (int) n;
+            }
+            if (n == 0) {
+                return -1;
+            }
+            int errno = LibC.errno(callState);
+            if (errno == Errno.ECONNRESET.number()) {
+                return -1;
+            }
+            if (errno != Errno.EAGAIN.number() && errno != Errno.EINTR.number()) {
+                throw NativeFailures.ofSocket(description, "read", errno);
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !await(LibC.POLLIN, Duration.ofNanos(left))) {
+                return woken() ? -1 : 0;
+            }
+        }
     }
 
     /**
@@ -112,33 +132,34 @@ public final class SocketConnection implements AutoCloseable {
      * Writes all of {@code bytes} within {@code timeout}. Never raises SIGPIPE.
      *
      * @throws TpmTransportException when the peer has gone, stops reading for longer than the timeout, or
-     *                               {@link #wake()} was called
+     *                               {@link #wake()} was called while the write waited
      */
     public void write(byte[] bytes, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         int done = 0;
         while (done < bytes.length) {
+            int chunk = Math.min(bytes.length - done, CHUNK);
+            MemorySegment.copy(bytes, done, buffer, ValueLayout.JAVA_BYTE, 0, chunk);
+            long n = LibC.send(callState, fd, buffer, chunk, LibC.MSG_NOSIGNAL);
+            if (n >= 0) {
+                done += (int) n;
+                continue;
+            }
+            int errno = LibC.errno(callState);
+            if (errno != Errno.EAGAIN.number() && errno != Errno.EINTR.number()) {
+                throw NativeFailures.ofSocket(description, "send", errno);
+            }
             long left = deadline - System.nanoTime();
             if (left <= 0 || !await(LibC.POLLOUT, Duration.ofNanos(left))) {
                 throw new TpmTransportException(description, "write", null, woken() ? "the connection was closed"
                         : "the peer read nothing for " + timeout.toMillis() + " ms", null);
             }
-            int chunk = Math.min(bytes.length - done, CHUNK);
-            MemorySegment.copy(bytes, done, buffer, ValueLayout.JAVA_BYTE, 0, chunk);
-            long n = LibC.send(callState, fd, buffer, chunk, LibC.MSG_NOSIGNAL);
-            if (n < 0) {
-                int errno = LibC.errno(callState);
-                if (errno != Errno.EAGAIN.number()) {
-                    throw NativeFailures.ofSocket(description, "send", errno);
-                }
-                continue;
-            }
-            done += (int) n;
         }
     }
 
     /** Makes a read or write blocked in another thread return; later calls return at once too. */
     public void wake() {
+        wakeRequested = true;
         if (closed.get()) {
             return;
         }

@@ -236,7 +236,8 @@ public final class SocketListener implements AutoCloseable {
         if (ready == 0 || closed.get() || (pollFds.get(ValueLayout.JAVA_SHORT, LibC.POLLFD_REVENTS) & LibC.POLLIN) == 0) {
             return Optional.empty();
         }
-        int client = LibC.accept4(callState, fd, LibC.SOCK_CLOEXEC);
+        // Non-blocking: a read or write is tried first and polled for only when it would block.
+        int client = LibC.accept4(callState, fd, LibC.SOCK_CLOEXEC | LibC.SOCK_NONBLOCK);
         if (client < 0) {
             int errno = LibC.errno(callState);
             // The peer gave up between poll and accept, or the descriptor table is full: try again later.
@@ -248,10 +249,10 @@ public final class SocketListener implements AutoCloseable {
         if (unixPath == null) {
             // Small request/response frames: do not let Nagle hold a response back.
             LibC.setsockopt(callState, client, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, one, 4);
-            return Optional.of(new SocketConnection(client, address, Optional.empty()));
+            return Optional.of(new SocketConnection(client, address, Optional.empty(), true));
         }
         Optional<PeerCredentials> peer = peerCredentials(client);
-        return Optional.of(new SocketConnection(client, address + peer.map(p -> " " + p).orElse(""), peer));
+        return Optional.of(new SocketConnection(client, address + peer.map(p -> " " + p).orElse(""), peer, false));
     }
 
     private Optional<PeerCredentials> peerCredentials(int client) {

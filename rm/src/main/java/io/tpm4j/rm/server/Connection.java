@@ -16,6 +16,8 @@ import io.tpm4j.rm.Space;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+
 /**
  * One client connection and the space it owns, served on its own thread until the client leaves, sends
  * something that is not a frame, or the server or the TPM goes away. Whatever ends it, the space is closed,
@@ -45,6 +47,7 @@ final class Connection implements Runnable {
     /** What REMOTE_HANDSHAKE reports: protocol version 1; TPM present, platform available, no NV/power control. */
     private static final int SERVER_VERSION = 1;
     private static final int TPM_PLATFORM_AVAILABLE = 0x1;
+    private static final int INBOX = 8192;
 
     final long id;
     private final RmServer server;
@@ -53,6 +56,9 @@ final class Connection implements Runnable {
     private volatile Thread thread;
     private Space space;
     private long commands;
+    private final byte[] inbox = new byte[INBOX];
+    private int inboxStart;
+    private int inboxEnd;
 
     Connection(RmServer server, long id, SocketConnection socket, RmServer.Kind kind) {
         this.server = server;
@@ -252,12 +258,12 @@ final class Connection implements Runnable {
      */
     private String awaitFrame(byte[] into) throws Malformed {
         while (true) {
-            int n = socket.read(into, 0, into.length, RmServer.TICK);
+            int n = fill(RmServer.TICK);
             if (n < 0) {
                 return server.isClosing() ? "the server is stopping" : "the client closed the connection";
             }
             if (n > 0) {
-                readRest(into, n);
+                readRest(into, 0);
                 return null;
             }
             if (server.isClosing()) {
@@ -269,14 +275,48 @@ final class Connection implements Runnable {
         }
     }
 
+    /** Fills {@code into} from {@code from} on, from what is buffered and then from the socket, within the frame timeout. */
     private void readRest(byte[] into, int from) throws Malformed {
-        try {
-            if (!socket.readFully(into, from, into.length - from, server.options.frameTimeout())) {
+        long deadline = System.nanoTime() + server.options.frameTimeout().toNanos();
+        int done = from;
+        while (done < into.length) {
+            int available = inboxEnd - inboxStart;
+            if (available > 0) {
+                int n = Math.min(available, into.length - done);
+                System.arraycopy(inbox, inboxStart, into, done, n);
+                inboxStart += n;
+                done += n;
+                continue;
+            }
+            long left = deadline - System.nanoTime();
+            int n = left > 0 ? fill(Duration.ofNanos(left)) : 0;
+            if (n < 0) {
                 throw new Malformed("the client closed the connection in the middle of a frame");
             }
-        } catch (TpmTransportException e) {
-            throw new Malformed(e.getMessage());
+            if (n == 0) {
+                throw new Malformed("the client sent " + done + " of " + into.length + " bytes and then nothing for "
+                        + server.options.frameTimeout().toMillis() + " ms");
+            }
         }
+    }
+
+    /**
+     * Buffered bytes, or else what one read brings within {@code timeout}: a client's header, size and command
+     * usually arrive together, and are taken in one read instead of three.
+     *
+     * @return bytes now buffered; 0 on timeout; -1 at the end of the stream
+     */
+    private int fill(Duration timeout) {
+        if (inboxStart < inboxEnd) {
+            return inboxEnd - inboxStart;
+        }
+        inboxStart = 0;
+        inboxEnd = 0;
+        int n = socket.read(inbox, 0, inbox.length, timeout);
+        if (n > 0) {
+            inboxEnd = n;
+        }
+        return n;
     }
 
     private int frameSize(long size) throws Malformed {
