@@ -22,6 +22,18 @@ final class Descriptors {
         }
     }
 
+    /** sizeof(struct sockaddr_un), and the longest path its sun_path holds with the terminating NUL. */
+    static final int SOCKADDR_UN_SIZE = 110;
+    static final int SUN_PATH_MAX = 107;
+
+    /** A struct sockaddr_un for {@code path}, which the caller has checked is at most {@link #SUN_PATH_MAX} bytes. */
+    static MemorySegment sockaddrUn(Arena arena, byte[] path) {
+        MemorySegment sockaddr = arena.allocate(SOCKADDR_UN_SIZE);
+        sockaddr.set(ValueLayout.JAVA_SHORT, 0, (short) LibC.AF_UNIX);
+        MemorySegment.copy(path, 0, sockaddr, ValueLayout.JAVA_BYTE, 2, path.length);
+        return sockaddr;
+    }
+
     /**
      * A non-blocking eventfd that {@link #signal} makes readable: polled beside a descriptor, it lets close() wake
      * a thread blocked in poll at once instead of at its deadline.

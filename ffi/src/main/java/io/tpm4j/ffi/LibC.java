@@ -95,6 +95,8 @@ final class LibC {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle BIND = bind("bind",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle CONNECT = bind("connect",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle LISTEN = bind("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
             CAPTURE_ERRNO);
     private static final MethodHandle ACCEPT4 = bind("accept4",
@@ -221,6 +223,14 @@ final class LibC {
     static int bind(MemorySegment state, int fd, MemorySegment address, int length) {
         try {
             return (int) BIND.invokeExact(state, fd, address, length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int connect(MemorySegment state, int fd, MemorySegment address, int length) {
+        try {
+            return (int) CONNECT.invokeExact(state, fd, address, length);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -133,6 +133,31 @@ public final class LinuxTpmDevice implements TpmTransport {
     }
 
     /**
+     * Connects to a Unix stream socket that carries raw TPM commands and responses — the data channel of
+     * {@code swtpm socket --server type=unixio,path=PATH}, or tpm4j's RM server ({@code --raw unix:PATH}) — and
+     * drives it like a device: the same write, poll and read, with the same deadlines and removal semantics.
+     */
+    public static LinuxTpmDevice connect(Path socket, Options options) {
+        NativeAccess.require();
+        String name = "unix:" + socket;
+        byte[] path = socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (path.length > Descriptors.SUN_PATH_MAX) {
+            throw new IllegalArgumentException(name + ": a Unix socket path has at most " + Descriptors.SUN_PATH_MAX + " bytes");
+        }
+        int fd = SocketListener.newSocket(LibC.AF_UNIX, name);
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = LibC.callState(call);
+            if (LibC.connect(state, fd, Descriptors.sockaddrUn(call, path), Descriptors.SOCKADDR_UN_SIZE) != 0) {
+                throw NativeFailures.ofSocket(name, "connect", LibC.errno(state));
+            }
+            return wrap(fd, name, options);
+        } catch (RuntimeException e) {
+            Descriptors.close(fd);
+            throw e;
+        }
+    }
+
+    /**
      * Takes ownership of an open file descriptor that speaks TPM commands (it is closed with this device),
      * and sets its O_NONBLOCK flag as {@code options} say. If this throws, the caller still owns {@code fd}.
      */

@@ -31,7 +31,8 @@ final class NativeFailures {
         String advice = switch (e == null ? Errno.EINVAL : e) {
             case EADDRINUSE -> "the address is in use: another server listens there (or a TCP port is in TIME_WAIT)";
             case EACCES, EPERM -> "permission denied: the socket's directory (or a port below 1024) is not open to this user";
-            case ENOENT -> "the socket's directory does not exist";
+            case ENOENT -> "no such socket (is the server or simulator running?), or its directory does not exist";
+            case ECONNREFUSED -> "nobody accepts connections there (is the server or simulator running?)";
             case EADDRNOTAVAIL -> "no local interface has that address";
             case EPIPE, ECONNRESET -> "the peer closed the connection";
             case EMFILE, ENFILE -> "too many open files: close some, or raise the limit";

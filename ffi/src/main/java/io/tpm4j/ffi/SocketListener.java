@@ -35,9 +35,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class SocketListener implements AutoCloseable {
 
-    /** sizeof(struct sockaddr_un) and of its sun_path. */
-    private static final int SOCKADDR_UN_SIZE = 110;
-    private static final int SUN_PATH_MAX = 107;
     private static final int SOCKADDR_IN_SIZE = 16;
     private static final int BACKLOG = 64;
 
@@ -126,16 +123,15 @@ public final class SocketListener implements AutoCloseable {
         removeStaleSocket(target, address);
         Path temporary = target.resolveSibling(".tpm4j-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
         byte[] name = temporary.toString().getBytes(StandardCharsets.UTF_8);
-        if (target.toString().getBytes(StandardCharsets.UTF_8).length > SUN_PATH_MAX || name.length > SUN_PATH_MAX) {
-            throw new IllegalArgumentException(address + ": a Unix socket path has at most " + SUN_PATH_MAX + " bytes");
+        if (target.toString().getBytes(StandardCharsets.UTF_8).length > Descriptors.SUN_PATH_MAX
+                || name.length > Descriptors.SUN_PATH_MAX) {
+            throw new IllegalArgumentException(address + ": a Unix socket path has at most " + Descriptors.SUN_PATH_MAX
+                    + " bytes");
         }
         int fd = newSocket(LibC.AF_UNIX, address);
         try (Arena call = Arena.ofConfined()) {
             MemorySegment state = LibC.callState(call);
-            MemorySegment sockaddr = call.allocate(SOCKADDR_UN_SIZE);
-            sockaddr.set(ValueLayout.JAVA_SHORT, 0, (short) LibC.AF_UNIX);
-            MemorySegment.copy(name, 0, sockaddr, ValueLayout.JAVA_BYTE, 2, name.length);
-            if (LibC.bind(state, fd, sockaddr, SOCKADDR_UN_SIZE) != 0) {
+            if (LibC.bind(state, fd, Descriptors.sockaddrUn(call, name), Descriptors.SOCKADDR_UN_SIZE) != 0) {
                 throw NativeFailures.ofSocket(address, "bind", LibC.errno(state));
             }
             try {
@@ -284,7 +280,7 @@ public final class SocketListener implements AutoCloseable {
         arena.close();
     }
 
-    private static int newSocket(int family, String address) {
+    static int newSocket(int family, String address) {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment state = LibC.callState(call);
             int fd = LibC.socket(state, family, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);

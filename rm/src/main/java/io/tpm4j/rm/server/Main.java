@@ -1,9 +1,7 @@
 package io.tpm4j.rm.server;
 
-import io.tpm4j.api.CommandTimeouts;
 import io.tpm4j.api.TpmException;
 import io.tpm4j.api.TpmTransport;
-import io.tpm4j.api.transport.SocketTransport;
 import io.tpm4j.ffi.LinuxTpmDevice;
 import io.tpm4j.ffi.SocketListener;
 import io.tpm4j.ffi.Swtpm;
@@ -176,7 +174,7 @@ public final class Main {
                     backend = LinuxTpmDevice.open(Path.of(config.device()));
                     name = config.device();
                 } else {
-                    backend = SocketTransport.connectUnix(Path.of(config.swtpmSocket()), CommandTimeouts.kernelDefaults());
+                    backend = LinuxTpmDevice.connect(Path.of(config.swtpmSocket()), LinuxTpmDevice.Options.defaults());
                     name = "unix:" + config.swtpmSocket();
                 }
                 chip = TpmChip.over(backend, name);
