@@ -71,6 +71,12 @@ final class Connection implements Runnable {
         return thread;
     }
 
+    /** Serves the connection on a thread of its own. */
+    void start() {
+        thread = Thread.ofPlatform().name("tpm4j-conn-" + id).daemon(true).unstarted(this);
+        thread.start();
+    }
+
     void wake() {
         socket.wake();
     }
@@ -82,13 +88,16 @@ final class Connection implements Runnable {
 
     @Override
     public void run() {
-        thread = Thread.currentThread();
         String reason = "the client closed the connection";
         try {
             if (kind == RmServer.Kind.RAW || kind == RmServer.Kind.MSSIM_COMMAND) {
                 space = server.rm.openSpace("conn-" + id + socket.peer().map(p -> " pid " + p.pid()).orElse(""));
             }
-            log.info("connection {} opened: {} ({})", id, socket, kind.name().toLowerCase(java.util.Locale.ROOT));
+            if (space != null) {
+                log.info("connection {} opened: {} ({})", id, socket, kind.name().toLowerCase(java.util.Locale.ROOT));
+            } else {
+                log.debug("connection {} opened: {} ({})", id, socket, kind.name().toLowerCase(java.util.Locale.ROOT));
+            }
             reason = switch (kind) {
                 case RAW -> serveRaw();
                 case MSSIM_COMMAND -> serveMssim();

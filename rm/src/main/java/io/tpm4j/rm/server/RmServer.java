@@ -242,7 +242,7 @@ public final class RmServer implements AutoCloseable {
             Connection connection = new Connection(this, id, client, kind);
             connections.put(id, connection);
             try {
-                Thread.ofPlatform().name("tpm4j-conn-" + id).daemon(true).start(connection);
+                connection.start();
             } catch (RuntimeException | OutOfMemoryError e) {
                 connections.remove(id);
                 log.error("{}: no thread for the connection: {}", client, e.toString());
