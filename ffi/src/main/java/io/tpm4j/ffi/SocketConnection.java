@@ -19,14 +19,13 @@ public final class SocketConnection implements AutoCloseable {
     private static final int CHUNK = 8192;
 
     private final int fd;
-    private final int wakeFd;
+    private final WakeablePoll poll;
     private final String description;
     private final Optional<PeerCredentials> peer;
     private final boolean tcp;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment callState = LibC.callState(arena);
     private final MemorySegment buffer = arena.allocate(CHUNK);
-    private final MemorySegment pollFds = arena.allocate(LibC.POLLFD, 2);
     private final MemorySegment one = arena.allocate(ValueLayout.JAVA_INT);
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean wakeRequested;
@@ -38,16 +37,13 @@ public final class SocketConnection implements AutoCloseable {
         this.peer = peer;
         this.tcp = tcp;
         try {
-            this.wakeFd = Descriptors.newWakeFd(description);
+            this.poll = new WakeablePoll(fd, description, arena);
         } catch (RuntimeException e) {
             Descriptors.close(fd);
             arena.close();
             throw e;
         }
         one.set(ValueLayout.JAVA_INT, 0, 1);
-        pollFds.set(ValueLayout.JAVA_INT, 0, fd);
-        pollFds.set(ValueLayout.JAVA_INT, LibC.POLLFD.byteSize(), wakeFd);
-        pollFds.set(ValueLayout.JAVA_SHORT, LibC.POLLFD.byteSize() + LibC.POLLFD_EVENTS, LibC.POLLIN);
     }
 
     /** The peer process of a Unix-socket connection as the kernel saw it at connect time (SO_PEERCRED). */
@@ -94,8 +90,8 @@ public final class SocketConnection implements AutoCloseable {
                 throw NativeFailures.ofSocket(description, "read", errno);
             }
             long left = deadline - System.nanoTime();
-            if (left <= 0 || !await(LibC.POLLIN, Duration.ofNanos(left))) {
-                return woken() ? -1 : 0;
+            if (left <= 0 || poll.await(LibC.POLLIN, Duration.ofNanos(left)) != WakeablePoll.Outcome.READY) {
+                return poll.woken() ? -1 : 0;
             }
         }
     }
@@ -150,8 +146,8 @@ public final class SocketConnection implements AutoCloseable {
                 throw NativeFailures.ofSocket(description, "send", errno);
             }
             long left = deadline - System.nanoTime();
-            if (left <= 0 || !await(LibC.POLLOUT, Duration.ofNanos(left))) {
-                throw new TpmTransportException(description, "write", null, woken() ? "the connection was closed"
+            if (left <= 0 || poll.await(LibC.POLLOUT, Duration.ofNanos(left)) != WakeablePoll.Outcome.READY) {
+                throw new TpmTransportException(description, "write", null, poll.woken() ? "the connection was closed"
                         : "the peer read nothing for " + timeout.toMillis() + " ms", null);
             }
         }
@@ -163,40 +159,7 @@ public final class SocketConnection implements AutoCloseable {
         if (closed.get()) {
             return;
         }
-        Descriptors.signal(wakeFd);
-    }
-
-    private boolean woken() {
-        return (pollFds.get(ValueLayout.JAVA_SHORT, LibC.POLLFD.byteSize() + LibC.POLLFD_REVENTS) & LibC.POLLIN) != 0;
-    }
-
-    /** Waits for {@code events} on the socket; false on timeout or wake-up. Hang-up and errors count as ready. */
-    private boolean await(short events, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        pollFds.set(ValueLayout.JAVA_SHORT, LibC.POLLFD_EVENTS, events);
-        while (true) {
-            pollFds.set(ValueLayout.JAVA_SHORT, LibC.POLLFD_REVENTS, (short) 0);
-            pollFds.set(ValueLayout.JAVA_SHORT, LibC.POLLFD.byteSize() + LibC.POLLFD_REVENTS, (short) 0);
-            long left = deadline - System.nanoTime();
-            int millis = (int) Math.max(0, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
-            int ready = LibC.poll(callState, pollFds, 2, millis);
-            if (ready < 0) {
-                int errno = LibC.errno(callState);
-                if (errno == Errno.EINTR.number()) {
-                    continue;
-                }
-                throw NativeFailures.ofSocket(description, "poll", errno);
-            }
-            if (woken()) {
-                return false;
-            }
-            if (ready > 0) {
-                return true;
-            }
-            if (System.nanoTime() >= deadline) {
-                return false;
-            }
-        }
+        poll.wake();
     }
 
     @Override
@@ -208,7 +171,7 @@ public final class SocketConnection implements AutoCloseable {
             LibC.shutdown(LibC.callState(call), fd, LibC.SHUT_RDWR);
         }
         Descriptors.close(fd);
-        Descriptors.close(wakeFd);
+        poll.close();
         arena.close();
     }
 }

@@ -82,13 +82,12 @@ public final class SocketListener implements AutoCloseable {
     }
 
     private final int fd;
-    private final int wakeFd;
+    private final WakeablePoll poll;
     private final String address;
     private final Path unixPath;
     private final int port;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment callState = LibC.callState(arena);
-    private final MemorySegment pollFds = arena.allocate(LibC.POLLFD, 2);
     private final MemorySegment credentials = arena.allocate(12);
     private final MemorySegment credentialsLength = arena.allocate(ValueLayout.JAVA_INT);
     private final MemorySegment one = arena.allocate(ValueLayout.JAVA_INT);
@@ -100,17 +99,13 @@ public final class SocketListener implements AutoCloseable {
         this.unixPath = unixPath;
         this.port = port;
         try {
-            this.wakeFd = Descriptors.newWakeFd(address);
+            this.poll = new WakeablePoll(fd, address, arena);
         } catch (RuntimeException e) {
             Descriptors.close(fd);
             arena.close();
             throw e;
         }
         one.set(ValueLayout.JAVA_INT, 0, 1);
-        pollFds.set(ValueLayout.JAVA_INT, 0, fd);
-        pollFds.set(ValueLayout.JAVA_SHORT, LibC.POLLFD_EVENTS, LibC.POLLIN);
-        pollFds.set(ValueLayout.JAVA_INT, LibC.POLLFD.byteSize(), wakeFd);
-        pollFds.set(ValueLayout.JAVA_SHORT, LibC.POLLFD.byteSize() + LibC.POLLFD_EVENTS, LibC.POLLIN);
     }
 
     /**
@@ -218,18 +213,7 @@ public final class SocketListener implements AutoCloseable {
         if (closed.get()) {
             return Optional.empty();
         }
-        int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        pollFds.set(ValueLayout.JAVA_SHORT, LibC.POLLFD_REVENTS, (short) 0);
-        pollFds.set(ValueLayout.JAVA_SHORT, LibC.POLLFD.byteSize() + LibC.POLLFD_REVENTS, (short) 0);
-        int ready = LibC.poll(callState, pollFds, 2, millis);
-        if (ready < 0) {
-            int errno = LibC.errno(callState);
-            if (errno == Errno.EINTR.number()) {
-                return Optional.empty();
-            }
-            throw NativeFailures.ofSocket(address, "poll", errno);
-        }
-        if (ready == 0 || closed.get() || (pollFds.get(ValueLayout.JAVA_SHORT, LibC.POLLFD_REVENTS) & LibC.POLLIN) == 0) {
+        if (poll.await(LibC.POLLIN, timeout) != WakeablePoll.Outcome.READY || closed.get()) {
             return Optional.empty();
         }
         // Non-blocking: a read or write is tried first and polled for only when it would block.
@@ -266,7 +250,7 @@ public final class SocketListener implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        Descriptors.signal(wakeFd);
+        poll.wake();
         if (unixPath != null) {
             deleteQuietly(unixPath);
         }
@@ -276,7 +260,7 @@ public final class SocketListener implements AutoCloseable {
     public void release() {
         close();
         Descriptors.close(fd);
-        Descriptors.close(wakeFd);
+        poll.close();
         arena.close();
     }
 
