@@ -42,7 +42,9 @@ class ServerSoakTest extends WithServer {
     private static final long MIB = 1024 * 1024;
 
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
+    /** Killed while running; a client's step takes its process out when it ends, so nothing here outlives it. */
     private final Set<Process> killed = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger killCount = new AtomicInteger();
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger processes = new AtomicInteger();
     private final AtomicLong javaSignatures = new AtomicLong();
@@ -79,9 +81,9 @@ class ServerSoakTest extends WithServer {
             await("every client connection ended", () -> server.health().connections() == 0);
 
             log.info("soak: {} client processes ({} killed), {} Java signatures, {} connections, RM {}",
-                    processes.get(), killed.size(), javaSignatures.get(), server.health().accepted(), rm.counters());
+                    processes.get(), killCount.get(), javaSignatures.get(), server.health().accepted(), rm.counters());
             assertEquals(List.of(), failures, "client steps that failed without being killed");
-            assertTrue(killed.size() >= length.toSeconds() / 4, "only " + killed.size() + " clients were killed");
+            assertTrue(killCount.get() >= length.toSeconds() / 4, "only " + killCount.get() + " clients were killed");
             assertEquals(List.of(), raw.handles(TpmHt.TRANSIENT), "transient objects left");
             assertEquals(List.of(), raw.loadedSessions(), "loaded sessions left");
             assertTrue(raw.savedSessions().size() <= rm.options().maxAbandonedSessions(),
@@ -147,7 +149,7 @@ class ServerSoakTest extends WithServer {
                     failures.add(String.join(" ", step) + ": did not finish within 60 s");
                     return;
                 }
-                if (killed.contains(p)) {
+                if (killed.remove(p)) {
                     return;
                 }
                 if (p.exitValue() != 0) {
@@ -156,6 +158,7 @@ class ServerSoakTest extends WithServer {
                 }
             } finally {
                 running.remove(p);
+                killed.remove(p);
             }
         }
     }
@@ -172,6 +175,7 @@ class ServerSoakTest extends WithServer {
             if (!candidates.isEmpty()) {
                 Process victim = candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
                 killed.add(victim);
+                killCount.incrementAndGet();
                 victim.destroyForcibly();
             }
         }
@@ -184,13 +188,13 @@ class ServerSoakTest extends WithServer {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    /** The last samples are no higher than the early ones (after warm-up) plus a small allowance for noise. */
+    /** The last samples are no higher than the early ones (after warm-up) plus 2 MiB for noise. */
     private static void assertHeapFlat(List<Long> heap) {
         assertTrue(heap.size() >= 6, "too few heap samples: " + heap);
         long early = Math.max(heap.get(1), heap.get(2));
         long late = Math.min(heap.get(heap.size() - 1), heap.get(heap.size() - 2));
         log.info("soak: heap after GC {} MiB early, {} MiB late (samples {})", early / MIB, late / MIB,
                 heap.stream().map(b -> b / MIB).toList());
-        assertTrue(late <= early + 8 * MIB, "the heap grew from " + early / MIB + " to " + late / MIB + " MiB: " + heap);
+        assertTrue(late <= early + 2 * MIB, "the heap grew from " + early / MIB + " to " + late / MIB + " MiB: " + heap);
     }
 }
