@@ -1,10 +1,6 @@
 package io.tpm4j.testhw;
 
-import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmException;
-import io.tpm4j.api.TpmTransport;
-import io.tpm4j.ffi.LinuxTpmDevice;
-import io.tpm4j.ffi.Swtpm;
 import io.tpm4j.ffi.TpmDevices;
 
 import java.io.PrintStream;
@@ -13,9 +9,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
-/** {@code ./tpm4j check [--device PATH | --swtpm]}: a readable report on a TPM; exit status 0 only if every check passed. */
+/**
+ * {@code ./tpm4j check}: a readable report on a TPM (identity, algorithms, PCR banks, limits, a timed series of
+ * checks), then the hardware test suite against it, run through the JUnit Platform launcher with what the user
+ * permitted; written as Markdown and JUnit XML too. Exit status 0 only if nothing failed.
+ */
 public final class Main {
 
     private static final int EXIT_FAILED = 1;
@@ -28,56 +30,89 @@ public final class Main {
         System.exit(run(args, System.out, System.err));
     }
 
+    static final String USAGE = "usage: tpm4j check [--device PATH | --rm DEVICE | --server SOCKET | --swtpm] "
+            + "[--permit LIST] [--report DIR]";
+
     static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> list = List.of(args);
         if (list.isEmpty() || !list.getFirst().equals("check")) {
-            err.println("usage: tpm4j check [--device PATH | --swtpm]");
+            err.println(USAGE);
             return EXIT_USAGE;
         }
-        Optional<Path> device = Optional.empty();
-        boolean swtpm = false;
+        List<Target> targets = new java.util.ArrayList<>();
+        Set<Permission> permitted = EnumSet.noneOf(Permission.class);
+        Path reportDir = Path.of("tpm4j-report");
         for (int i = 1; i < list.size(); i++) {
-            switch (list.get(i)) {
-                case "--swtpm" -> swtpm = true;
-                case "--device" -> {
-                    if (i + 1 >= list.size()) {
-                        err.println("tpm4j check: --device needs a path");
-                        return EXIT_USAGE;
-                    }
-                    device = Optional.of(Path.of(list.get(++i)));
+            String option = list.get(i);
+            if (option.equals("--swtpm")) {
+                targets.add(new Target.PrivateSwtpm());
+                continue;
+            }
+            if (!List.of("--device", "--rm", "--server", "--permit", "--report").contains(option)) {
+                err.println("tpm4j check: unknown option " + option + "\n" + USAGE);
+                return EXIT_USAGE;
+            }
+            if (i + 1 >= list.size()) {
+                err.println("tpm4j check: " + option + " needs a value\n" + USAGE);
+                return EXIT_USAGE;
+            }
+            String value = list.get(++i);
+            try {
+                switch (option) {
+                    case "--device" -> targets.add(new Target.Device(Path.of(value)));
+                    case "--rm" -> targets.add(new Target.ResourceManagerOver(Path.of(value)));
+                    case "--server" -> targets.add(new Target.Server(Path.of(value)));
+                    case "--permit" -> permitted.addAll(Permission.parse(value));
+                    default -> reportDir = Path.of(value);
                 }
-                default -> {
-                    err.println("tpm4j check: unknown option " + list.get(i) + "\nusage: tpm4j check [--device PATH | --swtpm]");
-                    return EXIT_USAGE;
-                }
+            } catch (IllegalArgumentException e) {
+                err.println("tpm4j check: " + e.getMessage());
+                return EXIT_USAGE;
             }
         }
-        if (swtpm && device.isPresent()) {
-            err.println("tpm4j check: choose --device or --swtpm, not both");
+        if (targets.size() > 1) {
+            err.println("tpm4j check: choose one target (--device, --rm, --server or --swtpm), not " + targets.size()
+                    + "\n" + USAGE);
             return EXIT_USAGE;
         }
+        Optional<Target> target = targets.stream().findFirst()
+                .or(() -> TpmDevices.defaultDevice().map(Target.Device::new));
         try {
-            return check(device, swtpm, out);
+            return check(target, permitted, reportDir, out);
         } catch (TpmException | IllegalStateException e) {
             err.println("tpm4j check: " + e.getMessage());
             return EXIT_FAILED;
         }
     }
 
-    private static int check(Optional<Path> device, boolean forceSwtpm, PrintStream out) {
-        Optional<Path> chosen = forceSwtpm ? Optional.empty() : device.or(TpmDevices::defaultDevice);
-        if (chosen.isPresent()) {
-            out.println("TPM: " + chosen.get());
-            try (Tpm tpm = Tpm.on(LinuxTpmDevice.open(chosen.get()))) {
-                return report(TpmCheck.run(tpm), out);
-            }
+    private static int check(Optional<Target> chosen, Set<Permission> permitted, Path reportDir, PrintStream out) {
+        Target target = chosen.orElseGet(Target.PrivateSwtpm::new);
+        if (chosen.isPresent() && !(target instanceof Target.PrivateSwtpm)) {
+            out.println("TPM: " + target);
+        } else {
+            out.println(chosen.isPresent() ? "TPM: a private swtpm (swtpm chardev on a socketpair), as asked"
+                    : "TPM: this machine has no /dev/tpmrm device, so a private swtpm (swtpm chardev on a socketpair) "
+                    + "stands in; pass --device PATH to check another device");
         }
-        out.println(forceSwtpm ? "TPM: a private swtpm (swtpm chardev on a socketpair), as asked"
-                : "TPM: this machine has no /dev/tpmrm device, so a private swtpm (swtpm chardev on a socketpair) "
-                + "stands in; pass --device PATH to check another device");
-        try (Swtpm sw = Swtpm.startChardev()) {
-            TpmTransport transport = sw.transport();
-            return report(TpmCheck.run(Tpm.on(transport)), out);
+        try (Target.Opened opened = target.open()) {
+            java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+            PrintStream overviewOut = new PrintStream(buffer, true, java.nio.charset.StandardCharsets.UTF_8);
+            int overviewStatus = report(TpmCheck.run(opened.tpm()), overviewOut);
+            String overview = buffer.toString(java.nio.charset.StandardCharsets.UTF_8);
+            out.print(overview);
+            out.println();
+            SuiteRunner.Result result = SuiteRunner.run(opened, permitted);
+            out.print(Reports.text(result, permitted));
+            try {
+                java.nio.file.Files.createDirectories(reportDir);
+                Reports.writeMarkdown(reportDir.resolve("report.md"), target.toString(), overview, result, permitted);
+                Reports.writeJUnitXml(reportDir.resolve("junit.xml"), result);
+                out.println("report: " + reportDir.resolve("report.md") + ", " + reportDir.resolve("junit.xml"));
+            } catch (java.io.IOException e) {
+                out.println("report not written to " + reportDir + ": " + e.getMessage());
+                return EXIT_FAILED;
+            }
+            return overviewStatus == 0 && result.count(SuiteRunner.Status.FAILED) == 0 ? 0 : EXIT_FAILED;
         }
     }
 

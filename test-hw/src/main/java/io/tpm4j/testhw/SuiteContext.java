@@ -1,0 +1,74 @@
+package io.tpm4j.testhw;
+
+import io.tpm4j.api.Tpm;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the hardware tests of one run share: the TPM, what the user permitted, and the latencies they measured.
+ * Set for the duration of {@link SuiteRunner#run}; the tests read it through {@link #current()}.
+ */
+public final class SuiteContext {
+
+    private static volatile SuiteContext current;
+
+    /** One command's latency: how often it ran and its median and 99th percentile. */
+    public record Latency(String command, int samples, Duration median, Duration p99) {
+    }
+
+    private final Target.Opened target;
+    private final Set<Permission> permitted;
+    private final List<Latency> latencies = Collections.synchronizedList(new ArrayList<>());
+
+    SuiteContext(Target.Opened target, Set<Permission> permitted) {
+        this.target = target;
+        this.permitted = Set.copyOf(permitted);
+    }
+
+    public static SuiteContext current() {
+        SuiteContext context = current;
+        if (context == null) {
+            throw new IllegalStateException("the hardware tests run through ./tpm4j check (SuiteRunner), not on their own");
+        }
+        return context;
+    }
+
+    static void set(SuiteContext context) {
+        current = context;
+    }
+
+    public Tpm tpm() {
+        return target.tpm();
+    }
+
+    public Target target() {
+        return target.target();
+    }
+
+    public Set<Permission> permitted() {
+        return permitted;
+    }
+
+    /** Times {@code samples} runs of {@code command} and records the median and 99th percentile. */
+    public Latency measure(String command, int samples, Runnable work) {
+        long[] nanos = new long[samples];
+        for (int i = 0; i < samples; i++) {
+            long start = System.nanoTime();
+            work.run();
+            nanos[i] = System.nanoTime() - start;
+        }
+        java.util.Arrays.sort(nanos);
+        Latency latency = new Latency(command, samples, Duration.ofNanos(nanos[samples / 2]),
+                Duration.ofNanos(nanos[Math.min(samples - 1, (int) Math.ceil(samples * 0.99) - 1)]));
+        latencies.add(latency);
+        return latency;
+    }
+
+    List<Latency> latencies() {
+        return List.copyOf(latencies);
+    }
+}

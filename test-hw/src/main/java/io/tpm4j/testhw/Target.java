@@ -1,0 +1,91 @@
+package io.tpm4j.testhw;
+
+import io.tpm4j.api.Tpm;
+import io.tpm4j.api.TpmTransport;
+import io.tpm4j.ffi.LinuxTpmDevice;
+import io.tpm4j.ffi.Swtpm;
+import io.tpm4j.rm.ResourceManager;
+import io.tpm4j.rm.Space;
+import io.tpm4j.rm.TpmChip;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The TPM the hardware suite runs against, chosen on the command line. */
+public sealed interface Target {
+
+    /** A device as it is: {@code /dev/tpmrm0}, {@code /dev/tpm0}, any {@code /dev/tpmrmN}. */
+    record Device(Path path) implements Target {
+        @Override
+        public String toString() {
+            return path.toString();
+        }
+    }
+
+    /** tpm4j's resource manager over a device (normally {@code /dev/tpm0}), each test in a space of its own. */
+    record ResourceManagerOver(Path device) implements Target {
+        @Override
+        public String toString() {
+            return "tpm4j's RM over " + device;
+        }
+    }
+
+    /** tpm4j's RM server, through its raw socket ({@code ./tpm4j serve --raw unix:PATH}). */
+    record Server(Path rawSocket) implements Target {
+        @Override
+        public String toString() {
+            return "tpm4j's server at unix:" + rawSocket;
+        }
+    }
+
+    /** A private swtpm (chardev on a socketpair), started for the run and thrown away after it. */
+    record PrivateSwtpm() implements Target {
+        @Override
+        public String toString() {
+            return "a private swtpm";
+        }
+    }
+
+    /** Opens the target; everything opened is closed with the result. */
+    default Opened open() {
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            TpmTransport transport = switch (this) {
+                case Device d -> add(resources, LinuxTpmDevice.open(d.path()));
+                case Server s -> add(resources, LinuxTpmDevice.connect(s.rawSocket(), LinuxTpmDevice.Options.defaults()));
+                case PrivateSwtpm p -> add(resources, Swtpm.startChardev()).transport();
+                case ResourceManagerOver r -> {
+                    TpmChip chip = add(resources, TpmChip.over(LinuxTpmDevice.open(r.device()), r.device().toString()));
+                    ResourceManager rm = add(resources, ResourceManager.over(chip));
+                    yield add(resources, rm.openSpace("tpm4j check"));
+                }
+            };
+            Tpm tpm = Tpm.on(transport);
+            tpm.startupIfNeeded();
+            return new Opened(this, tpm, transport instanceof Space, List.copyOf(resources));
+        } catch (RuntimeException e) {
+            new Opened(this, null, false, resources).close();
+            throw e;
+        }
+    }
+
+    private static <T extends AutoCloseable> T add(List<AutoCloseable> resources, T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    /** An open target: the TPM, and what to close (in reverse order) when the run ends. */
+    record Opened(Target target, Tpm tpm, boolean throughTpm4jRm, List<AutoCloseable> resources) implements AutoCloseable {
+        @Override
+        public void close() {
+            for (int i = resources.size() - 1; i >= 0; i--) {
+                try {
+                    resources.get(i).close();
+                } catch (Exception ignored) {
+                    // Closing is best effort: a removed TPM or a killed simulator must not hide the report.
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.tpm4j.testhw.suite;
+
+import io.tpm4j.api.Tpm;
+import io.tpm4j.api.TpmObject;
+import io.tpm4j.api.types.Templates;
+import io.tpm4j.api.types.TpmHt;
+import io.tpm4j.api.types.TpmRh;
+import io.tpm4j.testhw.Needs;
+import io.tpm4j.testhw.Permission;
+import io.tpm4j.testhw.SuiteContext;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A key made persistent, found by its persistent handle with the same Name, and evicted again. */
+@Needs({Permission.OWNER, Permission.PERSISTENT})
+public class PersistentTest {
+
+    private static final int HANDLE = 0x81000E40;
+    private final Tpm tpm = SuiteContext.current().tpm();
+
+    @Test
+    @DisplayName("EvictControl makes the SRK persistent and evicts it; the Name is the same")
+    void persistAndEvict() {
+        Assumptions.assumeFalse(tpm.handles(TpmHt.PERSISTENT).contains(HANDLE),
+                String.format("persistent handle 0x%08x is in use on this TPM; not touching it", HANDLE));
+        try (TpmObject srk = tpm.createPrimary(TpmRh.OWNER, Templates.srkEccP256())) {
+            tpm.persist(srk, HANDLE);
+            try {
+                assertTrue(tpm.handles(TpmHt.PERSISTENT).contains(HANDLE));
+                assertArrayEquals(srk.name(), tpm.readPublic(HANDLE).name());
+            } finally {
+                tpm.evict(HANDLE);
+            }
+        }
+        assertFalse(tpm.handles(TpmHt.PERSISTENT).contains(HANDLE), "the persistent handle was evicted again");
+    }
+}
