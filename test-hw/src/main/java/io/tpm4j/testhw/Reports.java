@@ -28,6 +28,12 @@ final class Reports {
             }
             out.append(String.format(Locale.ROOT, "    %-8s %-70s %s%n", label(o.status()), o.name(), detail(o)));
         }
+        if (!result.observations().isEmpty()) {
+            out.append("\nResource-manager behaviour\n");
+            for (SuiteContext.Observation o : result.observations()) {
+                out.append(String.format(Locale.ROOT, "  %-52s %s%n", o.behaviour(), o.seen()));
+            }
+        }
         if (!result.latencies().isEmpty()) {
             out.append("\nLatency (median / p99)\n");
             for (SuiteContext.Latency l : result.latencies()) {
@@ -51,6 +57,8 @@ final class Reports {
         StringBuilder md = new StringBuilder("# tpm4j hardware report\n\n");
         md.append("- target: ").append(target).append('\n');
         md.append("- date: ").append(Instant.now()).append('\n');
+        md.append("- kernel: ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
+                .append('\n');
         md.append("- permitted: ").append(permitted.isEmpty() ? "nothing beyond reading"
                 : String.join(", ", permitted.stream().map(Permission::option).toList())).append('\n');
         md.append("- result: ").append(summary(result)).append("\n\n## The TPM\n\n```\n").append(overview).append("```\n\n");
@@ -58,6 +66,12 @@ final class Reports {
         for (SuiteRunner.Outcome o : result.outcomes()) {
             md.append("| ").append(o.group()).append(" | ").append(cell(o.name())).append(" | ").append(label(o.status()))
                     .append(" | ").append(cell(detail(o))).append(" |\n");
+        }
+        if (!result.observations().isEmpty()) {
+            md.append("\n## Resource-manager behaviour\n\n| behaviour | seen |\n|---|---|\n");
+            for (SuiteContext.Observation o : result.observations()) {
+                md.append("| ").append(cell(o.behaviour())).append(" | ").append(cell(o.seen())).append(" |\n");
+            }
         }
         if (!result.latencies().isEmpty()) {
             md.append("\n## Latency\n\n| command | median | p99 | runs |\n|---|---:|---:|---:|\n");

@@ -23,6 +23,7 @@ public final class SuiteContext {
     private final Target.Opened target;
     private final Set<Permission> permitted;
     private final List<Latency> latencies = Collections.synchronizedList(new ArrayList<>());
+    private final List<Observation> observations = Collections.synchronizedList(new ArrayList<>());
 
     SuiteContext(Target.Opened target, Set<Permission> permitted) {
         this.target = target;
@@ -47,6 +48,23 @@ public final class SuiteContext {
 
     public Target target() {
         return target.target();
+    }
+
+    /** A second client of the target's resource manager; see {@link Target#isResourceManager()}. */
+    public Tpm anotherClient() {
+        return target.anotherClient();
+    }
+
+    /** What the target did where resource managers differ (the kernel's and tpm4j's); goes into the report. */
+    public record Observation(String behaviour, String seen) {
+    }
+
+    public void observe(String behaviour, String seen) {
+        observations.add(new Observation(behaviour, seen));
+    }
+
+    List<Observation> observations() {
+        return List.copyOf(observations);
     }
 
     public Set<Permission> permitted() {

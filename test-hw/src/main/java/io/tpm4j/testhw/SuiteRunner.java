@@ -1,6 +1,9 @@
 package io.tpm4j.testhw;
 
 import io.tpm4j.testhw.suite.CommandSetTest;
+import io.tpm4j.testhw.suite.DeviceTest;
+import io.tpm4j.testhw.suite.ResourceManagerTest;
+import io.tpm4j.testhw.suite.VtpmRemovalTest;
 import io.tpm4j.testhw.suite.KeysAndSessionsTest;
 import io.tpm4j.testhw.suite.LatencyTest;
 import io.tpm4j.testhw.suite.NvTest;
@@ -29,7 +32,8 @@ public final class SuiteRunner {
 
     /** The suite, in report order. */
     static final List<Class<?>> SUITE = List.of(PropertiesTest.class, CommandSetTest.class, RandomTest.class,
-            PcrTest.class, KeysAndSessionsTest.class, NvTest.class, PersistentTest.class, LatencyTest.class);
+            PcrTest.class, KeysAndSessionsTest.class, NvTest.class, PersistentTest.class, DeviceTest.class,
+            ResourceManagerTest.class, VtpmRemovalTest.class, LatencyTest.class);
 
     /** How a test ended. */
     public enum Status { PASSED, FAILED, NOT_PERMITTED, SKIPPED }
@@ -39,7 +43,8 @@ public final class SuiteRunner {
     }
 
     /** Everything one run produced. */
-    public record Result(List<Outcome> outcomes, List<SuiteContext.Latency> latencies) {
+    public record Result(List<Outcome> outcomes, List<SuiteContext.Latency> latencies,
+                         List<SuiteContext.Observation> observations) {
         public long count(Status status) {
             return outcomes.stream().filter(o -> o.status() == status).count();
         }
@@ -61,7 +66,7 @@ public final class SuiteRunner {
             LauncherFactory.create().execute(request, collector);
             List<Outcome> ordered = new ArrayList<>(collector.outcomes);
             ordered.sort(java.util.Comparator.comparingInt((Outcome o) -> groupIndex(o.group())));
-            return new Result(List.copyOf(ordered), context.latencies());
+            return new Result(List.copyOf(ordered), context.latencies(), context.observations());
         } finally {
             SuiteContext.set(null);
         }

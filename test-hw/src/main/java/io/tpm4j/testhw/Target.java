@@ -5,7 +5,6 @@ import io.tpm4j.api.TpmTransport;
 import io.tpm4j.ffi.LinuxTpmDevice;
 import io.tpm4j.ffi.Swtpm;
 import io.tpm4j.rm.ResourceManager;
-import io.tpm4j.rm.Space;
 import io.tpm4j.rm.TpmChip;
 
 import java.nio.file.Path;
@@ -63,11 +62,29 @@ public sealed interface Target {
             };
             Tpm tpm = Tpm.on(transport);
             tpm.startupIfNeeded();
-            return new Opened(this, tpm, transport instanceof Space, List.copyOf(resources));
+            return new Opened(this, tpm, transport instanceof io.tpm4j.rm.Space ? rmOf(resources) : null, List.copyOf(resources));
         } catch (RuntimeException e) {
-            new Opened(this, null, false, resources).close();
+            new Opened(this, null, null, resources).close();
             throw e;
         }
+    }
+
+    private static ResourceManager rmOf(List<AutoCloseable> resources) {
+        return resources.stream().filter(r -> r instanceof ResourceManager).map(r -> (ResourceManager) r).findFirst()
+                .orElseThrow();
+    }
+
+    /**
+     * Whether the target shares its TPM between clients with virtual handles (the kernel's /dev/tpmrmN, tpm4j's
+     * RM or server), so a second client can be opened beside the first.
+     */
+    default boolean isResourceManager() {
+        return switch (this) {
+            case Device d -> d.path().getFileName().toString().startsWith("tpmrm");
+            case ResourceManagerOver r -> true;
+            case Server s -> true;
+            case PrivateSwtpm p -> false;
+        };
     }
 
     private static <T extends AutoCloseable> T add(List<AutoCloseable> resources, T resource) {
@@ -76,7 +93,19 @@ public sealed interface Target {
     }
 
     /** An open target: the TPM, and what to close (in reverse order) when the run ends. */
-    record Opened(Target target, Tpm tpm, boolean throughTpm4jRm, List<AutoCloseable> resources) implements AutoCloseable {
+    record Opened(Target target, Tpm tpm, ResourceManager rm, List<AutoCloseable> resources) implements AutoCloseable {
+
+        /** Another client of the same resource manager: a second open, space or connection. */
+        public Tpm anotherClient() {
+            TpmTransport transport = switch (target) {
+                case Device d -> LinuxTpmDevice.open(d.path());
+                case Server s -> LinuxTpmDevice.connect(s.rawSocket(), LinuxTpmDevice.Options.defaults());
+                case ResourceManagerOver r -> rm.openSpace("tpm4j check, second client");
+                case PrivateSwtpm p -> throw new IllegalStateException("a private swtpm has one client");
+            };
+            return Tpm.on(transport);
+        }
+
         @Override
         public void close() {
             for (int i = resources.size() - 1; i >= 0; i--) {

@@ -101,14 +101,17 @@ class MainTest {
                 && l.contains("run with --permit pcr")), report);
         assertTrue(report.lines().anyMatch(l -> l.contains("ok") && l.contains("every allocated PCR")), report);
         assertTrue(report.contains("TPM2_GetRandom(32)") && report.contains("Latency (median / p99)"), report);
-        assertTrue(report.matches("(?s).*\\d+ passed, 0 failed, [1-9]\\d* not permitted, 0 skipped.*"), report);
+        assertTrue(report.matches("(?s).*\\d+ passed, 0 failed, [1-9]\\d* not permitted, \\d+ skipped.*"), report);
     }
 
     @Test
     void permitAllRunsEveryTestWritesTheReportsAndLeavesTheTpmAsItWas() throws Exception {
         assertEquals(0, check("--swtpm", "--permit", "all"), out() + err());
         String report = out();
-        assertTrue(report.matches("(?s).*\\d+ passed, 0 failed, 0 not permitted, 0 skipped.*"), report);
+        assertTrue(report.matches("(?s).*\\d+ passed, 0 failed, 0 not permitted, \\d+ skipped.*"), report);
+        // On a private swtpm only what needs a kernel device, a resource manager or /dev/vtpmx is skipped.
+        assertTrue(report.lines().filter(l -> l.strip().startsWith("skipped"))
+                .allMatch(l -> l.contains("applies to") || l.contains("needs /dev/vtpmx")), report);
         String markdown = Files.readString(reports.resolve("report.md"));
         assertTrue(markdown.contains("| NvTest | an ordinary NV index") && markdown.contains("## Latency"), markdown);
         Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(reports.resolve("junit.xml").toFile());
@@ -117,7 +120,6 @@ class MainTest {
         for (int i = 0; i < suites.getLength(); i++) {
             Element suite = (Element) suites.item(i);
             assertEquals("0", suite.getAttribute("failures"), suite.getAttribute("name"));
-            assertEquals("0", suite.getAttribute("skipped"), suite.getAttribute("name"));
         }
     }
 
@@ -130,6 +132,9 @@ class MainTest {
             assertEquals(0, check("--server", socket.toString(), "--permit", "owner"), out() + err());
             assertTrue(out().startsWith("TPM: tpm4j's server at unix:" + socket), out());
             assertTrue(out().lines().anyMatch(l -> l.contains("ok") && l.contains("Java verifies the signature")), out());
+            assertTrue(out().lines().anyMatch(l -> l.contains("ok") && l.contains("another client's sessions in GetCapability")),
+                    out());
+            assertTrue(out().contains("Resource-manager behaviour") && out().matches("(?s).*GetCapability.*hidden.*"), out());
             assertTrue(rm.counters().clientCommands() > 50, rm.counters().toString());
         }
     }
