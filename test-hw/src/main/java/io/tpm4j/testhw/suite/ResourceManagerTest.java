@@ -2,6 +2,7 @@ package io.tpm4j.testhw.suite;
 
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
+import io.tpm4j.api.TpmTransportException;
 import io.tpm4j.api.session.AuthSession;
 import io.tpm4j.api.session.Session;
 import io.tpm4j.api.types.Templates;
@@ -50,14 +51,22 @@ public class ResourceManagerTest {
              Tpm other = context.anotherClient()) {
             assertTrue(tpm.handles(TpmHt.TRANSIENT).contains(srk.handle()));
             assertEquals(List.of(), other.handles(TpmHt.TRANSIENT), "the other client sees objects");
-            byte[] flush = other.transport().transmit(new TpmWriter().u16(0x8001).u32(14).u32(0x165).u32(srk.handle())
-                    .toByteArray());
-            int rc = ByteBuffer.wrap(flush).getInt(6);
-            assertNotEquals(0, rc, "the other client flushed this client's object");
+            String refusal;
+            try {
+                byte[] flush = other.transport().transmit(new TpmWriter().u16(0x8001).u32(14).u32(0x165).u32(srk.handle())
+                        .toByteArray());
+                int rc = ByteBuffer.wrap(flush).getInt(6);
+                assertNotEquals(0, rc, "the other client flushed this client's object");
+                refusal = String.format("refused, 0x%08x", rc);
+            } catch (TpmTransportException e) {
+                // The kernel fails the write of a command naming a virtual handle its space does not have.
+                assertTrue(kernel && e.getMessage().contains("EINVAL"), e.getMessage());
+                refusal = "refused by the kernel: EINVAL from the device";
+            }
             assertTrue(tpm.readPublic(srk.handle()).name().length > 0, "the object is still there");
             context.observe("transient handles", String.format("0x%08x (%s)", srk.handle(),
                     (srk.handle() & 0x00FFFFFF) >= 0x800000 ? "virtual" : "the TPM's own"));
-            context.observe("FlushContext of another client's object", String.format("refused, 0x%08x", rc));
+            context.observe("FlushContext of another client's object", refusal);
         }
     }
 
