@@ -39,9 +39,10 @@ public class DeviceTest {
     }
 
     @Test
-    @DisplayName("an unknown command code is answered TPM_RC_COMMAND_CODE, not sent on")
+    @DisplayName("an unknown command code is answered TPM_RC_COMMAND_CODE")
     void unknownCommandCode() {
-        device();
+        Assumptions.assumeTrue(context.target() instanceof Target.Device || context.target().isResourceManager(),
+                "applies to kernel devices and resource managers");
         byte[] response = tpm.transport().transmit(new TpmWriter().u16(0x8001).u32(10).u32(0x0000FFFF).toByteArray());
         ResponseCode rc = new ResponseCode(java.nio.ByteBuffer.wrap(response).getInt(6));
         assertTrue(rc.is(TpmRc.COMMAND_CODE), rc.toString());

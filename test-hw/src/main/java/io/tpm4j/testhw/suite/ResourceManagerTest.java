@@ -71,6 +71,33 @@ public class ResourceManagerTest {
     }
 
     @Test
+    @Needs(Permission.OWNER)
+    @DisplayName("five loaded objects in one client: the kernel allows three per open, tpm4j swaps")
+    void moreObjectsThanSlots() {
+        List<TpmObject> loaded = new java.util.ArrayList<>();
+        String seen;
+        try {
+            for (int i = 0; i < 5; i++) {
+                loaded.add(tpm.createPrimary(TpmRh.OWNER, Templates.srkEccP256()));
+            }
+            for (TpmObject object : loaded) {
+                assertTrue(tpm.readPublic(object.handle()).name().length > 0, "object " + object + " usable");
+            }
+            seen = "all five held and usable";
+        } catch (TpmTransportException e) {
+            // The kernel's space has three object slots; the fourth load fails with ENOMEM.
+            assertTrue(kernel && e.getMessage().contains("ENOMEM"), e.getMessage());
+            seen = "refused after " + loaded.size() + ": ENOMEM from the device";
+        } finally {
+            for (TpmObject object : loaded) {
+                object.close();
+            }
+        }
+        assertEquals(!kernel, seen.startsWith("all five"), seen);
+        context.observe("five loaded objects in one client", seen);
+    }
+
+    @Test
     @DisplayName("another client's sessions in GetCapability: shown by the kernel, hidden by tpm4j")
     void sessionsOfOtherClients() {
         try (AuthSession session = tpm.startSession(Session.hmac(TpmAlg.SHA256)); Tpm other = context.anotherClient()) {
