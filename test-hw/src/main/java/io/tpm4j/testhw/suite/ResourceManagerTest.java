@@ -2,7 +2,9 @@ package io.tpm4j.testhw.suite;
 
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
+import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.TpmTransportException;
+import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.session.AuthSession;
 import io.tpm4j.api.session.Session;
 import io.tpm4j.api.types.Templates;
@@ -85,9 +87,13 @@ public class ResourceManagerTest {
             }
             seen = "all five held and usable";
         } catch (TpmTransportException e) {
-            // The kernel's space has three object slots; the fourth load fails with ENOMEM.
+            // The kernel's space has three object slots; beyond them the load fails with ENOMEM.
             assertTrue(kernel && e.getMessage().contains("ENOMEM"), e.getMessage());
             seen = "refused after " + loaded.size() + ": ENOMEM from the device";
+        } catch (TpmResponseException e) {
+            // The kernel loads all of a space's objects before each command: a TPM with three slots is full.
+            assertTrue(kernel && e.is(TpmRc.OBJECT_MEMORY), e.getMessage());
+            seen = "refused after " + loaded.size() + ": TPM_RC_OBJECT_MEMORY reaches the client";
         } finally {
             for (TpmObject object : loaded) {
                 object.close();
