@@ -29,7 +29,7 @@ final class Reports {
             out.append(String.format(Locale.ROOT, "    %-8s %-70s %s%n", label(o.status()), o.name(), detail(o)));
         }
         if (!result.observations().isEmpty()) {
-            out.append("\nResource-manager behaviour\n");
+            out.append("\nObserved behaviour\n");
             for (SuiteContext.Observation o : result.observations()) {
                 out.append(String.format(Locale.ROOT, "  %-52s %s%n", o.behaviour(), o.seen()));
             }
@@ -68,7 +68,7 @@ final class Reports {
                     .append(" | ").append(cell(detail(o))).append(" |\n");
         }
         if (!result.observations().isEmpty()) {
-            md.append("\n## Resource-manager behaviour\n\n| behaviour | seen |\n|---|---|\n");
+            md.append("\n## Observed behaviour\n\n| behaviour | seen |\n|---|---|\n");
             for (SuiteContext.Observation o : result.observations()) {
                 md.append("| ").append(cell(o.behaviour())).append(" | ").append(cell(o.seen())).append(" |\n");
             }

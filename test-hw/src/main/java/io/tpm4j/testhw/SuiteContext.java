@@ -55,7 +55,7 @@ public final class SuiteContext {
         return target.anotherClient();
     }
 
-    /** What the target did where resource managers differ (the kernel's and tpm4j's); goes into the report. */
+    /** What the target did where TPMs or resource managers differ (the kernel's and tpm4j's); goes into the report. */
     public record Observation(String behaviour, String seen) {
     }
 

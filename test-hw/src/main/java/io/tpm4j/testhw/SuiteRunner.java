@@ -6,6 +6,7 @@ import io.tpm4j.testhw.suite.ResourceManagerTest;
 import io.tpm4j.testhw.suite.VtpmRemovalTest;
 import io.tpm4j.testhw.suite.KeysAndSessionsTest;
 import io.tpm4j.testhw.suite.LatencyTest;
+import io.tpm4j.testhw.suite.LimitsTest;
 import io.tpm4j.testhw.suite.NvTest;
 import io.tpm4j.testhw.suite.PcrTest;
 import io.tpm4j.testhw.suite.PersistentTest;
@@ -32,7 +33,7 @@ public final class SuiteRunner {
 
     /** The suite, in report order. */
     static final List<Class<?>> SUITE = List.of(PropertiesTest.class, CommandSetTest.class, RandomTest.class,
-            PcrTest.class, KeysAndSessionsTest.class, NvTest.class, PersistentTest.class, DeviceTest.class,
+            PcrTest.class, LimitsTest.class, KeysAndSessionsTest.class, NvTest.class, PersistentTest.class, DeviceTest.class,
             ResourceManagerTest.class, VtpmRemovalTest.class, LatencyTest.class);
 
     /** How a test ended. */

@@ -134,7 +134,7 @@ class MainTest {
             assertTrue(out().lines().anyMatch(l -> l.contains("ok") && l.contains("Java verifies the signature")), out());
             assertTrue(out().lines().anyMatch(l -> l.contains("ok") && l.contains("another client's sessions in GetCapability")),
                     out());
-            assertTrue(out().contains("Resource-manager behaviour") && out().matches("(?s).*GetCapability.*hidden.*"), out());
+            assertTrue(out().contains("Observed behaviour") && out().matches("(?s).*GetCapability.*hidden.*"), out());
             assertTrue(rm.counters().clientCommands() > 50, rm.counters().toString());
         }
     }
