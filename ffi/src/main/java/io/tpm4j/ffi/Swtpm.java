@@ -247,7 +247,8 @@ public final class Swtpm implements AutoCloseable {
     /** swtpm creates its socket once it is ready to accept; wait for that, or for the process to die. */
     private static void awaitSocket(NativeProcess process, Path socket, Path dir) {
         long deadline = System.nanoTime() + SOCKET_WAIT.toNanos();
-        while (!Files.exists(socket)) {
+        // The file appears at bind(); a connect before listen() is refused, so wait for the listening state.
+        while (!listening(socket)) {
             if (process.hasExited() || System.nanoTime() - deadline >= 0) {
                 throw new TpmTransportException("swtpm socket", "swtpm did not start"
                         + (process.hasExited() ? " (it exited)" : " within " + SOCKET_WAIT.toSeconds() + " s")
@@ -259,6 +260,19 @@ public final class Swtpm implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new TpmTransportException("swtpm socket", "interrupted while waiting for swtpm to start");
             }
+        }
+    }
+
+    /**
+     * Whether a Unix socket is listening, from /proc/net/unix (flags 00010000 is __SO_ACCEPTCON), without
+     * connecting to it: a {@code --terminate} swtpm would exit when a probe connection closed.
+     */
+    private static boolean listening(Path socket) {
+        String suffix = " " + socket;
+        try (java.util.stream.Stream<String> lines = Files.lines(Path.of("/proc/net/unix"))) {
+            return lines.anyMatch(line -> line.endsWith(suffix) && line.trim().split("\\s+")[3].equals("00010000"));
+        } catch (IOException | RuntimeException e) {
+            return Files.exists(socket);
         }
     }
 
