@@ -3,6 +3,7 @@ package io.tpm4j.testhw;
 import io.tpm4j.testhw.suite.CommandSetTest;
 import io.tpm4j.testhw.suite.DeviceTest;
 import io.tpm4j.testhw.suite.ResourceManagerTest;
+import io.tpm4j.testhw.suite.SwappingCostTest;
 import io.tpm4j.testhw.suite.VtpmRemovalTest;
 import io.tpm4j.testhw.suite.KeysAndSessionsTest;
 import io.tpm4j.testhw.suite.LatencyTest;
@@ -34,7 +35,7 @@ public final class SuiteRunner {
     /** The suite, in report order. */
     static final List<Class<?>> SUITE = List.of(PropertiesTest.class, CommandSetTest.class, RandomTest.class,
             PcrTest.class, LimitsTest.class, KeysAndSessionsTest.class, NvTest.class, PersistentTest.class, DeviceTest.class,
-            ResourceManagerTest.class, VtpmRemovalTest.class, LatencyTest.class);
+            ResourceManagerTest.class, SwappingCostTest.class, VtpmRemovalTest.class, LatencyTest.class);
 
     /** How a test ended. */
     public enum Status { PASSED, FAILED, NOT_PERMITTED, SKIPPED }

@@ -1,0 +1,93 @@
+package io.tpm4j.testhw.suite;
+
+import io.tpm4j.api.Tpm;
+import io.tpm4j.api.TpmObject;
+import io.tpm4j.api.TpmTransport;
+import io.tpm4j.api.types.Templates;
+import io.tpm4j.api.types.TpmRh;
+import io.tpm4j.ffi.LinuxTpmDevice;
+import io.tpm4j.ffi.Swtpm;
+import io.tpm4j.ffi.VtpmProxy;
+import io.tpm4j.rm.ResourceManager;
+import io.tpm4j.rm.Space;
+import io.tpm4j.rm.TpmChip;
+import io.tpm4j.testhw.SuiteContext;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a Sign costs the TPM behind each resource manager, counted where the TPM is: a vTPM-proxy chip whose
+ * "TPM" is a private swtpm behind a counter, so the kernel's /dev/tpmrmN and tpm4j's RM over /dev/tpmN of the
+ * same chip are measured alike. Needs root and the tpm_vtpm_proxy module; never touches the machine's TPM.
+ */
+public class SwappingCostTest {
+
+    private static final int SIGNS = 20;
+
+    @Test
+    @DisplayName("TPM commands per Sign with an SRK and a key loaded: the kernel's /dev/tpmrmN vs tpm4j's RM")
+    void tpmCommandsPerSign() throws Exception {
+        Assumptions.assumeTrue(Files.exists(Path.of("/dev/vtpmx")), "needs /dev/vtpmx (modprobe tpm_vtpm_proxy, as root)");
+        Assumptions.assumeTrue(Swtpm.isInstalled(), "needs swtpm to serve the proxy chip");
+        try (Swtpm backend = Swtpm.startChardev()) {
+            AtomicLong commands = new AtomicLong();
+            TpmTransport counted = command -> {
+                commands.incrementAndGet();
+                return backend.transport().transmit(command);
+            };
+            VtpmProxy proxy = VtpmProxy.create(counted);
+            try {
+                awaitExists(proxy.resourceManager());
+                double kernel;
+                try (LinuxTpmDevice device = LinuxTpmDevice.open(proxy.resourceManager())) {
+                    kernel = perSign(Tpm.on(device), commands);
+                }
+                double tpm4j;
+                try (TpmChip chip = TpmChip.over(LinuxTpmDevice.open(proxy.device()), proxy.device().toString());
+                     ResourceManager rm = ResourceManager.over(chip); Space space = rm.openSpace("swapping cost")) {
+                    tpm4j = perSign(Tpm.on(space), commands);
+                }
+                SuiteContext.current().observe("TPM commands per TPM2_Sign (SRK and key loaded in the client)",
+                        String.format("kernel /dev/tpmrmN %.1f, tpm4j's RM %.1f", kernel, tpm4j));
+                assertEquals(1.0, tpm4j, 0.01, "tpm4j's RM sends the Sign alone");
+                // The kernel loads every object of the space before each command and saves and flushes them after.
+                assertTrue(kernel >= 3.9, "the kernel's RM around each Sign: " + kernel);
+            } finally {
+                proxy.close();
+            }
+        }
+    }
+
+    /** TPM commands per Sign over {@link #SIGNS} signatures with one loaded key, counted at the TPM. */
+    private static double perSign(Tpm tpm, AtomicLong commands) throws Exception {
+        tpm.startupIfNeeded();
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(new byte[] {1});
+        try (TpmObject srk = tpm.createPrimary(TpmRh.OWNER, Templates.srkEccP256());
+             TpmObject key = tpm.load(srk, tpm.create(srk, Templates.eccSigningKey()))) {
+            tpm.sign(key, digest);
+            long before = commands.get();
+            for (int i = 0; i < SIGNS; i++) {
+                tpm.sign(key, digest);
+            }
+            return (commands.get() - before) / (double) SIGNS;
+        }
+    }
+
+    private static void awaitExists(Path node) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!Files.exists(node) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(Files.exists(node), node + " did not appear");
+    }
+}
