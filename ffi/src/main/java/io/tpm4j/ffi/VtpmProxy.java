@@ -5,7 +5,6 @@ import io.tpm4j.api.TpmTransport;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.wire.TpmHeader;
-import io.tpm4j.api.wire.TpmWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -235,7 +234,7 @@ public final class VtpmProxy implements AutoCloseable {
     }
 
     private static byte[] errorResponse(int rc) {
-        return new TpmWriter(TpmHeader.SIZE).u16(TpmHeader.ST_NO_SESSIONS).u32(TpmHeader.SIZE).u32(rc).toByteArray();
+        return TpmHeader.headerOnlyResponse(rc);
     }
 
     private boolean writeAll(MemorySegment state, MemorySegment buffer, int length) {

@@ -2,8 +2,7 @@ package io.tpm4j.rm;
 
 import io.tpm4j.api.types.ResponseCode;
 import io.tpm4j.api.types.TpmRc;
-import io.tpm4j.api.types.TpmSt;
-import io.tpm4j.api.wire.TpmWriter;
+import io.tpm4j.api.wire.TpmHeader;
 
 /**
  * A command the RM answers itself, without the TPM: a TPM-format code that goes to the client in the
@@ -55,11 +54,6 @@ final class Refusal extends Exception {
 
     /** The 10-byte response that carries it. */
     byte[] response() {
-        return headerOnlyResponse(responseCode());
-    }
-
-    /** A response of just the header: a code and no parameters. */
-    static byte[] headerOnlyResponse(int responseCode) {
-        return new TpmWriter(10).u16(TpmSt.NO_SESSIONS.value()).u32(10).u32(responseCode).toByteArray();
+        return TpmHeader.headerOnlyResponse(responseCode());
     }
 }

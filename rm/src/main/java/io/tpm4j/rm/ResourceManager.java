@@ -385,11 +385,11 @@ public final class ResourceManager implements AutoCloseable {
         if (frame.code == TpmCc.STARTUP.value()) {
             // The RM started the TPM; a running machine's TPM answers a second Startup this way.
             log.debug("{}: TPM2_Startup answered TPM_RC_INITIALIZE: the TPM is running", space.name());
-            p.answer = Refusal.headerOnlyResponse(TpmRc.INITIALIZE.value());
+            p.answer = TpmHeader.headerOnlyResponse(TpmRc.INITIALIZE.value());
         } else if (frame.code == TpmCc.SHUTDOWN.value()) {
             // Virtualised: a shared TPM's power cycle is not one client's to prepare; the client gets success.
             log.debug("{}: TPM2_Shutdown answered locally; the shared TPM keeps running", space.name());
-            p.answer = Refusal.headerOnlyResponse(TpmRc.SUCCESS.value());
+            p.answer = success();
         } else if (frame.code == TpmCc.FLUSH_CONTEXT.value()) {
             prepareFlush(space, p);
         } else if (frame.code == TpmCc.CONTEXT_LOAD.value()) {
@@ -1122,7 +1122,7 @@ public final class ResourceManager implements AutoCloseable {
     }
 
     private static byte[] success() {
-        return Refusal.headerOnlyResponse(0);
+        return TpmHeader.headerOnlyResponse(TpmRc.SUCCESS.value());
     }
 
     /**

@@ -31,7 +31,7 @@ class RetryTest {
             int code = ((command[6] & 0xFF) << 24) | ((command[7] & 0xFF) << 16) | ((command[8] & 0xFF) << 8)
                     | (command[9] & 0xFF);
             if (code == GET_RANDOM && given.getAndIncrement() < times) {
-                return Refusal.headerOnlyResponse(warning.value());
+                return io.tpm4j.api.wire.TpmHeader.headerOnlyResponse(warning.value());
             }
             return device.transmit(command);
         }

@@ -35,7 +35,7 @@ public record ResponseCode(int raw) {
      * What tpm4j's RM server answers when the TPM behind it is gone (TPM_RC_FAILURE in the resource-manager
      * layer) before it closes the connection; its socket transport turns it into TpmDeviceRemovedException.
      */
-    public static final int RM_TPM_GONE = (RESOURCE_MANAGER_LAYER << 16) | 0x101;
+    public static final int RM_TPM_GONE = (RESOURCE_MANAGER_LAYER << 16) | TpmRc.FAILURE.value();
 
     private static final int FORMAT_ONE = 0x080;
     private static final int PARAMETER_FLAG = 0x040;

@@ -17,6 +17,11 @@ public record TpmHeader(int tag, int size, int code) {
     /** TPM_ST_RSP_COMMAND: a TPM 2.0 answers a TPM 1.2-tagged command with this tag and TPM_RC_BAD_TAG. */
     public static final int ST_RSP_COMMAND = TpmSt.RSP_COMMAND.value();
 
+    /** A response of just the header: {@code responseCode} and no parameters (what a refusal looks like). */
+    public static byte[] headerOnlyResponse(int responseCode) {
+        return new TpmWriter(SIZE).u16(ST_NO_SESSIONS).u32(SIZE).u32(responseCode).toByteArray();
+    }
+
     /** Reads the declared total size from the first bytes of a frame, or -1 when fewer than 6 bytes are there. */
     public static int declaredSize(byte[] frame, int available) {
         if (available < 6) {

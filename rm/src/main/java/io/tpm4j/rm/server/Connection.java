@@ -7,7 +7,6 @@ import io.tpm4j.api.TpmTransportException;
 import io.tpm4j.api.types.ResponseCode;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmRc;
-import io.tpm4j.api.types.TpmSt;
 import io.tpm4j.api.wire.TpmHeader;
 import io.tpm4j.api.wire.TpmWriter;
 import io.tpm4j.ffi.SocketConnection;
@@ -16,6 +15,7 @@ import io.tpm4j.rm.Space;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 
 /**
@@ -27,8 +27,6 @@ final class Connection implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
-    /** The response code a command gets when the TPM behind the server is gone: TPM_RC_FAILURE, RM layer. */
-    static final int TPM_GONE = ResponseCode.RM_TPM_GONE;
     /** The command's outcome is unknown (the TPM did not answer in time): TPM_RC_CANCELED, RM layer. */
     private static final int TPM_DID_NOT_ANSWER = (ResponseCode.RESOURCE_MANAGER_LAYER << 16) | TpmRc.CANCELED.value();
     private static final int LOCALITY_REFUSED = (ResponseCode.RESOURCE_MANAGER_LAYER << 16) | TpmRc.LOCALITY.value();
@@ -55,7 +53,6 @@ final class Connection implements Runnable {
     private final RmServer.Kind kind;
     private volatile Thread thread;
     private Space space;
-    private long commands;
     private final byte[] inbox = new byte[INBOX];
     private int inboxStart;
     private int inboxEnd;
@@ -125,7 +122,7 @@ final class Connection implements Runnable {
             if (spent == null) {
                 log.debug("connection {} closed: {}", id, reason);
             } else {
-                log.info("connection {} closed after {} commands ({} to the TPM): {}", id, commands,
+                log.info("connection {} closed after {} commands ({} to the TPM): {}", id, spent.clientCommands(),
                         spent.tpmCommands(), reason);
             }
         }
@@ -141,7 +138,7 @@ final class Connection implements Runnable {
             if (idle != null) {
                 return idle;
             }
-            int size = frameSize(CommandHeader.size(header));
+            int size = frameSize(declaredSize(header));
             byte[] command = new byte[size];
             System.arraycopy(header, 0, command, 0, header.length);
             readRest(command, header.length);
@@ -163,17 +160,17 @@ final class Connection implements Runnable {
             if (idle != null) {
                 return idle;
             }
-            int simulatorCommand = CommandHeader.u32(word, 0);
+            int simulatorCommand = u32(word, 0);
             switch (simulatorCommand) {
                 case SEND_COMMAND -> {
                     byte[] prefix = new byte[5];
                     readRest(prefix, 0);
                     int locality = prefix[0] & 0xFF;
-                    int size = frameSize(CommandHeader.u32(prefix, 1));
+                    int size = frameSize(u32(prefix, 1));
                     byte[] command = new byte[size];
                     readRest(command, 0);
-                    if (CommandHeader.size(command) != size) {
-                        throw new Malformed("the TPM command's size field says " + CommandHeader.size(command)
+                    if (declaredSize(command) != size) {
+                        throw new Malformed("the TPM command's size field says " + declaredSize(command)
                                 + " bytes but the simulator frame carries " + size);
                     }
                     Outcome outcome = locality == 0 ? execute(command) : refuseLocality(command, locality);
@@ -202,7 +199,7 @@ final class Connection implements Runnable {
     private Outcome refuseLocality(byte[] command, int locality) {
         log.info("connection {}: {} at locality {} refused: this server sends every command at locality 0", id,
                 TpmCc.describe(TpmHeader.commandCode(command)), locality);
-        return new Outcome(headerOnly(LOCALITY_REFUSED), null);
+        return new Outcome(TpmHeader.headerOnlyResponse(LOCALITY_REFUSED), null);
     }
 
     /**
@@ -216,7 +213,7 @@ final class Connection implements Runnable {
             if (idle != null) {
                 return idle;
             }
-            int signal = CommandHeader.u32(word, 0);
+            int signal = u32(word, 0);
             if (signal == SESSION_END) {
                 return "the client ended its session";
             }
@@ -243,21 +240,20 @@ final class Connection implements Runnable {
     }
 
     private Outcome execute(byte[] command) {
-        commands++;
         try {
             return new Outcome(space.transmit(command), null);
         } catch (TpmDeviceRemovedException e) {
             server.tpmGone();
-            return new Outcome(headerOnly(TPM_GONE), "the TPM is gone");
+            return new Outcome(TpmHeader.headerOnlyResponse(ResponseCode.RM_TPM_GONE), "the TPM is gone");
         } catch (TpmTimeoutException e) {
             log.warn("connection {}: {}", id, e.getMessage());
-            return new Outcome(headerOnly(TPM_DID_NOT_ANSWER), null);
+            return new Outcome(TpmHeader.headerOnlyResponse(TPM_DID_NOT_ANSWER), null);
         } catch (IllegalStateException e) {
             // The space was closed under us: the server is stopping.
-            return new Outcome(headerOnly(TPM_GONE), "the server is stopping");
+            return new Outcome(TpmHeader.headerOnlyResponse(ResponseCode.RM_TPM_GONE), "the server is stopping");
         } catch (TpmException e) {
             log.warn("connection {}: {} failed: {}", id, TpmCc.describe(TpmHeader.commandCode(command)), e.getMessage());
-            return new Outcome(headerOnly(TPM_DID_NOT_ANSWER), null);
+            return new Outcome(TpmHeader.headerOnlyResponse(TPM_DID_NOT_ANSWER), null);
         }
     }
 
@@ -336,21 +332,13 @@ final class Connection implements Runnable {
         return (int) size;
     }
 
-    private static byte[] headerOnly(int responseCode) {
-        return new TpmWriter(TpmHeader.SIZE).u16(TpmSt.NO_SESSIONS.value()).u32(TpmHeader.SIZE).u32(responseCode)
-                .toByteArray();
+    /** The size field of a TPM command header, unsigned. */
+    private static long declaredSize(byte[] header) {
+        return Integer.toUnsignedLong(TpmHeader.declaredSize(header, header.length));
     }
 
-    /** Big-endian fields of a frame. */
-    private static final class CommandHeader {
-        static int u32(byte[] bytes, int offset) {
-            return ((bytes[offset] & 0xFF) << 24) | ((bytes[offset + 1] & 0xFF) << 16)
-                    | ((bytes[offset + 2] & 0xFF) << 8) | (bytes[offset + 3] & 0xFF);
-        }
-
-        static long size(byte[] header) {
-            return Integer.toUnsignedLong(u32(header, 2));
-        }
+    private static int u32(byte[] bytes, int offset) {
+        return ByteBuffer.wrap(bytes).getInt(offset);
     }
 
     /** The client broke the framing; the connection ends and nothing else is touched. */

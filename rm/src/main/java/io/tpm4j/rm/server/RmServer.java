@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>One thread per connection: a client that sends half a command, or stops reading its response, holds
  * only its own thread, never the TPM (the chip's lock is taken only once a whole command has arrived). When
- * the TPM goes away, the command in flight is answered with {@link Connection#TPM_GONE}, every connection is
+ * the TPM goes away, the command in flight is answered with {@link io.tpm4j.api.types.ResponseCode#RM_TPM_GONE}, every connection is
  * closed within a second, and new connections are refused until the server is restarted; the server itself
  * keeps running and says so in its log and its health endpoint.
  */
