@@ -56,31 +56,36 @@ public final class SuiteRunner {
     }
 
     public static Result run(Target.Opened target, Set<Permission> permitted) {
+        return run(target, permitted, SUITE);
+    }
+
+    /** Runs {@code classes} (the suite, or a test's own) against {@code target}. */
+    static Result run(Target.Opened target, Set<Permission> permitted, List<Class<?>> classes) {
         SuiteContext context = new SuiteContext(target, permitted);
         SuiteContext.set(context);
         try {
             LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                    .selectors(SUITE.stream().map(DiscoverySelectors::selectClass).toList())
+                    .selectors(classes.stream().map(DiscoverySelectors::selectClass).toList())
                     // The suite's own tests only, never anything else the class path happens to hold.
                     .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "false")
                     .build();
             Collector collector = new Collector();
             LauncherFactory.create().execute(request, collector);
             List<Outcome> ordered = new ArrayList<>(collector.outcomes);
-            ordered.sort(java.util.Comparator.comparingInt((Outcome o) -> groupIndex(o.group())));
+            ordered.sort(java.util.Comparator.comparingInt((Outcome o) -> groupIndex(classes, o.group())));
             return new Result(List.copyOf(ordered), context.latencies(), context.observations());
         } finally {
             SuiteContext.set(null);
         }
     }
 
-    private static int groupIndex(String group) {
-        for (int i = 0; i < SUITE.size(); i++) {
-            if (SUITE.get(i).getSimpleName().equals(group)) {
+    private static int groupIndex(List<Class<?>> classes, String group) {
+        for (int i = 0; i < classes.size(); i++) {
+            if (classes.get(i).getSimpleName().equals(group)) {
                 return i;
             }
         }
-        return SUITE.size();
+        return classes.size();
     }
 
     /** Records tests (and whole test classes that were skipped) as they end. */

@@ -4,9 +4,11 @@ import io.tpm4j.api.Tpm;
 import io.tpm4j.api.types.CommandAttributes;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmPt;
+import io.tpm4j.testhw.LeakCheck;
 import io.tpm4j.testhw.SuiteContext;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 
@@ -14,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The command list the TPM advertises agrees with itself and with what tpm4j knows. */
+@ExtendWith(LeakCheck.class)
 public class CommandSetTest {
 
     private final Tpm tpm = SuiteContext.current().tpm();

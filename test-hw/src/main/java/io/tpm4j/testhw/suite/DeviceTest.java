@@ -6,11 +6,13 @@ import io.tpm4j.api.types.ResponseCode;
 import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.wire.TpmWriter;
 import io.tpm4j.ffi.LinuxTpmDevice;
+import io.tpm4j.testhw.LeakCheck;
 import io.tpm4j.testhw.SuiteContext;
 import io.tpm4j.testhw.Target;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Path;
 
@@ -19,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The kernel device semantics tpm4j relies on (docs/device.md), where the target is a kernel device. */
+@ExtendWith(LeakCheck.class)
 public class DeviceTest {
 
     private final SuiteContext context = SuiteContext.current();

@@ -19,9 +19,11 @@ import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.testhw.Needs;
 import io.tpm4j.testhw.Permission;
+import io.tpm4j.testhw.LeakCheck;
 import io.tpm4j.testhw.SuiteContext;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Keys under the owner's SRK, signatures Java verifies, and a salted session that encrypts what it carries. */
+@ExtendWith(LeakCheck.class)
 @Needs(Permission.OWNER)
 public class KeysAndSessionsTest {
 

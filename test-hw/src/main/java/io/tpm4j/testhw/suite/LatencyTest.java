@@ -9,9 +9,11 @@ import io.tpm4j.api.types.TpmPt;
 import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.testhw.Needs;
 import io.tpm4j.testhw.Permission;
+import io.tpm4j.testhw.LeakCheck;
 import io.tpm4j.testhw.SuiteContext;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.security.MessageDigest;
 
@@ -21,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Per-command latency, median and 99th percentile, of the commands applications use most; the numbers go into
  * the report. Each test fails only if a command fails or takes longer than the kernel would wait for it.
  */
+@ExtendWith(LeakCheck.class)
 public class LatencyTest {
 
     private static final int SAMPLES = 50;

@@ -12,10 +12,12 @@ import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.testhw.Needs;
 import io.tpm4j.testhw.Permission;
+import io.tpm4j.testhw.LeakCheck;
 import io.tpm4j.testhw.SuiteContext;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The TPM's object and session slots, measured by filling them until the TPM says it is full (on a TPM without
  * a resource manager in front, which would swap), then freeing every one.
  */
+@ExtendWith(LeakCheck.class)
 public class LimitsTest {
 
     /** Far above any TPM's slot count; the loop stops at the first memory warning. */

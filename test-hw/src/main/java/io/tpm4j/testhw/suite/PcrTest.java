@@ -8,9 +8,11 @@ import io.tpm4j.api.types.TaggedDigest;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.testhw.Needs;
 import io.tpm4j.testhw.Permission;
+import io.tpm4j.testhw.LeakCheck;
 import io.tpm4j.testhw.SuiteContext;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.security.MessageDigest;
 import java.util.Map;
@@ -20,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** PCR banks: every allocated PCR reads as a digest of its bank's size; PCR 16 extends as Part 1 says. */
+@ExtendWith(LeakCheck.class)
 public class PcrTest {
 
     /** The debug PCR, resettable from locality 0 on PC-client TPMs, so a test can put it back. */

@@ -7,16 +7,19 @@ import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.testhw.Needs;
 import io.tpm4j.testhw.Permission;
+import io.tpm4j.testhw.LeakCheck;
 import io.tpm4j.testhw.SuiteContext;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A key made persistent, found by its persistent handle with the same Name, and evicted again. */
+@ExtendWith(LeakCheck.class)
 @Needs({Permission.OWNER, Permission.PERSISTENT})
 public class PersistentTest {
 

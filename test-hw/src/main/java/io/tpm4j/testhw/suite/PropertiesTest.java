@@ -4,9 +4,11 @@ import io.tpm4j.api.Tpm;
 import io.tpm4j.api.types.AlgorithmProperty;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmPt;
+import io.tpm4j.testhw.LeakCheck;
 import io.tpm4j.testhw.SuiteContext;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The TPM says what it is: a TPM 2.0 with a manufacturer, the algorithms every PC-client TPM has, sane limits. */
+@ExtendWith(LeakCheck.class)
 public class PropertiesTest {
 
     private final Tpm tpm = SuiteContext.current().tpm();

@@ -1,15 +1,18 @@
 package io.tpm4j.testhw.suite;
 
 import io.tpm4j.api.Tpm;
+import io.tpm4j.testhw.LeakCheck;
 import io.tpm4j.testhw.SuiteContext;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** TPM2_GetRandom: the length asked for, different every time, and more than one response's worth. */
+@ExtendWith(LeakCheck.class)
 public class RandomTest {
 
     private final Tpm tpm = SuiteContext.current().tpm();

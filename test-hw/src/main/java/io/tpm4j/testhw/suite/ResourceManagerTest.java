@@ -14,12 +14,14 @@ import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.api.wire.TpmWriter;
 import io.tpm4j.testhw.Needs;
 import io.tpm4j.testhw.Permission;
+import io.tpm4j.testhw.LeakCheck;
 import io.tpm4j.testhw.SuiteContext;
 import io.tpm4j.testhw.Target;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -33,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * server. Where the kernel and tpm4j differ (docs/resource-manager.md), each test asserts its own RM's behaviour
  * and records what it saw for the report.
  */
+@ExtendWith(LeakCheck.class)
 public class ResourceManagerTest {
 
     private final SuiteContext context = SuiteContext.current();

@@ -11,10 +11,12 @@ import io.tpm4j.ffi.VtpmProxy;
 import io.tpm4j.rm.ResourceManager;
 import io.tpm4j.rm.Space;
 import io.tpm4j.rm.TpmChip;
+import io.tpm4j.testhw.LeakCheck;
 import io.tpm4j.testhw.SuiteContext;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * "TPM" is a private swtpm behind a counter, so the kernel's /dev/tpmrmN and tpm4j's RM over /dev/tpmN of the
  * same chip are measured alike. Needs root and the tpm_vtpm_proxy module; never touches the machine's TPM.
  */
+@ExtendWith(LeakCheck.class)
 public class SwappingCostTest {
 
     private static final int SIGNS = 20;

@@ -6,9 +6,11 @@ import io.tpm4j.api.TpmException;
 import io.tpm4j.ffi.LinuxTpmDevice;
 import io.tpm4j.ffi.Swtpm;
 import io.tpm4j.ffi.VtpmProxy;
+import io.tpm4j.testhw.LeakCheck;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * clients holding /dev/tpmN and /dev/tpmrmN open get the removal error at once, nothing hangs, and the chip's
  * device nodes disappear. Needs root and the tpm_vtpm_proxy module; never touches the machine's TPM.
  */
+@ExtendWith(LeakCheck.class)
 public class VtpmRemovalTest {
 
     @Test
