@@ -159,12 +159,7 @@ public final class Main {
     }
 
     private static String latency(Duration d) {
-        if (d == null) {
-            return "";
-        }
-        double micros = d.toNanos() / 1000.0;
-        return micros < 1000 ? String.format(Locale.ROOT, "%.0f us", micros)
-                : String.format(Locale.ROOT, "%.1f ms", micros / 1000);
+        return d == null ? "" : Reports.time(d);
     }
 
     private static String wrap(String text, int width, String indent) {

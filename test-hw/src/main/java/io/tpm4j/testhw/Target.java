@@ -62,16 +62,11 @@ public sealed interface Target {
             };
             Tpm tpm = Tpm.on(transport);
             tpm.startupIfNeeded();
-            return new Opened(this, tpm, transport instanceof io.tpm4j.rm.Space ? rmOf(resources) : null, List.copyOf(resources));
+            return new Opened(this, tpm, List.copyOf(resources));
         } catch (RuntimeException e) {
-            new Opened(this, null, null, resources).close();
+            new Opened(this, null, resources).close();
             throw e;
         }
-    }
-
-    private static ResourceManager rmOf(List<AutoCloseable> resources) {
-        return resources.stream().filter(r -> r instanceof ResourceManager).map(r -> (ResourceManager) r).findFirst()
-                .orElseThrow();
     }
 
     /**
@@ -93,14 +88,15 @@ public sealed interface Target {
     }
 
     /** An open target: the TPM, and what to close (in reverse order) when the run ends. */
-    record Opened(Target target, Tpm tpm, ResourceManager rm, List<AutoCloseable> resources) implements AutoCloseable {
+    record Opened(Target target, Tpm tpm, List<AutoCloseable> resources) implements AutoCloseable {
 
         /** Another client of the same resource manager: a second open, space or connection. */
         public Tpm anotherClient() {
             TpmTransport transport = switch (target) {
                 case Device d -> LinuxTpmDevice.open(d.path());
                 case Server s -> LinuxTpmDevice.connect(s.rawSocket(), LinuxTpmDevice.Options.defaults());
-                case ResourceManagerOver r -> rm.openSpace("tpm4j check, second client");
+                case ResourceManagerOver r -> resources.stream().filter(ResourceManager.class::isInstance)
+                        .map(ResourceManager.class::cast).findFirst().orElseThrow().openSpace("tpm4j check, second client");
                 case PrivateSwtpm p -> throw new IllegalStateException("a private swtpm has one client");
             };
             return Tpm.on(transport);

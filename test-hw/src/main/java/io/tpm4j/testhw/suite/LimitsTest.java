@@ -1,9 +1,7 @@
 package io.tpm4j.testhw.suite;
 
 import io.tpm4j.api.Tpm;
-import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.TpmResponseException;
-import io.tpm4j.api.session.AuthSession;
 import io.tpm4j.api.session.Session;
 import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.TpmAlg;
@@ -21,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,45 +43,41 @@ public class LimitsTest {
     @Test
     @Needs(Permission.OWNER)
     @DisplayName("loaded objects: at least TPM_PT_HR_TRANSIENT_MIN fit before TPM_RC_OBJECT_MEMORY")
-    void objectSlots() {
+    void objectSlots() throws Exception {
         rawTpmOnly();
         int promised = tpm.allProperties().getOrDefault(TpmPt.HR_TRANSIENT_MIN.value(), 0);
-        List<TpmObject> loaded = new ArrayList<>();
-        try {
-            while (loaded.size() < CEILING) {
-                try {
-                    loaded.add(tpm.createPrimary(TpmRh.OWNER, Templates.srkEccP256()));
-                } catch (TpmResponseException e) {
-                    assertTrue(e.is(TpmRc.OBJECT_MEMORY), e.getMessage());
-                    break;
-                }
-            }
-        } finally {
-            loaded.forEach(TpmObject::close);
-        }
-        assertTrue(loaded.size() >= promised, loaded.size() + " objects fit; TPM_PT_HR_TRANSIENT_MIN says " + promised);
-        context.observe("loaded objects before TPM_RC_OBJECT_MEMORY", loaded.size() + " (TPM_PT_HR_TRANSIENT_MIN " + promised + ")");
+        int loaded = fill(() -> tpm.createPrimary(TpmRh.OWNER, Templates.srkEccP256()), TpmRc.OBJECT_MEMORY);
+        assertTrue(loaded >= promised, loaded + " objects fit; TPM_PT_HR_TRANSIENT_MIN says " + promised);
+        context.observe("loaded objects before TPM_RC_OBJECT_MEMORY", loaded + " (TPM_PT_HR_TRANSIENT_MIN " + promised + ")");
     }
 
     @Test
     @DisplayName("loaded sessions: at least TPM_PT_HR_LOADED_MIN fit before TPM_RC_SESSION_MEMORY")
-    void sessionSlots() {
+    void sessionSlots() throws Exception {
         rawTpmOnly();
         int promised = tpm.allProperties().getOrDefault(TpmPt.HR_LOADED_MIN.value(), 0);
-        List<AuthSession> started = new ArrayList<>();
+        int started = fill(() -> tpm.startSession(Session.hmac(TpmAlg.SHA256)), TpmRc.SESSION_MEMORY);
+        assertTrue(started >= promised, started + " sessions fit; TPM_PT_HR_LOADED_MIN says " + promised);
+        context.observe("loaded sessions before TPM_RC_SESSION_MEMORY", started + " (TPM_PT_HR_LOADED_MIN " + promised + ")");
+    }
+
+    /** Loads with {@code load} until the TPM answers {@code full}, frees everything, and says how many fit. */
+    private static int fill(Supplier<? extends AutoCloseable> load, TpmRc full) throws Exception {
+        List<AutoCloseable> loaded = new ArrayList<>();
         try {
-            while (started.size() < CEILING) {
+            while (loaded.size() < CEILING) {
                 try {
-                    started.add(tpm.startSession(Session.hmac(TpmAlg.SHA256)));
+                    loaded.add(load.get());
                 } catch (TpmResponseException e) {
-                    assertTrue(e.is(TpmRc.SESSION_MEMORY), e.getMessage());
+                    assertTrue(e.is(full), e.getMessage());
                     break;
                 }
             }
+            return loaded.size();
         } finally {
-            started.forEach(AuthSession::close);
+            for (AutoCloseable resource : loaded) {
+                resource.close();
+            }
         }
-        assertTrue(started.size() >= promised, started.size() + " sessions fit; TPM_PT_HR_LOADED_MIN says " + promised);
-        context.observe("loaded sessions before TPM_RC_SESSION_MEMORY", started.size() + " (TPM_PT_HR_LOADED_MIN " + promised + ")");
     }
 }
