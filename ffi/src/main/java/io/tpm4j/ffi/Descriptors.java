@@ -26,7 +26,28 @@ final class Descriptors {
     static final int SOCKADDR_UN_SIZE = 110;
     static final int SUN_PATH_MAX = 107;
 
-    /** A struct sockaddr_un for {@code path}, which the caller has checked is at most {@link #SUN_PATH_MAX} bytes. */
+    /** A close-on-exec stream socket of {@code family} (AF_UNIX, AF_INET). */
+    static int streamSocket(int family, String address) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = LibC.callState(call);
+            int fd = LibC.socket(state, family, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                throw NativeFailures.ofSocket(address, "socket", LibC.errno(state));
+            }
+            return fd;
+        }
+    }
+
+    /** The bytes of a Unix socket path, refused when sun_path cannot hold them. */
+    static byte[] unixPath(java.nio.file.Path path, String address) {
+        byte[] bytes = path.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (bytes.length > SUN_PATH_MAX) {
+            throw new IllegalArgumentException(address + ": a Unix socket path has at most " + SUN_PATH_MAX + " bytes");
+        }
+        return bytes;
+    }
+
+    /** A struct sockaddr_un for {@code path}, from {@link #unixPath}. */
     static MemorySegment sockaddrUn(Arena arena, byte[] path) {
         MemorySegment sockaddr = arena.allocate(SOCKADDR_UN_SIZE);
         sockaddr.set(ValueLayout.JAVA_SHORT, 0, (short) LibC.AF_UNIX);

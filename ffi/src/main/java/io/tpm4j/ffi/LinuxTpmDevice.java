@@ -140,11 +140,8 @@ public final class LinuxTpmDevice implements TpmTransport {
     public static LinuxTpmDevice connect(Path socket, Options options) {
         NativeAccess.require();
         String name = "unix:" + socket;
-        byte[] path = socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        if (path.length > Descriptors.SUN_PATH_MAX) {
-            throw new IllegalArgumentException(name + ": a Unix socket path has at most " + Descriptors.SUN_PATH_MAX + " bytes");
-        }
-        int fd = SocketListener.newSocket(LibC.AF_UNIX, name);
+        byte[] path = Descriptors.unixPath(socket, name);
+        int fd = Descriptors.streamSocket(LibC.AF_UNIX, name);
         try (Arena call = Arena.ofConfined()) {
             MemorySegment state = LibC.callState(call);
             if (LibC.connect(state, fd, Descriptors.sockaddrUn(call, path), Descriptors.SOCKADDR_UN_SIZE) != 0) {

@@ -44,6 +44,10 @@ public final class SocketConnection implements AutoCloseable {
             throw e;
         }
         one.set(ValueLayout.JAVA_INT, 0, 1);
+        if (tcp) {
+            // Small request/response frames: do not let Nagle hold a response back.
+            LibC.setsockopt(callState, fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, one, 4);
+        }
     }
 
     /** The peer process of a Unix-socket connection as the kernel saw it at connect time (SO_PEERCRED). */
@@ -51,7 +55,7 @@ public final class SocketConnection implements AutoCloseable {
         return peer;
     }
 
-    /** "unix:/run/tpm4j.sock pid 123 uid 1000 gid 1000" or "tcp:127.0.0.1:2321 from 127.0.0.1:53122". */
+    /** The listener's address, with the peer for a Unix socket: "unix:/run/tpm4j.sock pid 123 uid 1000 gid 1000". */
     @Override
     public String toString() {
         return description;
@@ -94,34 +98,6 @@ public final class SocketConnection implements AutoCloseable {
                 return poll.woken() ? -1 : 0;
             }
         }
-    }
-
-    /**
-     * Reads exactly {@code length} bytes within {@code timeout} in total.
-     *
-     * @return false when the peer closed the connection (or {@link #wake()} was called) before the first byte
-     * @throws TpmTransportException when the peer stops in the middle, or the deadline passes
-     */
-    public boolean readFully(byte[] into, int offset, int length, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int done = 0;
-        while (done < length) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new TpmTransportException(description, "read", null, "the peer sent " + done + " of "
-                        + length + " bytes and then nothing for " + timeout.toMillis() + " ms", null);
-            }
-            int n = read(into, offset + done, length - done, Duration.ofNanos(left));
-            if (n < 0) {
-                if (done == 0) {
-                    return false;
-                }
-                throw new TpmTransportException(description, "read", null, "the peer closed the connection after "
-                        + done + " of " + length + " bytes", null);
-            }
-            done += n;
-        }
-        return true;
     }
 
     /**

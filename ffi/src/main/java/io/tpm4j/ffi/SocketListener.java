@@ -11,7 +11,6 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -90,7 +89,6 @@ public final class SocketListener implements AutoCloseable {
     private final MemorySegment callState = LibC.callState(arena);
     private final MemorySegment credentials = arena.allocate(12);
     private final MemorySegment credentialsLength = arena.allocate(ValueLayout.JAVA_INT);
-    private final MemorySegment one = arena.allocate(ValueLayout.JAVA_INT);
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private SocketListener(int fd, String address, Path unixPath, int port) {
@@ -105,7 +103,6 @@ public final class SocketListener implements AutoCloseable {
             arena.close();
             throw e;
         }
-        one.set(ValueLayout.JAVA_INT, 0, 1);
     }
 
     /**
@@ -117,13 +114,9 @@ public final class SocketListener implements AutoCloseable {
         String address = "unix:" + target;
         removeStaleSocket(target, address);
         Path temporary = target.resolveSibling(".tpm4j-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
-        byte[] name = temporary.toString().getBytes(StandardCharsets.UTF_8);
-        if (target.toString().getBytes(StandardCharsets.UTF_8).length > Descriptors.SUN_PATH_MAX
-                || name.length > Descriptors.SUN_PATH_MAX) {
-            throw new IllegalArgumentException(address + ": a Unix socket path has at most " + Descriptors.SUN_PATH_MAX
-                    + " bytes");
-        }
-        int fd = newSocket(LibC.AF_UNIX, address);
+        Descriptors.unixPath(target, address);
+        byte[] name = Descriptors.unixPath(temporary, address);
+        int fd = Descriptors.streamSocket(LibC.AF_UNIX, address);
         try (Arena call = Arena.ofConfined()) {
             MemorySegment state = LibC.callState(call);
             if (LibC.bind(state, fd, Descriptors.sockaddrUn(call, name), Descriptors.SOCKADDR_UN_SIZE) != 0) {
@@ -164,7 +157,7 @@ public final class SocketListener implements AutoCloseable {
             throw new IllegalArgumentException("tcp:" + host + ":" + port + ": port out of range");
         }
         String address = "tcp:" + ip.getHostAddress() + ":" + port;
-        int fd = newSocket(LibC.AF_INET, address);
+        int fd = Descriptors.streamSocket(LibC.AF_INET, address);
         try (Arena call = Arena.ofConfined()) {
             MemorySegment state = LibC.callState(call);
             MemorySegment one = call.allocate(ValueLayout.JAVA_INT);
@@ -227,8 +220,6 @@ public final class SocketListener implements AutoCloseable {
             throw NativeFailures.ofSocket(address, "accept4", errno);
         }
         if (unixPath == null) {
-            // Small request/response frames: do not let Nagle hold a response back.
-            LibC.setsockopt(callState, client, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, one, 4);
             return Optional.of(new SocketConnection(client, address, Optional.empty(), true));
         }
         Optional<PeerCredentials> peer = peerCredentials(client);
@@ -262,17 +253,6 @@ public final class SocketListener implements AutoCloseable {
         Descriptors.close(fd);
         poll.close();
         arena.close();
-    }
-
-    static int newSocket(int family, String address) {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment state = LibC.callState(call);
-            int fd = LibC.socket(state, family, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
-            if (fd < 0) {
-                throw NativeFailures.ofSocket(address, "socket", LibC.errno(state));
-            }
-            return fd;
-        }
     }
 
     private static void applyAccess(Path socket, Access access) throws IOException {

@@ -42,7 +42,7 @@ class SocketListenerTest {
                 assertTrue(connection.toString().contains("pid " + peer.pid()), connection.toString());
                 client.write(ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII)));
                 byte[] got = new byte[4];
-                assertTrue(connection.readFully(got, 0, 4, WAIT));
+                assertEquals(4, connection.read(got, 0, 4, WAIT));
                 assertArrayEquals("ping".getBytes(StandardCharsets.US_ASCII), got);
                 connection.write("pong".getBytes(StandardCharsets.US_ASCII), WAIT);
                 ByteBuffer answer = ByteBuffer.allocate(4);
@@ -120,9 +120,7 @@ class SocketListenerTest {
             byte[] buffer = new byte[8];
             assertEquals(0, connection.read(buffer, 0, 8, Duration.ofMillis(50)), "nothing arrives: timeout");
             client.write(ByteBuffer.wrap(new byte[3]));
-            TpmTransportException partial = assertThrows(TpmTransportException.class,
-                    () -> connection.readFully(buffer, 0, 8, Duration.ofMillis(200)));
-            assertTrue(partial.getMessage().contains("3 of 8"), partial.getMessage());
+            assertEquals(3, connection.read(buffer, 0, 8, WAIT), "what is there, without waiting for the rest");
             Thread waker = Thread.ofPlatform().start(() -> {
                 sleep(100);
                 connection.wake();
