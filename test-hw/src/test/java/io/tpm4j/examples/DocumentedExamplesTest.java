@@ -3,6 +3,7 @@ package io.tpm4j.examples;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmTransportException;
 import io.tpm4j.api.TpmTransport;
+import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.ffi.Swtpm;
 import io.tpm4j.ffi.TpmDevices;
 import io.tpm4j.rm.ResourceManager;
@@ -98,7 +99,10 @@ class DocumentedExamplesTest {
     void firstStepsSignAndJcaVerifies() throws Exception {
         try (Swtpm swtpm = Swtpm.startChardev()) {
             Tpm.on(swtpm.transport()).startupIfNeeded();
-            DocumentedExamples.firstSteps(swtpm.transport());
+            // The example closes its Tpm, and with it the transport: give it one that leaves the device open.
+            TpmTransport device = swtpm.transport();
+            DocumentedExamples.firstSteps(device::transmit);
+            assertNothingLoaded(Tpm.on(swtpm.transport()));
         }
     }
 
@@ -108,6 +112,7 @@ class DocumentedExamplesTest {
             Tpm tpm = Tpm.on(swtpm.transport());
             tpm.startupIfNeeded();
             assertEquals(32, DocumentedExamples.sealAndSessions(tpm).length);
+            assertNothingLoaded(tpm);
         }
     }
 
@@ -117,6 +122,8 @@ class DocumentedExamplesTest {
             Tpm tpm = Tpm.on(swtpm.transport());
             tpm.startupIfNeeded();
             assertArrayEquals("kept across reboots".getBytes(), DocumentedExamples.nvIndex(tpm));
+            assertNothingLoaded(tpm);
+            assertEquals(List.of(), tpm.handles(TpmHt.NV_INDEX), "the example undefines its index");
         }
     }
 
@@ -135,6 +142,11 @@ class DocumentedExamplesTest {
              RmServer server = RmServer.start(rm, List.of(Endpoint.raw("unix:" + socket)), RmServer.Options.defaults())) {
             assertEquals(16, DocumentedExamples.serverClient(socket).length);
         }
+    }
+
+    private static void assertNothingLoaded(Tpm tpm) {
+        assertEquals(List.of(), tpm.handles(TpmHt.TRANSIENT), "the example left objects loaded");
+        assertEquals(List.of(), tpm.loadedSessions(), "the example left sessions loaded");
     }
 
     /** The regions between "// example: NAME" and "// end NAME", normalised. */
