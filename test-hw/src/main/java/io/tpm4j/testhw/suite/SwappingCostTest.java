@@ -13,15 +13,11 @@ import io.tpm4j.rm.Space;
 import io.tpm4j.rm.TpmChip;
 import io.tpm4j.testhw.LeakCheck;
 import io.tpm4j.testhw.SuiteContext;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,8 +36,7 @@ public class SwappingCostTest {
     @Test
     @DisplayName("TPM commands per Sign with an SRK and a key loaded: the kernel's /dev/tpmrmN vs tpm4j's RM")
     void tpmCommandsPerSign() throws Exception {
-        Assumptions.assumeTrue(Files.exists(Path.of("/dev/vtpmx")), "needs /dev/vtpmx (modprobe tpm_vtpm_proxy, as root)");
-        Assumptions.assumeTrue(Swtpm.isInstalled(), "needs swtpm to serve the proxy chip");
+        VtpmChips.assumeAvailable();
         try (Swtpm backend = Swtpm.startChardev()) {
             AtomicLong commands = new AtomicLong();
             TpmTransport counted = command -> {
@@ -50,7 +45,7 @@ public class SwappingCostTest {
             };
             VtpmProxy proxy = VtpmProxy.create(counted);
             try {
-                awaitExists(proxy.resourceManager());
+                VtpmChips.awaitExists(proxy.resourceManager(), true);
                 double kernel;
                 try (LinuxTpmDevice device = LinuxTpmDevice.open(proxy.resourceManager())) {
                     kernel = perSign(Tpm.on(device), commands);
@@ -84,13 +79,5 @@ public class SwappingCostTest {
             }
             return (commands.get() - before) / (double) SIGNS;
         }
-    }
-
-    private static void awaitExists(Path node) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!Files.exists(node) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertTrue(Files.exists(node), node + " did not appear");
     }
 }

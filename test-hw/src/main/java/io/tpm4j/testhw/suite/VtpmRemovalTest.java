@@ -7,7 +7,6 @@ import io.tpm4j.ffi.LinuxTpmDevice;
 import io.tpm4j.ffi.Swtpm;
 import io.tpm4j.ffi.VtpmProxy;
 import io.tpm4j.testhw.LeakCheck;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -20,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The kernel's chip removal, driven through a vTPM proxy chip of its own (a private swtpm served on /dev/vtpmx):
@@ -33,14 +31,13 @@ public class VtpmRemovalTest {
     @Test
     @DisplayName("closing a vTPM proxy removes its chip: open clients get TpmDeviceRemovedException, the nodes go")
     void removal() throws Exception {
-        Assumptions.assumeTrue(Files.exists(Path.of("/dev/vtpmx")), "needs /dev/vtpmx (modprobe tpm_vtpm_proxy, as root)");
-        Assumptions.assumeTrue(Swtpm.isInstalled(), "needs swtpm to serve the proxy chip");
+        VtpmChips.assumeAvailable();
         try (Swtpm backend = Swtpm.startChardev()) {
             VtpmProxy proxy = VtpmProxy.create(backend.transport());
             try {
                 Path rm = proxy.resourceManager();
                 Path raw = proxy.device();
-                awaitExists(rm, true);
+                VtpmChips.awaitExists(rm, true);
                 try (LinuxTpmDevice rmDevice = LinuxTpmDevice.open(rm); LinuxTpmDevice rawDevice = LinuxTpmDevice.open(raw)) {
                     Tpm throughRm = Tpm.on(rmDevice);
                     Tpm throughRaw = Tpm.on(rawDevice);
@@ -53,20 +50,12 @@ public class VtpmRemovalTest {
                         assertThrows(TpmDeviceRemovedException.class, () -> throughRm.getRandom(16), "stays removed");
                     });
                 }
-                awaitExists(rm, false);
+                VtpmChips.awaitExists(rm, false);
                 assertFalse(Files.exists(raw), raw + " is still there");
                 assertThrows(TpmException.class, () -> LinuxTpmDevice.open(rm).close(), "reopening a removed chip");
             } finally {
                 proxy.close();
             }
         }
-    }
-
-    private static void awaitExists(Path node, boolean exists) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (Files.exists(node) != exists && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertTrue(Files.exists(node) == exists, node + (exists ? " did not appear" : " did not disappear"));
     }
 }
