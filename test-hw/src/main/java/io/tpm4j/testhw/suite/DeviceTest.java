@@ -1,10 +1,15 @@
 package io.tpm4j.testhw.suite;
 
 import io.tpm4j.api.Tpm;
+import io.tpm4j.api.TpmTimeoutException;
 import io.tpm4j.api.TpmTransportException;
+import io.tpm4j.api.types.Templates;
+import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.api.types.ResponseCode;
 import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.wire.TpmWriter;
+import io.tpm4j.ffi.DeviceFile;
 import io.tpm4j.ffi.LinuxTpmDevice;
 import io.tpm4j.testhw.LeakCheck;
 import io.tpm4j.testhw.SuiteContext;
@@ -14,9 +19,13 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,5 +78,76 @@ public class DeviceTest {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> tpm.transport().transmit(tooBig));
         assertTrue(refused.getMessage().contains("4096"), refused.getMessage());
         assertEquals(32, tpm.getRandom(32).length, "the device works on after both");
+    }
+
+    /**
+     * A kernel device to drive by hand: the target's own /dev/tpmrmN, or beside a /dev/tpmN target (which holds
+     * that exclusive node open) the chip's /dev/tpmrmN — both run the same code in tpm-dev-common.c.
+     */
+    private Path sharedNode() {
+        Path path = device();
+        String file = path.getFileName().toString();
+        Path shared = file.startsWith("tpmrm") ? path : path.resolveSibling(file.replace("tpm", "tpmrm"));
+        Assumptions.assumeTrue(Files.exists(shared), "needs " + shared + " beside " + path);
+        return shared;
+    }
+
+    private static byte[] getRandom(int count) {
+        return new TpmWriter().u16(0x8001).u32(12).u32(TpmCc.GET_RANDOM.value()).u16(count).toByteArray();
+    }
+
+    @Test
+    @DisplayName("O_NONBLOCK: read with nothing pending gives 0 bytes, poll says when the response is there, "
+            + "and a response can be read in pieces")
+    void nonBlockingPollAndPartialReads() {
+        try (DeviceFile file = DeviceFile.open(sharedNode(), true)) {
+            assertFalse(file.poll(Duration.ZERO).readable(), "nothing to read before a command");
+            assertEquals(0, file.read(LinuxTpmDevice.MAX_MESSAGE).length, "read with nothing pending returns 0");
+            byte[] command = getRandom(16);
+            assertEquals(command.length, file.write(command), "write takes the whole command");
+            DeviceFile.Readiness ready = file.poll(Duration.ofSeconds(10));
+            assertTrue(ready.readable() && !ready.error() && !ready.hangup(), "poll after the command: " + ready);
+            byte[] head = file.read(6);
+            assertEquals(6, head.length, "a 6-byte read takes 6 bytes of the response");
+            int size = ByteBuffer.wrap(head).getInt(2);
+            byte[] rest = file.read(LinuxTpmDevice.MAX_MESSAGE);
+            assertEquals(size - 6, rest.length, "the next read gives the rest of the " + size + " bytes");
+            assertEquals(0, ByteBuffer.wrap(rest).getInt(0), "GetRandom succeeded");
+            assertEquals(16, ByteBuffer.wrap(rest).getShort(4), "and returned 16 bytes");
+            assertFalse(file.poll(Duration.ZERO).readable(), "nothing left to read");
+        }
+    }
+
+    @Test
+    @DisplayName("a write while a response is unread fails with EBUSY; a zero-length read discards that response")
+    void unreadResponseBlocksTheNextWrite() {
+        byte[] command = getRandom(8);
+        try (DeviceFile file = DeviceFile.open(sharedNode(), true)) {
+            file.write(command);
+            assertTrue(file.poll(Duration.ofSeconds(10)).readable());
+            TpmTransportException busy = assertThrows(TpmTransportException.class, () -> file.write(command));
+            assertTrue(busy.getMessage().contains("write") && busy.getMessage().contains("EBUSY"), busy.getMessage());
+            assertEquals(0, file.read(0).length);
+            assertFalse(file.poll(Duration.ZERO).readable(), "the zero-length read dropped the response");
+            file.write(command);
+            assertTrue(file.poll(Duration.ofSeconds(10)).readable());
+            assertEquals(20, file.read(LinuxTpmDevice.MAX_MESSAGE).length, "the device works on");
+        }
+    }
+
+    @Test
+    @DisplayName("a command past its deadline fails with TpmTimeoutException; its late response is discarded "
+            + "before the next command")
+    void timeoutThenLateResponse() {
+        // Only CreatePrimary gets 1 ms: an RSA primary takes the TPM far longer, so its wait (a poll) times out.
+        LinuxTpmDevice.Options options = LinuxTpmDevice.Options.defaults().withTimeouts(code ->
+                code == TpmCc.CREATE_PRIMARY.value() ? Duration.ofMillis(1) : Duration.ofSeconds(60));
+        // The abandoned primary lives in this open's space; closing the /dev/tpmrmN file flushes it.
+        try (Tpm own = Tpm.on(LinuxTpmDevice.open(sharedNode(), options))) {
+            TpmTimeoutException late = assertThrows(TpmTimeoutException.class,
+                    () -> own.createPrimary(TpmRh.OWNER, Templates.srkRsa2048()).close());
+            assertTrue(late.getMessage().contains("TPM2_CreatePrimary"), late.getMessage());
+            assertEquals(16, own.getRandom(16).length, "the next command waits out the late response, then runs");
+        }
     }
 }
