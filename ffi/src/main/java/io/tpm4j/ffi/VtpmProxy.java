@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -51,6 +52,9 @@ public final class VtpmProxy implements AutoCloseable {
     private final int minor;
     private final TpmTransport backend;
     private final Thread server;
+    /** Held for each call on {@link #fd}, never while the backend works, so close() need not wait for the backend. */
+    private final ReentrantLock descriptor = new ReentrantLock();
+    private boolean closed;
     private volatile boolean stopping;
     private volatile int locality;
 
@@ -138,24 +142,34 @@ public final class VtpmProxy implements AutoCloseable {
         return locality;
     }
 
-    /** Stops serving and closes the descriptor, which makes the kernel remove the chip. */
+    /**
+     * Stops serving and closes the descriptor, which makes the kernel remove the chip — at once, even when the
+     * backend is stuck on a command: the kernel then cancels that command (its caller gets ECANCELED), and the
+     * backend's late answer is dropped.
+     */
     @Override
     public void close() {
         if (stopping) {
             return;
         }
         stopping = true;
+        descriptor.lock();
         try {
-            server.join(STOP_TICK.multipliedBy(20));
+            closed = true;
+            try (Arena call = Arena.ofConfined()) {
+                LibC.close(LibC.callState(call), fd);
+            }
+        } finally {
+            descriptor.unlock();
+        }
+        try {
+            // The server notices within a poll tick, unless the backend holds it.
+            server.join(STOP_TICK.multipliedBy(3));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (server.isAlive()) {
-            log.warn("vTPM {} server thread did not stop; its descriptor stays open", tpmNumber);
-            return;
-        }
-        try (Arena call = Arena.ofConfined()) {
-            LibC.close(LibC.callState(call), fd);
+            log.info("vTPM {}: closed while the backend is busy with a command; the kernel cancels it", tpmNumber);
         }
     }
 
@@ -168,16 +182,25 @@ public final class VtpmProxy implements AutoCloseable {
             pollFd.set(JAVA_INT, 0, fd);
             pollFd.set(ValueLayout.JAVA_SHORT, LibC.POLLFD_EVENTS, LibC.POLLIN);
             int filled = 0;
-            while (!stopping) {
-                int ready = LibC.poll(state, pollFd, 1, (int) STOP_TICK.toMillis());
-                if (ready < 0 && LibC.errno(state) != Errno.EINTR.number()) {
-                    log.warn("vTPM {}: poll failed with {}", tpmNumber, Errno.nameOf(LibC.errno(state)));
-                    return;
+            while (true) {
+                long n;
+                descriptor.lock();
+                try {
+                    if (closed) {
+                        return;
+                    }
+                    int ready = LibC.poll(state, pollFd, 1, (int) STOP_TICK.toMillis());
+                    if (ready < 0 && LibC.errno(state) != Errno.EINTR.number()) {
+                        log.warn("vTPM {}: poll failed with {}", tpmNumber, Errno.nameOf(LibC.errno(state)));
+                        return;
+                    }
+                    if (ready <= 0) {
+                        continue;
+                    }
+                    n = LibC.read(state, fd, buffer.asSlice(filled), buffer.byteSize() - filled);
+                } finally {
+                    descriptor.unlock();
                 }
-                if (ready <= 0) {
-                    continue;
-                }
-                long n = LibC.read(state, fd, buffer.asSlice(filled), buffer.byteSize() - filled);
                 if (n == 0) {
                     log.debug("vTPM {}: end of stream", tpmNumber);
                     return;
@@ -238,6 +261,19 @@ public final class VtpmProxy implements AutoCloseable {
     }
 
     private boolean writeAll(MemorySegment state, MemorySegment buffer, int length) {
+        descriptor.lock();
+        try {
+            if (closed) {
+                log.debug("vTPM {}: closed while the backend answered; the answer is dropped", tpmNumber);
+                return false;
+            }
+            return writeAllLocked(state, buffer, length);
+        } finally {
+            descriptor.unlock();
+        }
+    }
+
+    private boolean writeAllLocked(MemorySegment state, MemorySegment buffer, int length) {
         int written = 0;
         while (written < length) {
             long n = LibC.write(state, fd, buffer.asSlice(written), length - written);

@@ -106,4 +106,35 @@ class VtpmProxyTest {
             proxy.close();
         }
     }
+
+    @Test
+    void closingDoesNotWaitForABackendStuckOnACommand() throws Exception {
+        java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        int[] pair = Descriptors.socketPair(LibC.SOCK_STREAM);
+        VtpmProxy proxy = VtpmProxy.serve(pair[1], command -> {
+            arrived.countDown();
+            try {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return TpmHeader.headerOnlyResponse(0);
+        });
+        try (LinuxTpmDevice kernelSide = LinuxTpmDevice.wrap(pair[0], "kernel side", LinuxTpmDevice.Options.defaults())) {
+            java.util.concurrent.CompletableFuture<byte[]> stuck = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> Tpm.on(kernelSide).getRandom(8));
+            assertTrue(arrived.await(10, java.util.concurrent.TimeUnit.SECONDS), "the command reached the backend");
+            long start = System.nanoTime();
+            proxy.close();
+            assertTrue(System.nanoTime() - start < java.time.Duration.ofSeconds(1).toNanos(),
+                    "close took " + (System.nanoTime() - start) / 1_000_000 + " ms");
+            // The descriptor is closed while the backend still works: the waiting side sees the chip go.
+            java.util.concurrent.ExecutionException gone = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> stuck.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(gone.getCause() instanceof io.tpm4j.api.TpmDeviceRemovedException, gone.getCause().toString());
+        } finally {
+            release.countDown();
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.tpm4j.testhw;
 
+import io.tpm4j.testhw.suite.ChipComparisonTest;
 import io.tpm4j.testhw.suite.CommandSetTest;
 import io.tpm4j.testhw.suite.DeviceTest;
 import io.tpm4j.testhw.suite.ResourceManagerTest;
@@ -35,7 +36,7 @@ public final class SuiteRunner {
     /** The suite, in report order. */
     static final List<Class<?>> SUITE = List.of(PropertiesTest.class, CommandSetTest.class, RandomTest.class,
             PcrTest.class, LimitsTest.class, KeysAndSessionsTest.class, NvTest.class, PersistentTest.class, DeviceTest.class,
-            ResourceManagerTest.class, SwappingCostTest.class, VtpmRemovalTest.class, LatencyTest.class);
+            ResourceManagerTest.class, SwappingCostTest.class, ChipComparisonTest.class, VtpmRemovalTest.class, LatencyTest.class);
 
     /** How a test ended. */
     public enum Status { PASSED, FAILED, NOT_PERMITTED, SKIPPED }

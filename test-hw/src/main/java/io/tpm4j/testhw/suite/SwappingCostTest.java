@@ -6,8 +6,6 @@ import io.tpm4j.api.TpmTransport;
 import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.ffi.LinuxTpmDevice;
-import io.tpm4j.ffi.Swtpm;
-import io.tpm4j.ffi.VtpmProxy;
 import io.tpm4j.rm.ResourceManager;
 import io.tpm4j.rm.Space;
 import io.tpm4j.rm.TpmChip;
@@ -19,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.security.MessageDigest;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,33 +35,26 @@ public class SwappingCostTest {
     @Test
     @DisplayName("TPM commands per Sign with an SRK and a key loaded: the kernel's /dev/tpmrmN vs tpm4j's RM")
     void tpmCommandsPerSign() throws Exception {
-        VtpmChips.assumeAvailable();
-        try (Swtpm backend = Swtpm.startChardev()) {
-            AtomicLong commands = new AtomicLong();
-            TpmTransport counted = command -> {
-                commands.incrementAndGet();
-                return backend.transport().transmit(command);
-            };
-            VtpmProxy proxy = VtpmProxy.create(counted);
-            try {
-                VtpmChips.awaitExists(proxy.resourceManager(), true);
-                double kernel;
-                try (LinuxTpmDevice device = LinuxTpmDevice.open(proxy.resourceManager())) {
-                    kernel = perSign(Tpm.on(device), commands);
-                }
-                double tpm4j;
-                try (TpmChip chip = TpmChip.over(LinuxTpmDevice.open(proxy.device()), proxy.device().toString());
-                     ResourceManager rm = ResourceManager.over(chip); Space space = rm.openSpace("swapping cost")) {
-                    tpm4j = perSign(Tpm.on(space), commands);
-                }
-                SuiteContext.current().observe("TPM commands per TPM2_Sign (SRK and key loaded in the client)",
-                        String.format("kernel /dev/tpmrmN %.1f, tpm4j's RM %.1f", kernel, tpm4j));
-                assertEquals(1.0, tpm4j, 0.01, "tpm4j's RM sends the Sign alone");
-                // The kernel loads every object of the space before each command and saves and flushes them after.
-                assertTrue(kernel >= 3.9, "the kernel's RM around each Sign: " + kernel);
-            } finally {
-                proxy.close();
+        AtomicLong commands = new AtomicLong();
+        UnaryOperator<TpmTransport> counted = backend -> command -> {
+            commands.incrementAndGet();
+            return backend.transmit(command);
+        };
+        try (VtpmChips.Chip chip = VtpmChips.Chip.start(counted)) {
+            double kernel;
+            try (LinuxTpmDevice device = LinuxTpmDevice.open(chip.resourceManager())) {
+                kernel = perSign(Tpm.on(device), commands);
             }
+            double tpm4j;
+            try (TpmChip backend = chip.forTpm4j(); ResourceManager rm = ResourceManager.over(backend);
+                 Space space = rm.openSpace("swapping cost")) {
+                tpm4j = perSign(Tpm.on(space), commands);
+            }
+            SuiteContext.current().observe("TPM commands per TPM2_Sign (SRK and key loaded in the client)",
+                    String.format("kernel /dev/tpmrmN %.1f, tpm4j's RM %.1f", kernel, tpm4j));
+            assertEquals(1.0, tpm4j, 0.01, "tpm4j's RM sends the Sign alone");
+            // The kernel loads every object of the space before each command and saves and flushes them after.
+            assertTrue(kernel >= 3.9, "the kernel's RM around each Sign: " + kernel);
         }
     }
 

@@ -1,15 +1,20 @@
 package io.tpm4j.testhw.suite;
 
+import io.tpm4j.api.TpmTransport;
+import io.tpm4j.ffi.LinuxTpmDevice;
 import io.tpm4j.ffi.Swtpm;
+import io.tpm4j.ffi.VtpmProxy;
+import io.tpm4j.rm.TpmChip;
 import org.junit.jupiter.api.Assumptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** What the tests that make a vTPM-proxy chip of their own share: the skip when they cannot, and the wait for nodes. */
+/** What the tests that make a vTPM-proxy chip of their own share: the skip when they cannot, and the chip. */
 final class VtpmChips {
 
     private VtpmChips() {
@@ -28,5 +33,50 @@ final class VtpmChips {
             Thread.sleep(20);
         }
         assertEquals(exists, Files.exists(node), node + (exists ? " did not appear" : " did not disappear"));
+    }
+
+    /**
+     * A kernel chip of the test's own: a vTPM proxy whose TPM is a private swtpm, reached through {@code wrap}
+     * (a counter, a trap), with its /dev/tpmN and /dev/tpmrmN in place. Closing removes the chip.
+     */
+    record Chip(Swtpm swtpm, VtpmProxy proxy) implements AutoCloseable {
+
+        static Chip start(UnaryOperator<TpmTransport> wrap) throws InterruptedException {
+            assumeAvailable();
+            Swtpm swtpm = Swtpm.startChardev();
+            try {
+                VtpmProxy proxy = VtpmProxy.create(wrap.apply(swtpm.transport()));
+                Chip chip = new Chip(swtpm, proxy);
+                try {
+                    awaitExists(proxy.resourceManager(), true);
+                } catch (InterruptedException | RuntimeException | Error e) {
+                    chip.close();
+                    throw e;
+                }
+                return chip;
+            } catch (RuntimeException | Error e) {
+                swtpm.close();
+                throw e;
+            }
+        }
+
+        Path raw() {
+            return proxy.device();
+        }
+
+        Path resourceManager() {
+            return proxy.resourceManager();
+        }
+
+        /** The chip's /dev/tpmN as the backend of tpm4j's resource manager; closing it closes the device. */
+        TpmChip forTpm4j() {
+            return TpmChip.over(LinuxTpmDevice.open(raw()), raw().toString());
+        }
+
+        @Override
+        public void close() {
+            proxy.close();
+            swtpm.close();
+        }
     }
 }

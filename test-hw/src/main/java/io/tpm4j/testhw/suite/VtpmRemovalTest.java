@@ -4,8 +4,6 @@ import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmDeviceRemovedException;
 import io.tpm4j.api.TpmException;
 import io.tpm4j.ffi.LinuxTpmDevice;
-import io.tpm4j.ffi.Swtpm;
-import io.tpm4j.ffi.VtpmProxy;
 import io.tpm4j.testhw.LeakCheck;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -14,6 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,31 +30,24 @@ public class VtpmRemovalTest {
     @Test
     @DisplayName("closing a vTPM proxy removes its chip: open clients get TpmDeviceRemovedException, the nodes go")
     void removal() throws Exception {
-        VtpmChips.assumeAvailable();
-        try (Swtpm backend = Swtpm.startChardev()) {
-            VtpmProxy proxy = VtpmProxy.create(backend.transport());
-            try {
-                Path rm = proxy.resourceManager();
-                Path raw = proxy.device();
-                VtpmChips.awaitExists(rm, true);
-                try (LinuxTpmDevice rmDevice = LinuxTpmDevice.open(rm); LinuxTpmDevice rawDevice = LinuxTpmDevice.open(raw)) {
-                    Tpm throughRm = Tpm.on(rmDevice);
-                    Tpm throughRaw = Tpm.on(rawDevice);
-                    assertEquals(16, throughRm.getRandom(16).length);
-                    assertEquals(16, throughRaw.getRandom(16).length);
-                    proxy.close();
-                    assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-                        assertThrows(TpmDeviceRemovedException.class, () -> throughRm.getRandom(16));
-                        assertThrows(TpmDeviceRemovedException.class, () -> throughRaw.getRandom(16));
-                        assertThrows(TpmDeviceRemovedException.class, () -> throughRm.getRandom(16), "stays removed");
-                    });
-                }
-                VtpmChips.awaitExists(rm, false);
-                assertFalse(Files.exists(raw), raw + " is still there");
-                assertThrows(TpmException.class, () -> LinuxTpmDevice.open(rm).close(), "reopening a removed chip");
-            } finally {
-                proxy.close();
+        try (VtpmChips.Chip chip = VtpmChips.Chip.start(UnaryOperator.identity())) {
+            Path rm = chip.resourceManager();
+            Path raw = chip.raw();
+            try (LinuxTpmDevice rmDevice = LinuxTpmDevice.open(rm); LinuxTpmDevice rawDevice = LinuxTpmDevice.open(raw)) {
+                Tpm throughRm = Tpm.on(rmDevice);
+                Tpm throughRaw = Tpm.on(rawDevice);
+                assertEquals(16, throughRm.getRandom(16).length);
+                assertEquals(16, throughRaw.getRandom(16).length);
+                chip.proxy().close();
+                assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                    assertThrows(TpmDeviceRemovedException.class, () -> throughRm.getRandom(16));
+                    assertThrows(TpmDeviceRemovedException.class, () -> throughRaw.getRandom(16));
+                    assertThrows(TpmDeviceRemovedException.class, () -> throughRm.getRandom(16), "stays removed");
+                });
             }
+            VtpmChips.awaitExists(rm, false);
+            assertFalse(Files.exists(raw), raw + " is still there");
+            assertThrows(TpmException.class, () -> LinuxTpmDevice.open(rm).close(), "reopening a removed chip");
         }
     }
 }
