@@ -1,5 +1,6 @@
 package io.tpm4j.api.commands;
 
+import io.tpm4j.api.types.PublicId;
 import io.tpm4j.api.types.Scheme;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
@@ -25,7 +26,7 @@ public record EccParameters(int curveId) implements TpmCommand<EccParameters.Res
 
     @Override
     public Response readResponse(int responseHandle, TpmReader in) {
-        int max = 66;
+        int max = PublicId.Ecc.MAX_COORDINATE_BYTES;
         return new Response(in.u16("curveID"), in.u16("keySize"), Scheme.read(in, "kdf"), Scheme.read(in, "sign"),
                 in.tpm2b(max, "p"), in.tpm2b(max, "a"), in.tpm2b(max, "b"), in.tpm2b(max, "gX"), in.tpm2b(max, "gY"),
                 in.tpm2b(max, "n"), in.tpm2b(max, "h"));

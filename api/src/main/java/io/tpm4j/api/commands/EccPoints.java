@@ -37,13 +37,14 @@ final class EccPoints {
 
     static Optional<PublicId.Ecc> readOptional(TpmReader in, String field) {
         int at = in.position();
-        byte[] body = in.tpm2b(2 * (2 + 66), field);
+        byte[] body = in.tpm2b(2 * (2 + PublicId.Ecc.MAX_COORDINATE_BYTES), field);
         if (body.length == 0) {
             return Optional.empty();
         }
         TpmReader inner = new TpmReader(body);
         try {
-            PublicId.Ecc point = new PublicId.Ecc(inner.tpm2b(66, field + ".x"), inner.tpm2b(66, field + ".y"));
+            PublicId.Ecc point = new PublicId.Ecc(inner.tpm2b(PublicId.Ecc.MAX_COORDINATE_BYTES, field + ".x"),
+                    inner.tpm2b(PublicId.Ecc.MAX_COORDINATE_BYTES, field + ".y"));
             inner.expectEnd(field);
             return point.x().length == 0 && point.y().length == 0 ? Optional.empty() : Optional.of(point);
         } catch (TpmProtocolException e) {

@@ -41,6 +41,12 @@ public sealed interface PublicId {
 
     /** TPMS_ECC_POINT: x and y. */
     record Ecc(byte[] x, byte[] y) implements PublicId {
+        /**
+         * The longest coordinate (and curve parameter) a TPM may return: 80 bytes, for BN P-638, which TPMs such as
+         * libtpms implement (MAX_ECC_KEY_BYTES follows the largest curve a TPM has, not P-521's 66).
+         */
+        public static final int MAX_COORDINATE_BYTES = 80;
+
         public Ecc {
             x = x.clone();
             y = y.clone();
