@@ -129,6 +129,11 @@ public final class Main {
         out.println();
         out.println("Algorithms (" + report.algorithms().size() + ")");
         out.println("  " + wrap(String.join(" ", report.algorithms()), 96, "  "));
+        if (!report.curves().isEmpty()) {
+            out.println();
+            out.println("ECC curves (" + report.curves().size() + ")");
+            out.println("  " + wrap(String.join(" ", report.curves()), 96, "  "));
+        }
         out.println();
         out.println("PCR banks");
         for (String bank : report.pcrBanks()) {

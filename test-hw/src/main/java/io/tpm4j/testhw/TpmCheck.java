@@ -3,9 +3,11 @@ package io.tpm4j.testhw;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmException;
 import io.tpm4j.api.types.AlgorithmProperty;
+import io.tpm4j.api.types.CapabilityData;
 import io.tpm4j.api.types.CommandAttributes;
 import io.tpm4j.api.types.PcrSelection;
 import io.tpm4j.api.types.TpmAlg;
+import io.tpm4j.api.types.TpmCap;
 import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmPt;
 
@@ -24,7 +26,7 @@ import java.util.function.Supplier;
 public final class TpmCheck {
 
     /** What the check found. */
-    public record Report(TpmIdentity identity, List<String> algorithms, List<String> pcrBanks,
+    public record Report(TpmIdentity identity, List<String> algorithms, List<String> curves, List<String> pcrBanks,
                          Map<String, String> limits, int commandCount, List<CheckResult> checks) {
 
         public boolean passed() {
@@ -51,6 +53,9 @@ public final class TpmCheck {
                 tpm::allProperties, p -> p.size() + " properties");
         List<AlgorithmProperty> algorithms = timed("TPM2_GetCapability: algorithms", tpm::algorithms,
                 a -> a.size() + " algorithms");
+        List<Integer> curves = timed("TPM2_GetCapability: ECC curves",
+                () -> ((CapabilityData.EccCurves) tpm.getCapability(TpmCap.ECC_CURVES, 0, 64).data()).curves(),
+                c -> c.size() + " curves");
         List<PcrSelection> banks = timed("TPM2_GetCapability: PCR banks", tpm::pcrBanks, b -> b.size() + " banks");
         List<CommandAttributes> commands = timed("TPM2_GetCapability: commands", tpm::commands,
                 c -> c.size() + " commands");
@@ -82,6 +87,7 @@ public final class TpmCheck {
         }
         return new Report(properties == null ? null : TpmIdentity.of(properties),
                 algorithms == null ? List.of() : algorithms.stream().map(a -> TpmAlg.describe(a.alg())).toList(),
+                curves == null ? List.of() : curves.stream().map(TpmCheck::curveName).toList(),
                 banks == null ? List.of() : banks.stream().filter(b -> !b.indices().isEmpty()).map(PcrSelection::toString).toList(),
                 properties == null ? Map.of() : limits(properties), commands == null ? 0 : commands.size(),
                 List.copyOf(checks));
@@ -100,6 +106,17 @@ public final class TpmCheck {
             verify(TpmAlg.describe(alg.value()) + " PCR values are " + size + "-byte digests for every allocated PCR",
                     values.size() == pcrs.size() && values.values().stream().allMatch(v -> v.length == size), "");
         }
+    }
+
+    /** TPM_ECC_CURVE names from the TCG algorithm registry. */
+    private static final Map<Integer, String> CURVES = Map.ofEntries(Map.entry(0x0001, "nist_p192"),
+            Map.entry(0x0002, "nist_p224"), Map.entry(0x0003, "nist_p256"), Map.entry(0x0004, "nist_p384"),
+            Map.entry(0x0005, "nist_p521"), Map.entry(0x0010, "bn_p256"), Map.entry(0x0011, "bn_p638"),
+            Map.entry(0x0020, "sm2_p256"), Map.entry(0x0030, "bp_p256_r1"), Map.entry(0x0031, "bp_p384_r1"),
+            Map.entry(0x0032, "bp_p512_r1"), Map.entry(0x0040, "curve_25519"), Map.entry(0x0041, "curve_448"));
+
+    private static String curveName(int curve) {
+        return CURVES.getOrDefault(curve, String.format("0x%04x", curve));
     }
 
     private static Map<String, String> limits(Map<Integer, Integer> p) {
