@@ -200,7 +200,7 @@ final class DocumentedExamples {
         String manufacturer = new String(ByteBuffer.allocate(4).putInt(properties.get(TpmPt.MANUFACTURER.value()))
                 .array(), StandardCharsets.US_ASCII).replace("\0", "");   // e.g. "IFX", "INTC", "IBM"
         int freeObjectSlots = properties.get(TpmPt.HR_TRANSIENT_AVAIL.value());
-        int variableCount = tpm.properties(TpmPt.PT_VAR).size();   // one group only, from the property named
+        int variableCount = tpm.properties(TpmPt.PT_VAR).size();   // the variable group alone
         boolean hasSha384 = tpm.algorithms().stream().anyMatch(a -> a.alg() == TpmAlg.SHA384.value());
         boolean hasAes = tpm.algorithms().stream().anyMatch(a -> a.alg() == TpmAlg.AES.value()
                 && a.has(AlgorithmProperty.SYMMETRIC));
@@ -239,7 +239,7 @@ final class DocumentedExamples {
 
         // PCR_Event: the TPM hashes the event in every bank at once, and returns the digests to log
         List<TaggedDigest> logged = tpm.pcrEvent(pcr, "config reloaded".getBytes());
-        // pcrRead: one TPM2_PCR_Read, several banks in one go, at most 8 values (the response says which)
+        // pcrRead: one TPM2_PCR_Read, at most 8 values, the response says which (pcrValues loops for you)
         PcrRead.Response bootPcrs = tpm.pcrRead(List.of(PcrSelection.of(TpmAlg.SHA256, 0, 1, 2, 3, 4, 5, 6, 7)));
         // end pcr-extend-and-event
         return replayed && !logged.isEmpty() && bootPcrs.pcrValues().size() == 8;
@@ -360,7 +360,8 @@ final class DocumentedExamples {
         try (TpmObject ak = tpm.load(srk, tpm.create(srk, Templates.eccAttestationKey()))) {
             SignedAttest quote = tpm.quote(ak, nonce, List.of(PcrSelection.of(TpmAlg.SHA256, 0, 1, 2, 3, 4, 5, 6, 7)));
 
-            // The verifier's side: the AK's signature over the exact bytes, then the fields inside them
+            // The verifier's side, with the AK public key it trusts (see the endorsement key below): the
+            // signature over the exact bytes, then the fields inside them
             Attest attest = quote.attest();
             boolean signedByTheAk = Signatures.verify(PublicKeys.toPublicKey(ak.publicArea()), quote.signature(),
                     attest.bytes());
@@ -420,8 +421,8 @@ final class DocumentedExamples {
         PublicArea movable = new PublicArea(TpmAlg.SHA256, ObjectAttributes.of(ObjectAttributes.SENSITIVE_DATA_ORIGIN,
                 ObjectAttributes.USER_WITH_AUTH, ObjectAttributes.SIGN_ENCRYPT), mayDuplicate.digest(),
                 signing.parameters(), signing.unique());   // no fixedTPM, no fixedParent
-        // Three objects are loaded at once below, all a TPM may hold: secrets go in sessions salted to this SRK
-        // rather than to one the facade would create
+        // Three objects are loaded at once below, all that /dev/tpmrm0 allows: secrets go in sessions salted to
+        // this SRK rather than to one the facade would create
         Tpm secured = tpm.encryptingTo(srk);
         Create.Response created = secured.create(srk, movable);
         try (TpmObject newParent = secured.load(srk, secured.create(srk, Templates.srkEccP256()))) {
@@ -579,7 +580,8 @@ final class DocumentedExamples {
         long after;
         byte[] log;
         try {
-            // A counter only goes up (anti-rollback): its first value is the highest any counter here ever had
+            // A counter only goes up: its first increment starts it from the highest value any counter in this
+            // TPM ever had, so deleting and re-defining it cannot roll it back
             tpm.nvIncrement(counterIndex, Authorization.emptyPassword());
             before = ByteBuffer.wrap(tpm.nvRead(counterIndex, Authorization.emptyPassword())).getLong();
             tpm.nvIncrement(counterIndex, Authorization.emptyPassword());
@@ -587,7 +589,7 @@ final class DocumentedExamples {
             // An extend index works like a PCR of your own: new value = H(old value || data)
             tpm.nvExtend(logIndex, Authorization.emptyPassword(), "update 1.2.3 installed".getBytes());
             log = tpm.nvRead(logIndex, Authorization.emptyPassword());
-            boolean written = tpm.nvReadPublic(logIndex).nvPublic().attributes().has(NvAttributes.WRITTEN);
+            NvPublic definition = tpm.nvReadPublic(logIndex).nvPublic();   // attributes now include WRITTEN
         } finally {
             tpm.nvUndefine(counterIndex);
             tpm.nvUndefine(logIndex);

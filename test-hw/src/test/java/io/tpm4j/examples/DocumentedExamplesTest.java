@@ -23,11 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +97,22 @@ class DocumentedExamplesTest {
             }
         }
         assertEquals(List.of(), problems);
+    }
+
+    /**
+     * Every public method of the facade is called in some documented example. Not counted: close(), which
+     * try-with-resources calls, and startup(), which the examples reach through startupIfNeeded().
+     */
+    @Test
+    void everyPublicMethodOfTheFacadeIsInAnExample() throws IOException {
+        String examples = String.join("\n", regions(Files.readAllLines(SOURCE)).values());
+        List<String> missing = Arrays.stream(Tpm.class.getDeclaredMethods())
+                .filter(m -> Modifier.isPublic(m.getModifiers()))
+                .map(Method::getName)
+                .filter(name -> !name.equals("close") && !name.equals("startup"))
+                .filter(name -> !examples.contains("." + name + "("))
+                .distinct().sorted().toList();
+        assertEquals(List.of(), missing, "Tpm methods no documented example calls");
     }
 
     @Test
