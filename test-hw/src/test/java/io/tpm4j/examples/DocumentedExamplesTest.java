@@ -3,10 +3,19 @@ package io.tpm4j.examples;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmTransportException;
 import io.tpm4j.api.TpmTransport;
+import io.tpm4j.api.TpmObject;
+import io.tpm4j.api.commands.Create;
+import io.tpm4j.api.commands.ReadClock;
+import io.tpm4j.api.session.PolicyDigest;
+import io.tpm4j.api.types.Templates;
+import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmHt;
+import io.tpm4j.api.types.TpmRh;
+import io.tpm4j.api.types.TpmSt;
 import io.tpm4j.ffi.Swtpm;
 import io.tpm4j.ffi.TpmDevices;
 import io.tpm4j.rm.ResourceManager;
+import io.tpm4j.rm.Space;
 import io.tpm4j.rm.TpmChip;
 import io.tpm4j.rm.server.Endpoint;
 import io.tpm4j.rm.server.RmServer;
@@ -14,12 +23,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -83,6 +99,22 @@ class DocumentedExamplesTest {
         assertEquals(List.of(), problems);
     }
 
+    /**
+     * Every public method of the facade is called in some documented example. Not counted: close(), which
+     * try-with-resources calls, and startup(), which the examples reach through startupIfNeeded().
+     */
+    @Test
+    void everyPublicMethodOfTheFacadeIsInAnExample() throws IOException {
+        String examples = String.join("\n", regions(Files.readAllLines(SOURCE)).values());
+        List<String> missing = Arrays.stream(Tpm.class.getDeclaredMethods())
+                .filter(m -> Modifier.isPublic(m.getModifiers()))
+                .map(Method::getName)
+                .filter(name -> !name.equals("close") && !name.equals("startup"))
+                .filter(name -> !examples.contains("." + name + "("))
+                .distinct().sorted().toList();
+        assertEquals(List.of(), missing, "Tpm methods no documented example calls");
+    }
+
     @Test
     void openingTheDefaultDeviceWorksOrSaysThereIsNone() {
         if (TpmDevices.defaultDevice().isPresent()) {
@@ -142,6 +174,192 @@ class DocumentedExamplesTest {
              RmServer server = RmServer.start(rm, List.of(Endpoint.raw("unix:" + socket)), RmServer.Options.defaults())) {
             assertEquals(16, DocumentedExamples.serverClient(socket).length);
         }
+    }
+
+    @Test
+    void aPrivateSwtpmForTests() {
+        assertEquals(16, DocumentedExamples.swtpmForTests().length);
+    }
+
+    @Test
+    void openingTheDefaultDeviceWithALongerDeadlineWorksOrSaysThereIsNone() {
+        if (TpmDevices.defaultDevice().isPresent()) {
+            try (TpmTransport device = DocumentedExamples.openWithTimeout()) {
+                assertEquals(8, Tpm.on(device).getRandom(8).length);
+            }
+        } else {
+            TpmTransportException none = assertThrows(TpmTransportException.class, DocumentedExamples::openWithTimeout);
+            assertTrue(none.getMessage().contains("no TPM"), none.getMessage());
+        }
+    }
+
+    @Test
+    void capabilitiesAndClock() {
+        onSwtpm(tpm -> {
+            assertEquals("IBM", DocumentedExamples.capabilities(tpm), "swtpm reports manufacturer IBM");
+            ReadClock.Response first = DocumentedExamples.clock(tpm);
+            ReadClock.Response second = DocumentedExamples.clock(tpm);
+            assertTrue(second.clock() >= first.clock() && first.safe(), first + " then " + second);
+        });
+    }
+
+    @Test
+    void pcrExtendAndEvent() {
+        onSwtpm(tpm -> assertTrue(DocumentedExamples.pcrs(tpm, "max_connections = 10".getBytes())));
+    }
+
+    @Test
+    void signaturesVerifiedByJcaAndByTheTpm() {
+        onSwtpmWithSrk((tpm, srk) -> {
+            assertEquals(TpmSt.VERIFIED.value(), DocumentedExamples.verifySignature(tpm, srk, "signed".getBytes()).tag());
+            assertTrue(DocumentedExamples.hmacSession(tpm, srk, "signed with a password".getBytes()));
+        });
+    }
+
+    @Test
+    void persistentKeyIsEvictedAgain() {
+        onSwtpm(tpm -> {
+            byte[] name = DocumentedExamples.persistentKey(tpm);
+            assertEquals(34, name.length, "a SHA-256 Name");
+            assertEquals(List.of(), tpm.handles(TpmHt.PERSISTENT), "the example evicts its key");
+        });
+    }
+
+    @Test
+    void changedPasswordOpensTheObject() {
+        onSwtpmWithSrk((tpm, srk) -> assertArrayEquals("the old password no longer opens this".getBytes(),
+                DocumentedExamples.changeAuth(tpm, srk)));
+    }
+
+    @Test
+    void hashHmacAndEncryptionMatchJava() throws Exception {
+        byte[] message = "a message".getBytes();
+        byte[] image = new byte[5000];
+        new Random(5).nextBytes(image);
+        onSwtpmWithSrk((tpm, srk) -> {
+            List<byte[]> results = DocumentedExamples.hashAndHmac(tpm, srk, message, image);
+            assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(message), results.get(0));
+            assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(image), results.get(1));
+            assertEquals(32, results.get(2).length, "HMAC-SHA-256");
+            assertArrayEquals(image, DocumentedExamples.symmetricEncryption(tpm, srk, image));
+            byte[] dataKey = tpm.getRandom(32);
+            assertArrayEquals(dataKey, DocumentedExamples.rsaEncryption(tpm, srk, dataKey));
+        });
+    }
+
+    @Test
+    void quoteAndCertifyVerify() {
+        onSwtpmWithSrk((tpm, srk) -> {
+            assertTrue(DocumentedExamples.quote(tpm, srk, tpm.getRandom(32)));
+            assertTrue(DocumentedExamples.certify(tpm, srk, "challenge".getBytes()));
+        });
+    }
+
+    @Test
+    void endorsementKeyActivatesACredential() {
+        onSwtpm(tpm -> assertArrayEquals("for the AK".getBytes(),
+                DocumentedExamples.endorsementKey(tpm, "for the AK".getBytes())));
+    }
+
+    @Test
+    void duplicatedKeyImportsUnderItsNewParent() {
+        onSwtpmWithSrk((tpm, srk) -> assertTrue(DocumentedExamples.duplicateAndImport(tpm, srk)));
+    }
+
+    @Test
+    void sealingPolicies() {
+        byte[] diskKey = "a disk key of 32 bytes, or so...".getBytes();
+        onSwtpmWithSrk((tpm, srk) -> {
+            assertArrayEquals(diskKey, DocumentedExamples.sealWithPcrAndPin(tpm, srk, diskKey, "1234".getBytes()));
+            List<byte[]> both = DocumentedExamples.sealWithPolicyOr(tpm, srk, diskKey, "recovery".getBytes());
+            assertArrayEquals(diskKey, both.get(0), "the PCR branch");
+            assertArrayEquals(diskKey, both.get(1), "the recovery branch");
+            assertArrayEquals(diskKey, DocumentedExamples.sealWithPolicySecret(tpm, srk, diskKey));
+            assertArrayEquals(diskKey, DocumentedExamples.sealWithPolicyAuthorize(tpm, srk, diskKey));
+        });
+    }
+
+    @Test
+    void auditSessionDigestIsTheTpms() {
+        onSwtpmWithSrk((tpm, srk) -> assertTrue(DocumentedExamples.auditSession(tpm, srk, tpm.getRandom(16))));
+    }
+
+    @Test
+    void nvCounterAndExtendIndex() {
+        onSwtpm(tpm -> {
+            List<byte[]> results = DocumentedExamples.nvCounterAndExtend(tpm);
+            assertEquals(1, ByteBuffer.wrap(results.get(0)).getLong(), "one increment between the reads");
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(new byte[32]);
+            assertArrayEquals(sha256.digest("update 1.2.3 installed".getBytes()), results.get(1));
+            assertEquals(List.of(), tpm.handles(TpmHt.NV_INDEX), "the example undefines its indices");
+        });
+    }
+
+    @Test
+    void retriesATpmThatSaysRetry() {
+        try (Swtpm swtpm = Swtpm.startChardev()) {
+            Tpm.on(swtpm.transport()).startupIfNeeded();
+            // TPM_RC_RETRY twice, then the real answer: the example's policy sends the command three times.
+            byte[] retry = {(byte) 0x80, 0x01, 0, 0, 0, 10, 0, 0, 0x09, 0x22};
+            AtomicInteger sent = new AtomicInteger();
+            TpmTransport busyAtFirst = command -> sent.incrementAndGet() <= 2 ? retry.clone()
+                    : swtpm.transport().transmit(command);
+            assertEquals(16, DocumentedExamples.configureTpm(busyAtFirst).length);
+            assertEquals(3, sent.get());
+        }
+    }
+
+    @Test
+    void errorsAreDecodedAndARemovedTpmIsReported() {
+        byte[] pin = "2468".getBytes();
+        PolicyDigest pinPolicy = PolicyDigest.start(TpmAlg.SHA256).authValue();
+        onSwtpmWithSrk((tpm, srk) -> {
+            Create.Response sealed = tpm.seal(srk, "secret".getBytes(), pinPolicy, pin);
+            assertEquals("unsealed 6 bytes", DocumentedExamples.errorHandling(tpm, srk, sealed, pin));
+            String wrong = DocumentedExamples.errorHandling(tpm, srk, sealed, "1111".getBytes());
+            assertTrue(wrong.startsWith("wrong PIN: TPM_RC_"), wrong);
+        });
+        try (Swtpm swtpm = Swtpm.startChardev(); TpmChip chip = TpmChip.over(swtpm.transport(), "swtpm");
+             ResourceManager rm = ResourceManager.over(chip); Space space = rm.openSpace("example")) {
+            Tpm tpm = Tpm.on(space);
+            tpm.startupIfNeeded();
+            try (TpmObject srk = tpm.createPrimary(TpmRh.OWNER, Templates.srkEccP256())) {
+                Create.Response sealed = tpm.seal(srk, "secret".getBytes(), pinPolicy, pin);
+                chip.remove();
+                String gone = DocumentedExamples.errorHandling(tpm, srk, sealed, pin);
+                assertTrue(gone.startsWith("the TPM went away: "), gone);
+            }
+        }
+    }
+
+    private interface TpmWork {
+        void run(Tpm tpm) throws Exception;
+    }
+
+    private interface TpmWithSrkWork {
+        void run(Tpm tpm, TpmObject srk) throws Exception;
+    }
+
+    /** Runs {@code work} on a fresh swtpm and checks that it left nothing loaded. */
+    private static void onSwtpm(TpmWork work) {
+        try (Swtpm swtpm = Swtpm.startChardev()) {
+            Tpm tpm = Tpm.on(swtpm.transport());
+            tpm.startupIfNeeded();
+            work.run(tpm);
+            assertNothingLoaded(tpm);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** {@link #onSwtpm} with the standard ECC SRK loaded for the example (flushed before the check). */
+    private static void onSwtpmWithSrk(TpmWithSrkWork work) {
+        onSwtpm(tpm -> {
+            try (TpmObject srk = tpm.createPrimary(TpmRh.OWNER, Templates.srkEccP256())) {
+                work.run(tpm, srk);
+            }
+        });
     }
 
     private static void assertNothingLoaded(Tpm tpm) {
