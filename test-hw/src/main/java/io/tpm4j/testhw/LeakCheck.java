@@ -35,7 +35,7 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
     }
 
     /** Transient objects and loaded sessions, as this client sees them. */
-    private static List<Integer> loaded(Tpm tpm) {
+    public static List<Integer> loaded(Tpm tpm) {
         List<Integer> handles = new ArrayList<>(tpm.handles(io.tpm4j.api.types.TpmHt.TRANSIENT));
         handles.addAll(tpm.loadedSessions());
         return handles;

@@ -6,7 +6,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** Skips a test whose {@link Needs} are not all permitted, naming what is missing and the option that allows it. */
@@ -23,13 +25,20 @@ public final class PermissionCondition implements ExecutionCondition {
         if (needed.isEmpty()) {
             return ConditionEvaluationResult.enabled("read-only");
         }
-        Set<Permission> permitted = SuiteContext.current().permitted();
-        List<String> missing = needed.stream().filter(p -> !permitted.contains(p))
-                .map(p -> p.option() + " (" + p.meaning() + ")").toList();
+        return notPermitted(needed, SuiteContext.current().permitted()).map(ConditionEvaluationResult::disabled)
+                .orElse(ConditionEvaluationResult.enabled("permitted"));
+    }
+
+    /**
+     * Why a test that needs {@code needed} may not run with {@code permitted}: {@link #PREFIX}, what is missing
+     * and the {@code --permit} option that allows it; empty when everything needed is permitted.
+     */
+    public static Optional<String> notPermitted(Collection<Permission> needed, Set<Permission> permitted) {
+        List<Permission> missing = needed.stream().filter(p -> !permitted.contains(p)).distinct().toList();
         if (missing.isEmpty()) {
-            return ConditionEvaluationResult.enabled("permitted");
+            return Optional.empty();
         }
-        return ConditionEvaluationResult.disabled(PREFIX + String.join(", ", missing) + "; run with --permit "
-                + String.join(",", needed.stream().filter(p -> !permitted.contains(p)).map(Permission::option).toList()));
+        return Optional.of(PREFIX + String.join(", ", missing.stream().map(p -> p.option() + " (" + p.meaning() + ")")
+                .toList()) + "; run with --permit " + String.join(",", missing.stream().map(Permission::option).toList()));
     }
 }

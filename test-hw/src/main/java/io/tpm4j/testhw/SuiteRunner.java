@@ -3,6 +3,7 @@ package io.tpm4j.testhw;
 import io.tpm4j.testhw.suite.ChipComparisonTest;
 import io.tpm4j.testhw.suite.CommandSetTest;
 import io.tpm4j.testhw.suite.DeviceTest;
+import io.tpm4j.testhw.suite.EveryCommandTest;
 import io.tpm4j.testhw.suite.ResourceManagerTest;
 import io.tpm4j.testhw.suite.SwappingCostTest;
 import io.tpm4j.testhw.suite.VtpmRemovalTest;
@@ -34,9 +35,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SuiteRunner {
 
     /** The suite, in report order. */
-    static final List<Class<?>> SUITE = List.of(PropertiesTest.class, CommandSetTest.class, RandomTest.class,
-            PcrTest.class, LimitsTest.class, KeysAndSessionsTest.class, NvTest.class, PersistentTest.class, DeviceTest.class,
-            ResourceManagerTest.class, SwappingCostTest.class, ChipComparisonTest.class, VtpmRemovalTest.class, LatencyTest.class);
+    static final List<Class<?>> SUITE = List.of(PropertiesTest.class, CommandSetTest.class, EveryCommandTest.class,
+            RandomTest.class, PcrTest.class, LimitsTest.class, KeysAndSessionsTest.class, NvTest.class, PersistentTest.class,
+            DeviceTest.class, ResourceManagerTest.class, SwappingCostTest.class, ChipComparisonTest.class,
+            VtpmRemovalTest.class, LatencyTest.class);
 
     /** How a test ended. */
     public enum Status { PASSED, FAILED, NOT_PERMITTED, SKIPPED }
@@ -123,12 +125,16 @@ public final class SuiteRunner {
             }
             Long start = started.get(id.getUniqueId());
             Duration took = start == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - start);
+            // A test that finds out while running what it needs aborts with the reason a skipped one would give.
+            boolean notPermitted = result.getStatus() == TestExecutionResult.Status.ABORTED && result.getThrowable()
+                    .map(Throwable::getMessage).filter(m -> m.startsWith(PermissionCondition.PREFIX)).isPresent();
             Status status = switch (result.getStatus()) {
                 case SUCCESSFUL -> Status.PASSED;
-                case ABORTED -> Status.SKIPPED;
+                case ABORTED -> notPermitted ? Status.NOT_PERMITTED : Status.SKIPPED;
                 case FAILED -> Status.FAILED;
             };
-            String reason = result.getThrowable().map(t -> t.getClass().getSimpleName() + ": " + t.getMessage()).orElse("");
+            String reason = notPermitted ? result.getThrowable().orElseThrow().getMessage()
+                    : result.getThrowable().map(t -> t.getClass().getSimpleName() + ": " + t.getMessage()).orElse("");
             outcomes.add(new Outcome(group(id), isClass(id) ? "(set-up)" : id.getDisplayName(), status, reason, took));
         }
 

@@ -58,6 +58,15 @@ class MainTest {
         return err.toString(StandardCharsets.UTF_8);
     }
 
+    /** The result lines of one test class in the text report: label, test name, detail. */
+    private static List<String> linesOf(String report, String group) {
+        List<String> lines = report.lines().toList();
+        int start = lines.indexOf("  " + group);
+        assertTrue(start >= 0, "no " + group + " in " + report);
+        return lines.subList(start + 1, lines.size()).stream().takeWhile(l -> l.startsWith("    "))
+                .map(String::strip).toList();
+    }
+
     @Test
     void checkOnAPrivateSwtpmPassesAndReportsTheTpm() {
         assertEquals(0, check("--swtpm"), out() + err());
@@ -102,6 +111,18 @@ class MainTest {
         assertTrue(report.lines().anyMatch(l -> l.contains("ok") && l.contains("every allocated PCR")), report);
         assertTrue(report.contains("TPM2_GetRandom(32)") && report.contains("Latency (median / p99)"), report);
         assertTrue(report.matches("(?s).*\\d+ passed, 0 failed, [1-9]\\d* not permitted, \\d+ skipped.*"), report);
+        // Every advertised command has its line: read-only exercises pass, the others wait for their permission.
+        List<String> commands = linesOf(report, "EveryCommandTest");
+        assertTrue(commands.size() > 100, commands.toString());
+        assertTrue(commands.stream().allMatch(l -> l.startsWith("ok ") || l.startsWith("not run ")
+                && l.contains("needs permission ") && l.contains("run with --permit ")), commands.toString());
+        for (String readOnly : List.of("TPM2_Startup", "TPM2_GetRandom", "TPM2_Sign", "TPM2_PolicySigned", "TPM2_Import")) {
+            assertTrue(commands.stream().anyMatch(l -> l.matches("ok +" + readOnly + " .*")), readOnly + ": " + commands);
+        }
+        for (String changing : List.of("TPM2_NV_DefineSpace", "TPM2_EvictControl", "TPM2_PCR_Extend", "TPM2_Clear",
+                "TPM2_HierarchyChangeAuth", "TPM2_DictionaryAttackParameters", "TPM2_Shutdown")) {
+            assertTrue(commands.stream().anyMatch(l -> l.matches("not run +" + changing + " .*")), changing + ": " + commands);
+        }
     }
 
     @Test
@@ -109,6 +130,9 @@ class MainTest {
         assertEquals(0, check("--swtpm", "--permit", "all"), out() + err());
         String report = out();
         assertTrue(report.matches("(?s).*\\d+ passed, 0 failed, 0 not permitted, \\d+ skipped.*"), report);
+        List<String> commands = linesOf(report, "EveryCommandTest");
+        assertTrue(commands.size() > 100 && commands.stream().allMatch(l -> l.startsWith("ok ")),
+                "every advertised command passes: " + commands);
         // On a private swtpm only what needs a kernel device, a resource manager or /dev/vtpmx is skipped.
         assertTrue(report.lines().filter(l -> l.strip().startsWith("skipped"))
                 .allMatch(l -> l.contains("applies to") || l.contains("needs /dev/vtpmx")), report);
