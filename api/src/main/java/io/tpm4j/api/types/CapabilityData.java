@@ -184,7 +184,8 @@ public sealed interface CapabilityData {
                     int handle = in.u32("TPMS_TAGGED_POLICY.handle");
                     int hashAt = in.position();
                     int hashAlg = in.u16("TPMS_TAGGED_POLICY.policyHash.hashAlg");
-                    int size = TpmAlg.of(hashAlg).map(TpmAlg::digestSize).filter(OptionalInt::isPresent)
+                    // TPMT_HA+: a hierarchy without a policy reports TPM_ALG_NULL and no digest.
+                    int size = hashAlg == TpmAlg.NULL.value() ? 0 : TpmAlg.of(hashAlg).map(TpmAlg::digestSize).filter(OptionalInt::isPresent)
                             .map(OptionalInt::getAsInt).orElseThrow(() -> new TpmProtocolException("TPMS_TAGGED_POLICY.policyHash.hashAlg 0x"
                                     + Integer.toHexString(hashAlg) + " is not a hash algorithm", hashAt));
                     list.add(new TaggedPolicy(handle, hashAlg, in.bytes(size, "TPMS_TAGGED_POLICY.policyHash.digest")));

@@ -266,8 +266,13 @@ class StructureRoundTripTest {
             }));
             case 7 -> new CapabilityData.EccCurves(list(8, () -> random.nextInt(0x10000)));
             case 8 -> new CapabilityData.AuthPolicies(list(4, () -> {
+                int handle = 0x40000000 | random.nextInt(0x100);
+                if (random.nextInt(3) == 0) {
+                    // A hierarchy without a policy: TPM_ALG_NULL and no digest.
+                    return new TaggedPolicy(handle, TpmAlg.NULL.value(), new byte[0]);
+                }
                 TaggedDigest d = taggedDigest();
-                return new TaggedPolicy(0x40000000 | random.nextInt(0x100), d.hashAlg().value(), d.digest());
+                return new TaggedPolicy(handle, d.hashAlg().value(), d.digest());
             }));
             case 9 -> new CapabilityData.Acts(list(4, () -> new ActData(0x40000110 + random.nextInt(16),
                     random.nextInt(), random.nextInt(4))));
