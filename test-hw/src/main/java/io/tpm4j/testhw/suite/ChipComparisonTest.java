@@ -109,7 +109,7 @@ public class ChipComparisonTest {
         // of its own, so the run on a machine's /dev/tpmrmN (the default target) is where it belongs.
         Assumptions.assumeTrue(context.target() instanceof Target.Device device
                         && device.path().getFileName().toString().startsWith("tpmrm"),
-                "runs with a /dev/tpmrmN target only (a comparison on a chip of its own, minutes long)");
+                "applies to a /dev/tpmrmN target only (it compares on a chip of its own, for minutes)");
         String kernel;
         try (VtpmChips.Chip chip = VtpmChips.Chip.start(UnaryOperator.identity());
              LinuxTpmDevice keeper = LinuxTpmDevice.open(chip.resourceManager());
