@@ -36,7 +36,6 @@ public final class DeviceFile implements AutoCloseable {
         this.fd = fd;
         this.name = name;
         pollFd.set(ValueLayout.JAVA_INT, 0, fd);
-        pollFd.set(ValueLayout.JAVA_SHORT, LibC.POLLFD_EVENTS, (short) (LibC.POLLIN | LibC.POLLOUT));
     }
 
     /** open(path, O_RDWR | O_CLOEXEC, plus O_NONBLOCK if asked). */
@@ -81,9 +80,22 @@ public final class DeviceFile implements AutoCloseable {
         return buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
     }
 
-    /** One poll() for POLLIN and POLLOUT, waiting at most {@code timeout} (zero: just look). */
-    public Readiness poll(Duration timeout) {
+    /** One poll() for POLLIN and POLLOUT that does not wait: what the file reports now. */
+    public Readiness readiness() {
+        return poll((short) (LibC.POLLIN | LibC.POLLOUT), Duration.ZERO);
+    }
+
+    /**
+     * One poll() for POLLIN, waiting at most {@code timeout}. (Asking for POLLOUT too would not wait: a TPM
+     * device reports POLLOUT whenever no response is pending.)
+     */
+    public Readiness awaitReadable(Duration timeout) {
+        return poll(LibC.POLLIN, timeout);
+    }
+
+    private Readiness poll(short events, Duration timeout) {
         checkOpen();
+        pollFd.set(ValueLayout.JAVA_SHORT, LibC.POLLFD_EVENTS, events);
         pollFd.set(ValueLayout.JAVA_SHORT, LibC.POLLFD_REVENTS, (short) 0);
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         if (LibC.poll(state, pollFd, 1, millis) < 0) {

@@ -38,17 +38,21 @@ class DeviceFileTest {
             message[i] = (byte) i;
         }
         try (DeviceFile file = DeviceFile.open(fifo(), true)) {
-            assertFalse(file.poll(Duration.ZERO).readable(), "nothing written yet");
+            DeviceFile.Readiness empty = file.readiness();
+            assertTrue(!empty.readable() && empty.writable(), "nothing written yet: " + empty);
+            long start = System.nanoTime();
+            assertFalse(file.awaitReadable(Duration.ofMillis(200)).readable(), "still nothing to read");
+            assertTrue(System.nanoTime() - start >= Duration.ofMillis(150).toNanos(), "awaitReadable waited");
             assertEquals(20, file.write(message));
-            DeviceFile.Readiness ready = file.poll(Duration.ofSeconds(5));
-            assertTrue(ready.readable() && ready.writable() && !ready.error() && !ready.hangup(), ready.toString());
+            DeviceFile.Readiness ready = file.awaitReadable(Duration.ofSeconds(5));
+            assertTrue(ready.readable() && !ready.error() && !ready.hangup(), ready.toString());
             assertArrayEquals(java.util.Arrays.copyOf(message, 6), file.read(6));
             assertArrayEquals(java.util.Arrays.copyOfRange(message, 6, 20), file.read(4096));
             assertEquals(0, file.read(0).length);
             // A FIFO says EAGAIN where a TPM device returns 0 bytes: the call's own result, not smoothed over.
-            TpmTransportException empty = assertThrows(TpmTransportException.class, () -> file.read(4096));
-            assertTrue(empty.getMessage().contains("read") && empty.getMessage().contains("EAGAIN")
-                    && empty.getMessage().contains(dir.toString()), empty.getMessage());
+            TpmTransportException drained = assertThrows(TpmTransportException.class, () -> file.read(4096));
+            assertTrue(drained.getMessage().contains("read") && drained.getMessage().contains("EAGAIN")
+                    && drained.getMessage().contains(dir.toString()), drained.getMessage());
         }
     }
 

@@ -3,8 +3,10 @@ package io.tpm4j.testhw.suite;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmDeviceRemovedException;
 import io.tpm4j.api.TpmException;
+import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.TpmTransport;
+import io.tpm4j.api.TpmTransportException;
 import io.tpm4j.api.commands.ContextLoad;
 import io.tpm4j.api.commands.ContextSave;
 import io.tpm4j.api.commands.GetRandom;
@@ -16,6 +18,8 @@ import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmPt;
 import io.tpm4j.api.types.TpmRc;
+import io.tpm4j.api.types.TpmRh;
+import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.wire.TpmHeader;
 import io.tpm4j.api.wire.TpmWriter;
 import io.tpm4j.ffi.LinuxTpmDevice;
@@ -33,11 +37,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,8 +53,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Where the kernel's resource manager and tpm4j's differ over time, not within one command: sessions clients
- * abandon, the TPM's context gap, and removal while a command is stuck. Each is driven the same way on the
+ * Where the kernel's resource manager and tpm4j's differ beyond what one client sees in one command: sessions
+ * clients abandon, the TPM's context gap, removal while a command is stuck, TPM warnings, per-client limits. Each is driven the same way on the
  * kernel's /dev/tpmrmN and on tpm4j's RM over /dev/tpmN of a vTPM-proxy chip of the test's own (a private
  * swtpm), so the machine's TPM is never touched. Needs root and the tpm_vtpm_proxy module.
  */
@@ -78,7 +85,7 @@ public class ChipComparisonTest {
             assertTrue(refused != null && refused.is(TpmRc.SESSION_HANDLES),
                     "the kernel kept " + abandoned + " abandoned sessions; then: " + refused);
             kernel = "kernel: after " + abandoned + " abandoned, a new client's StartAuthSession is refused ("
-                    + refused.responseCode() + ")";
+                    + brief(refused.responseCode()) + ")";
         }
         String tpm4j;
         try (VtpmChips.Chip chip = VtpmChips.Chip.start(UnaryOperator.identity());
@@ -141,6 +148,91 @@ public class ChipComparisonTest {
         String kernel = removeWhileStuck(true);
         String tpm4j = removeWhileStuck(false);
         context.observe("chip removed while a command is stuck in the TPM", "kernel: " + kernel + "; tpm4j: " + tpm4j);
+    }
+
+    @Test
+    @DisplayName("a TPM warning that asks for the command again (TPM_RC_YIELDED, TPM_RC_NV_RATE): the kernel passes "
+            + "it to the client, tpm4j's RM sends the command again")
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void tpmWarnings() throws Exception {
+        StringBuilder seen = new StringBuilder();
+        for (TpmRc warning : List.of(TpmRc.YIELDED, TpmRc.NV_RATE)) {
+            // The chip's TPM answers the first TPM2_ReadClock with the warning, as a busy TPM would.
+            AtomicBoolean warned = new AtomicBoolean();
+            UnaryOperator<TpmTransport> busy = backend -> command ->
+                    TpmHeader.commandCode(command) == TpmCc.READ_CLOCK.value() && warned.compareAndSet(false, true)
+                            ? TpmHeader.headerOnlyResponse(warning.value()) : backend.transmit(command);
+            ResponseCode kernel;
+            try (VtpmChips.Chip chip = VtpmChips.Chip.start(busy);
+                 LinuxTpmDevice device = LinuxTpmDevice.open(chip.resourceManager())) {
+                kernel = responseCode(device.transmit(READ_CLOCK));
+            }
+            assertTrue(kernel.is(warning), "the kernel passes " + warning + " on: " + kernel);
+            warned.set(false);
+            ResponseCode tpm4j;
+            try (VtpmChips.Chip chip = VtpmChips.Chip.start(busy); TpmChip backend = chip.forTpm4j();
+                 ResourceManager rm = ResourceManager.over(backend); Space space = rm.openSpace("busy TPM")) {
+                tpm4j = responseCode(space.transmit(READ_CLOCK));
+            }
+            assertTrue(warned.get() && tpm4j.isSuccess(), "tpm4j's RM sends it again: " + tpm4j);
+            seen.append(seen.isEmpty() ? "" : "; ").append(warning.name()).append(": kernel passes it to the client, ")
+                    .append("tpm4j's RM retries (the client gets success)");
+        }
+        context.observe("TPM warnings that ask for the command again", seen.toString());
+    }
+
+    @Test
+    @DisplayName("per-client limits: the kernel's are fixed at 3 objects; tpm4j's quotas are set by the RM's owner and "
+            + "refused with an RM-layer code before the TPM")
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void perClientLimits() throws Exception {
+        String kernel;
+        try (VtpmChips.Chip chip = VtpmChips.Chip.start(UnaryOperator.identity());
+             LinuxTpmDevice device = LinuxTpmDevice.open(chip.resourceManager())) {
+            kernel = "kernel: " + fillObjects(Tpm.on(device), 8);
+        }
+        String tpm4j;
+        try (VtpmChips.Chip chip = VtpmChips.Chip.start(UnaryOperator.identity()); TpmChip backend = chip.forTpm4j();
+             ResourceManager rm = ResourceManager.over(backend, ResourceManager.Options.defaults().withQuotas(5, 2));
+             Space space = rm.openSpace("quota of 5")) {
+            String filled = fillObjects(Tpm.on(space), 8);
+            assertTrue(filled.startsWith("5 objects, then ") && filled.contains("0x000b"),
+                    "tpm4j's quota of 5, refused by the RM: " + filled);
+            tpm4j = "tpm4j (quota 5 set by the application): " + filled;
+        }
+        context.observe("objects one client can hold", kernel + "; " + tpm4j);
+    }
+
+    private static final byte[] READ_CLOCK = new TpmWriter().u16(0x8001).u32(TpmHeader.SIZE)
+            .u32(TpmCc.READ_CLOCK.value()).toByteArray();
+
+    /** The code's name and value, and who answered: short enough for a table cell. */
+    private static String brief(ResponseCode rc) {
+        return rc.rc().map(TpmRc::specName).orElse("error") + String.format(" 0x%08x", rc.raw())
+                + (rc.layer() == ResponseCode.TPM_LAYER ? " from the TPM" : " from the resource manager");
+    }
+
+    private static ResponseCode responseCode(byte[] response) {
+        return new ResponseCode(ByteBuffer.wrap(response).getInt(6));
+    }
+
+    /** Loads up to {@code most} primaries in one client; says how many fit and what refused the next. */
+    private static String fillObjects(Tpm client, int most) {
+        List<TpmObject> loaded = new ArrayList<>();
+        try {
+            while (loaded.size() < most) {
+                try {
+                    loaded.add(client.createPrimary(TpmRh.NULL, Templates.srkEccP256()));
+                } catch (TpmResponseException e) {
+                    return loaded.size() + " objects, then " + brief(e.responseCode());
+                } catch (TpmTransportException e) {
+                    return loaded.size() + " objects, then " + e.getMessage();
+                }
+            }
+            return "all " + most + " held";
+        } finally {
+            loaded.forEach(TpmObject::close);
+        }
     }
 
     /** One client's session, context-saved by the client, which then goes away without loading it again. */
@@ -208,7 +300,7 @@ public class ChipComparisonTest {
 
     private static String failure(String command, byte[] response) {
         int rc = ByteBuffer.wrap(response).getInt(6);
-        return rc == 0 ? null : command + " answered " + new ResponseCode(rc);
+        return rc == 0 ? null : command + " answered " + brief(new ResponseCode(rc));
     }
 
     /**

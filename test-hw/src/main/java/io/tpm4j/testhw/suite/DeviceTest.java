@@ -102,11 +102,12 @@ public class DeviceTest {
             + "and a response can be read in pieces")
     void nonBlockingPollAndPartialReads() {
         try (DeviceFile file = DeviceFile.open(sharedNode(), true)) {
-            assertFalse(file.poll(Duration.ZERO).readable(), "nothing to read before a command");
+            DeviceFile.Readiness idle = file.readiness();
+            assertTrue(!idle.readable() && idle.writable(), "before a command poll reports POLLOUT only: " + idle);
             assertEquals(0, file.read(LinuxTpmDevice.MAX_MESSAGE).length, "read with nothing pending returns 0");
             byte[] command = getRandom(16);
             assertEquals(command.length, file.write(command), "write takes the whole command");
-            DeviceFile.Readiness ready = file.poll(Duration.ofSeconds(10));
+            DeviceFile.Readiness ready = file.awaitReadable(Duration.ofSeconds(10));
             assertTrue(ready.readable() && !ready.error() && !ready.hangup(), "poll after the command: " + ready);
             byte[] head = file.read(6);
             assertEquals(6, head.length, "a 6-byte read takes 6 bytes of the response");
@@ -115,7 +116,7 @@ public class DeviceTest {
             assertEquals(size - 6, rest.length, "the next read gives the rest of the " + size + " bytes");
             assertEquals(0, ByteBuffer.wrap(rest).getInt(0), "GetRandom succeeded");
             assertEquals(16, ByteBuffer.wrap(rest).getShort(4), "and returned 16 bytes");
-            assertFalse(file.poll(Duration.ZERO).readable(), "nothing left to read");
+            assertFalse(file.readiness().readable(), "nothing left to read");
         }
     }
 
@@ -125,13 +126,13 @@ public class DeviceTest {
         byte[] command = getRandom(8);
         try (DeviceFile file = DeviceFile.open(sharedNode(), true)) {
             file.write(command);
-            assertTrue(file.poll(Duration.ofSeconds(10)).readable());
+            assertTrue(file.awaitReadable(Duration.ofSeconds(10)).readable(), "the response arrived");
             TpmTransportException busy = assertThrows(TpmTransportException.class, () -> file.write(command));
             assertTrue(busy.getMessage().contains("write") && busy.getMessage().contains("EBUSY"), busy.getMessage());
             assertEquals(0, file.read(0).length);
-            assertFalse(file.poll(Duration.ZERO).readable(), "the zero-length read dropped the response");
+            assertFalse(file.readiness().readable(), "the zero-length read dropped the response");
             file.write(command);
-            assertTrue(file.poll(Duration.ofSeconds(10)).readable());
+            assertTrue(file.awaitReadable(Duration.ofSeconds(10)).readable(), "the next response arrived");
             assertEquals(20, file.read(LinuxTpmDevice.MAX_MESSAGE).length, "the device works on");
         }
     }
