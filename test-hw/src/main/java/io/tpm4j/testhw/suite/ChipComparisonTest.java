@@ -265,7 +265,8 @@ public class ChipComparisonTest {
      * or well past the gap. Then the keeper loads its old context and uses the session, if nothing failed.
      */
     private static Gap drive(Tpm keeper, Tpm churner, long gapMax) {
-        AuthSession old = keeper.startSession(Session.hmac(TpmAlg.SHA256));
+        // Audited, so that it can authorise a command that names no handle (GetRandom) at the end.
+        AuthSession old = keeper.startSession(Session.hmac(TpmAlg.SHA256).audited());
         SavedContext oldContext = keeper.execute(new ContextSave(old.handle())).context();
         AuthSession churning = churner.startSession(Session.hmac(TpmAlg.SHA256));
         // Bytes, not typed calls: tens of thousands of cycles, in an emulator.
