@@ -35,7 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -213,7 +212,7 @@ public class ChipComparisonTest {
     }
 
     private static ResponseCode responseCode(byte[] response) {
-        return new ResponseCode(ByteBuffer.wrap(response).getInt(6));
+        return new ResponseCode(TpmHeader.ofResponse(response).code());
     }
 
     /** Loads up to {@code most} primaries in one client; says how many fit and what refused the next. */
@@ -300,7 +299,7 @@ public class ChipComparisonTest {
     }
 
     private static String failure(String command, byte[] response) {
-        int rc = ByteBuffer.wrap(response).getInt(6);
+        int rc = TpmHeader.ofResponse(response).code();
         return rc == 0 ? null : command + " answered " + brief(new ResponseCode(rc));
     }
 

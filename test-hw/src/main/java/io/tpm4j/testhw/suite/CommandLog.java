@@ -1,8 +1,8 @@
 package io.tpm4j.testhw.suite;
 
 import io.tpm4j.api.TpmTransport;
+import io.tpm4j.api.wire.TpmHeader;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,8 +27,7 @@ final class CommandLog implements TpmTransport {
     @Override
     public byte[] transmit(byte[] command) {
         byte[] response = target.transmit(command);
-        // Both headers carry their code at offset 6, after the tag and the size.
-        Exchange exchange = new Exchange(ByteBuffer.wrap(command).getInt(6), ByteBuffer.wrap(response).getInt(6));
+        Exchange exchange = new Exchange(TpmHeader.commandCode(command), TpmHeader.ofResponse(response).code());
         synchronized (exchanges) {
             exchanges.add(exchange);
         }

@@ -9,6 +9,7 @@ import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.api.types.ResponseCode;
 import io.tpm4j.api.types.TpmRc;
+import io.tpm4j.api.wire.TpmHeader;
 import io.tpm4j.api.wire.TpmWriter;
 import io.tpm4j.ffi.DeviceFile;
 import io.tpm4j.ffi.LinuxTpmDevice;
@@ -57,7 +58,7 @@ public class DeviceTest {
         Assumptions.assumeTrue(context.target() instanceof Target.Device || context.target().isResourceManager(),
                 "applies to kernel devices and resource managers");
         byte[] response = tpm.transport().transmit(new TpmWriter().u16(0x8001).u32(10).u32(0x0000FFFF).toByteArray());
-        ResponseCode rc = new ResponseCode(java.nio.ByteBuffer.wrap(response).getInt(6));
+        ResponseCode rc = new ResponseCode(TpmHeader.ofResponse(response).code());
         assertTrue(rc.is(TpmRc.COMMAND_CODE), rc.toString());
         context.observe("unknown command code (0x0000FFFF)", String.format("0x%08x (%s)", rc.raw(),
                 rc.layer() == ResponseCode.RESOURCE_MANAGER_LAYER ? "answered by the resource manager" : "answered by the TPM"));
@@ -71,7 +72,7 @@ public class DeviceTest {
                 .bytes(new byte[LinuxTpmDevice.MAX_MESSAGE - 12]).toByteArray();
         byte[] response = tpm.transport().transmit(full);
         assertTrue(response.length >= 10, "a whole response to a 4096-byte command");
-        assertTrue(java.nio.ByteBuffer.wrap(response).getInt(6) != 0,
+        assertTrue(TpmHeader.ofResponse(response).code() != 0,
                 "GetRandom with 4084 stray bytes is an error the TPM reports");
         byte[] tooBig = new TpmWriter().u16(0x8001).u32(LinuxTpmDevice.MAX_MESSAGE + 1).u32(0x17B).u16(8)
                 .bytes(new byte[LinuxTpmDevice.MAX_MESSAGE + 1 - 12]).toByteArray();

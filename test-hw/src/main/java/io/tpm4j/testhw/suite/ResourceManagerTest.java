@@ -11,6 +11,7 @@ import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmRh;
+import io.tpm4j.api.wire.TpmHeader;
 import io.tpm4j.api.wire.TpmWriter;
 import io.tpm4j.testhw.Needs;
 import io.tpm4j.testhw.Permission;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.ByteBuffer;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,7 +60,7 @@ public class ResourceManagerTest {
             try {
                 byte[] flush = other.transport().transmit(new TpmWriter().u16(0x8001).u32(14).u32(0x165).u32(srk.handle())
                         .toByteArray());
-                int rc = ByteBuffer.wrap(flush).getInt(6);
+                int rc = TpmHeader.ofResponse(flush).code();
                 assertNotEquals(0, rc, "the other client flushed this client's object");
                 refusal = String.format("refused, 0x%08x", rc);
             } catch (TpmTransportException e) {
@@ -129,7 +129,7 @@ public class ResourceManagerTest {
             byte[] command = new TpmWriter().u16(0x8002).u32(10 + 4 + 9 + 2).u32(0x17B).u32(9).u32(session.handle())
                     .u16(0).u8(1).u16(0).u16(8).toByteArray();
             byte[] response = other.transport().transmit(command);
-            int rc = ByteBuffer.wrap(response).getInt(6);
+            int rc = TpmHeader.ofResponse(response).code();
             assertNotEquals(0, rc, "another client used this client's session");
             context.observe("another client's session handle in the authorisation area", String.format(
                     "refused, 0x%08x (%s)", rc, (rc >>> 16) == 11 ? "by the resource manager" : "by the TPM"));
