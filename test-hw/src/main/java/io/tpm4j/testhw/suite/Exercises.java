@@ -834,9 +834,12 @@ final class Exercises {
                 .filter(p -> p.handle() == TpmRh.OWNER).findFirst()
                 .orElseThrow(() -> new AssertionError("TPM_CAP_AUTH_POLICIES does not list the owner hierarchy"));
         TpmAlg beforeAlg = TpmAlg.of(before.hashAlg()).orElseThrow();
-        tpm.execute(new SetPrimaryPolicy(TpmRh.OWNER, EMPTY, PolicyDigest.start(TpmAlg.SHA256).authValue().digest(),
-                TpmAlg.SHA256));
-        tpm.execute(new SetPrimaryPolicy(TpmRh.OWNER, EMPTY, before.digest(), beforeAlg));
+        try {
+            tpm.execute(new SetPrimaryPolicy(TpmRh.OWNER, EMPTY,
+                    PolicyDigest.start(TpmAlg.SHA256).authValue().digest(), TpmAlg.SHA256));
+        } finally {
+            tpm.execute(new SetPrimaryPolicy(TpmRh.OWNER, EMPTY, before.digest(), beforeAlg));
+        }
     }
 
     /** The clock moved a second forward (it may never go back), its rate left as it is. */
@@ -858,16 +861,22 @@ final class Exercises {
     /** The endorsement hierarchy switched off and on again (or on and off, if it was off); never the platform's. */
     private static void hierarchyControl(Tpm tpm) {
         boolean enabled = (tpm.allProperties().get(TpmPt.STARTUP_CLEAR.value()) & StartupClearAttributes.EH_ENABLE) != 0;
-        tpm.execute(new HierarchyControl(TpmRh.PLATFORM, EMPTY, TpmRh.ENDORSEMENT, !enabled));
-        tpm.execute(new HierarchyControl(TpmRh.PLATFORM, EMPTY, TpmRh.ENDORSEMENT, enabled));
+        try {
+            tpm.execute(new HierarchyControl(TpmRh.PLATFORM, EMPTY, TpmRh.ENDORSEMENT, !enabled));
+        } finally {
+            tpm.execute(new HierarchyControl(TpmRh.PLATFORM, EMPTY, TpmRh.ENDORSEMENT, enabled));
+        }
     }
 
     /** TPM2_Clear disabled, then enabled again unless it was disabled before (enabling needs the platform). */
     private static void clearControl(Tpm tpm) {
         boolean wasDisabled = (permanent(tpm) & PermanentAttributes.DISABLE_CLEAR) != 0;
-        tpm.execute(new ClearControl(TpmRh.PLATFORM, EMPTY, true));
-        if (!wasDisabled) {
-            tpm.execute(new ClearControl(TpmRh.PLATFORM, EMPTY, false));
+        try {
+            tpm.execute(new ClearControl(TpmRh.PLATFORM, EMPTY, true));
+        } finally {
+            if (!wasDisabled) {
+                tpm.execute(new ClearControl(TpmRh.PLATFORM, EMPTY, false));
+            }
         }
     }
 
