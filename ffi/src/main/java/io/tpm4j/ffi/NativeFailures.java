@@ -79,7 +79,10 @@ final class NativeFailures {
                 case ENOMEM -> "the kernel resource manager has no free slot for this space "
                         + "(3 objects, 3 sessions): flush what you no longer need";
                 case ETIME -> "the TPM did not answer within the kernel's timeout for this command";
-                case EFAULT -> "the kernel could not read the TPM's response: bad framing from the chip";
+                // tpm2-space.c also answers EFAULT when /dev/tpmrmN cannot save or load a context around the command.
+                case EFAULT -> "the kernel could not complete the command: a malformed response from the chip, or on "
+                        + "/dev/tpmrmN its resource manager failed to save or load a context (TPM_RC_CONTEXT_GAP is one "
+                        + "cause; the kernel log says which)";
                 default -> e.description();
             };
             case "ioctl" -> switch (e) {
