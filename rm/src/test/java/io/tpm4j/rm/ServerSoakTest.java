@@ -143,7 +143,17 @@ class ServerSoakTest extends WithServer {
             processes.incrementAndGet();
             running.add(p);
             try {
-                byte[] output = p.getInputStream().readAllBytes();
+                byte[] output;
+                try {
+                    output = p.getInputStream().readAllBytes();
+                } catch (java.io.IOException e) {
+                    // Process.destroyForcibly() closes the streams: the killer got there first (it marks the
+                    // victim before it kills).
+                    if (killed.contains(p)) {
+                        return;
+                    }
+                    throw e;
+                }
                 if (!p.waitFor(60, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     failures.add(String.join(" ", step) + ": did not finish within 60 s");

@@ -34,7 +34,7 @@ public final class PermissionCondition implements ExecutionCondition {
      * and the {@code --permit} option that allows it; empty when everything needed is permitted.
      */
     public static Optional<String> notPermitted(Collection<Permission> needed, Set<Permission> permitted) {
-        List<Permission> missing = needed.stream().filter(p -> !permitted.contains(p)).distinct().toList();
+        List<Permission> missing = needed.stream().filter(p -> !permitted.contains(p)).distinct().sorted().toList();
         if (missing.isEmpty()) {
             return Optional.empty();
         }
