@@ -1,10 +1,13 @@
 package io.tpm4j.testhw;
 
 import io.tpm4j.api.Tpm;
+import io.tpm4j.api.types.CapabilityData;
 import io.tpm4j.api.types.PermanentAttributes;
 import io.tpm4j.api.types.TpmAlg;
+import io.tpm4j.api.types.TpmCap;
 import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmPt;
+import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.testhw.suite.EveryCommandTest;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +41,9 @@ class EveryCommandOnSwtpmTest {
             }
             assertEquals(0, after.get(TpmPt.PERMANENT.value()) & (PermanentAttributes.OWNER_AUTH_SET
                     | PermanentAttributes.DISABLE_CLEAR), "owner auth empty, TPM2_Clear allowed");
+            CapabilityData.AuthPolicies policies = (CapabilityData.AuthPolicies) tpm.getCapability(
+                    TpmCap.AUTH_POLICIES, TpmRh.OWNER, 1).data();
+            assertEquals(TpmAlg.NULL.value(), policies.policies().getFirst().hashAlg(), "the owner has no policy again");
             assertEquals(List.of(), tpm.handles(TpmHt.NV_INDEX));
             assertEquals(List.of(), tpm.handles(TpmHt.PERSISTENT));
             assertEquals(List.of(), tpm.handles(TpmHt.TRANSIENT));
