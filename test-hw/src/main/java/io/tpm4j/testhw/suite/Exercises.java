@@ -174,12 +174,6 @@ final class Exercises {
     }
 
     private static final Authorization EMPTY = Authorization.emptyPassword();
-    /** Where free test handles are looked for: the owner's NV and persistent ranges, and the platform's NV range. */
-    private static final int OWNER_NV = 0x01500E40;
-    private static final int PLATFORM_NV = 0x01400E40;
-    private static final int OWNER_PERSISTENT = 0x81000E40;
-    /** The debug PCR: resettable from locality 0, meant for tests. */
-    private static final int DEBUG_PCR = 16;
     /** TPM_PT_PCR_POLICY and TPM_PT_PCR_AUTH: the PCRs that can have an authPolicy or an authValue. */
     private static final int PT_PCR_POLICY = 0x13;
     private static final int PT_PCR_AUTH = 0x14;
@@ -666,12 +660,12 @@ final class Exercises {
     private static void debugPcr(Tpm tpm) {
         byte[] event = "an event in the debug PCR".getBytes(StandardCharsets.UTF_8);
         try {
-            tpm.execute(new PcrExtend(DEBUG_PCR, EMPTY, List.of(new TaggedDigest(TpmAlg.SHA256, sha256(event)))));
-            tpm.pcrEvent(DEBUG_PCR, event);
+            tpm.execute(new PcrExtend(TestHandles.DEBUG_PCR, EMPTY, List.of(new TaggedDigest(TpmAlg.SHA256, sha256(event)))));
+            tpm.pcrEvent(TestHandles.DEBUG_PCR, event);
             int sequence = tpm.execute(new HashSequenceStart(new byte[0], TpmAlg.NULL)).sequenceHandle();
             try {
                 tpm.execute(new SequenceUpdate(sequence, EMPTY, event));
-                List<TaggedDigest> digests = tpm.execute(new EventSequenceComplete(DEBUG_PCR, EMPTY, sequence, EMPTY,
+                List<TaggedDigest> digests = tpm.execute(new EventSequenceComplete(TestHandles.DEBUG_PCR, EMPTY, sequence, EMPTY,
                         event)).results();
                 assertTrue(digests.contains(new TaggedDigest(TpmAlg.SHA256, sha256(concat(event, event)))),
                         digests.toString());
@@ -679,9 +673,9 @@ final class Exercises {
                 flushIfLoaded(tpm, sequence);
             }
         } finally {
-            tpm.execute(new PcrReset(DEBUG_PCR, EMPTY));
+            tpm.execute(new PcrReset(TestHandles.DEBUG_PCR, EMPTY));
         }
-        assertArrayEquals(new byte[32], tpm.pcrValues(TpmAlg.SHA256, DEBUG_PCR).get(DEBUG_PCR), "PCR 16 after reset");
+        assertArrayEquals(new byte[32], tpm.pcrValues(TpmAlg.SHA256, TestHandles.DEBUG_PCR).get(TestHandles.DEBUG_PCR), "PCR 16 after reset");
     }
 
     /** The lowest PCR that can have an authValue (or authPolicy) is given one, then the empty one again. */
@@ -717,10 +711,11 @@ final class Exercises {
      * then locked; a counter, a bit field and an extend index.
      */
     private void nvIndices(Tpm tpm) {
-        int ordinary = freeHandle(tpm, TpmHt.NV_INDEX, OWNER_NV);
-        int counter = freeHandle(tpm, TpmHt.NV_INDEX, ordinary + 1);
-        int bits = freeHandle(tpm, TpmHt.NV_INDEX, counter + 1);
-        int extend = freeHandle(tpm, TpmHt.NV_INDEX, bits + 1);
+        int[] free = TestHandles.free(tpm, TpmHt.NV_INDEX, TestHandles.OWNER_NV, 4);
+        int ordinary = free[0];
+        int counter = free[1];
+        int bits = free[2];
+        int extend = free[3];
         byte[] unsealPolicy = PolicyDigest.start(TpmAlg.SHA256).commandCode(UNSEAL).digest();
         byte[] approved = new TpmWriter().u16(TpmAlg.SHA256.value()).bytes(unsealPolicy).toByteArray();
         byte[] newAuth = "new".getBytes(StandardCharsets.UTF_8);
@@ -779,7 +774,7 @@ final class Exercises {
     }
 
     private static void globalWriteLock(Tpm tpm) {
-        int handle = freeHandle(tpm, TpmHt.NV_INDEX, OWNER_NV);
+        int handle = TestHandles.free(tpm, TpmHt.NV_INDEX, TestHandles.OWNER_NV);
         tpm.nvDefine(index(handle, NvAttributes.Type.ORDINARY, 4, new byte[0], NvAttributes.GLOBALLOCK), new byte[0]);
         try {
             tpm.execute(new NvGlobalWriteLock(TpmRh.OWNER, EMPTY));
@@ -793,7 +788,7 @@ final class Exercises {
 
     /** A platform index that only TPM2_NV_UndefineSpaceSpecial, with its policy, may delete. */
     private static void undefineSpaceSpecial(Tpm tpm) {
-        int handle = freeHandle(tpm, TpmHt.NV_INDEX, PLATFORM_NV);
+        int handle = TestHandles.free(tpm, TpmHt.NV_INDEX, TestHandles.PLATFORM_NV);
         tpm.execute(new NvDefineSpace(TpmRh.PLATFORM, EMPTY, new byte[0], new NvPublic(handle, TpmAlg.SHA256,
                 NvAttributes.of(NvAttributes.Type.ORDINARY, NvAttributes.PPWRITE, NvAttributes.PPREAD, NvAttributes.NO_DA,
                         NvAttributes.PLATFORMCREATE, NvAttributes.POLICY_DELETE),
@@ -805,7 +800,7 @@ final class Exercises {
     }
 
     private static void persistent(Tpm tpm) {
-        int handle = freeHandle(tpm, TpmHt.PERSISTENT, OWNER_PERSISTENT);
+        int handle = TestHandles.free(tpm, TpmHt.PERSISTENT, TestHandles.OWNER_PERSISTENT);
         try (TpmObject srk = tpm.createPrimary(TpmRh.OWNER, Templates.srkEccP256())) {
             tpm.persist(srk, handle);
             try {
@@ -924,16 +919,6 @@ final class Exercises {
 
     private static int permanent(Tpm tpm) {
         return tpm.allProperties().get(TpmPt.PERMANENT.value());
-    }
-
-    /** The first handle of {@code type} from {@code from} on that nothing uses. */
-    private static int freeHandle(Tpm tpm, TpmHt type, int from) {
-        List<Integer> used = tpm.handles(type);
-        int handle = from;
-        while (used.contains(handle)) {
-            handle++;
-        }
-        return handle;
     }
 
     private static void flushIfLoaded(Tpm tpm, int handle) {

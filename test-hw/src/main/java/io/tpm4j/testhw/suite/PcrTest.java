@@ -25,8 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 @ExtendWith(LeakCheck.class)
 public class PcrTest {
 
-    /** The debug PCR, resettable from locality 0 on PC-client TPMs, so a test can put it back. */
-    private static final int DEBUG_PCR = 16;
     private final Tpm tpm = SuiteContext.current().tpm();
 
     @Test
@@ -50,18 +48,18 @@ public class PcrTest {
     void extendAndReset() throws Exception {
         byte[] digest = MessageDigest.getInstance("SHA-256").digest("tpm4j check".getBytes());
         try {
-            tpm.execute(new PcrReset(DEBUG_PCR, Authorization.emptyPassword()));
-            byte[] before = tpm.pcrValues(TpmAlg.SHA256, DEBUG_PCR).get(DEBUG_PCR);
-            tpm.pcrExtend(DEBUG_PCR, new TaggedDigest(TpmAlg.SHA256, digest));
+            tpm.execute(new PcrReset(TestHandles.DEBUG_PCR, Authorization.emptyPassword()));
+            byte[] before = tpm.pcrValues(TpmAlg.SHA256, TestHandles.DEBUG_PCR).get(TestHandles.DEBUG_PCR);
+            tpm.pcrExtend(TestHandles.DEBUG_PCR, new TaggedDigest(TpmAlg.SHA256, digest));
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(before);
             sha.update(digest);
-            byte[] after = tpm.pcrValues(TpmAlg.SHA256, DEBUG_PCR).get(DEBUG_PCR);
+            byte[] after = tpm.pcrValues(TpmAlg.SHA256, TestHandles.DEBUG_PCR).get(TestHandles.DEBUG_PCR);
             assertArrayEquals(sha.digest(), after);
             assertFalse(java.util.Arrays.equals(before, after));
         } finally {
-            tpm.execute(new PcrReset(DEBUG_PCR, Authorization.emptyPassword()));
+            tpm.execute(new PcrReset(TestHandles.DEBUG_PCR, Authorization.emptyPassword()));
         }
-        assertArrayEquals(new byte[32], tpm.pcrValues(TpmAlg.SHA256, DEBUG_PCR).get(DEBUG_PCR), "PCR 16 put back");
+        assertArrayEquals(new byte[32], tpm.pcrValues(TpmAlg.SHA256, TestHandles.DEBUG_PCR).get(TestHandles.DEBUG_PCR), "PCR 16 put back");
     }
 }

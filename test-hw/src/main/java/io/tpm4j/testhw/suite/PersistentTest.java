@@ -9,7 +9,6 @@ import io.tpm4j.testhw.Needs;
 import io.tpm4j.testhw.Permission;
 import io.tpm4j.testhw.LeakCheck;
 import io.tpm4j.testhw.SuiteContext;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,23 +22,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Needs({Permission.OWNER, Permission.PERSISTENT})
 public class PersistentTest {
 
-    private static final int HANDLE = 0x81000E40;
     private final Tpm tpm = SuiteContext.current().tpm();
 
     @Test
     @DisplayName("EvictControl makes the SRK persistent and evicts it; the Name is the same")
     void persistAndEvict() {
-        Assumptions.assumeFalse(tpm.handles(TpmHt.PERSISTENT).contains(HANDLE),
-                String.format("persistent handle 0x%08x is in use on this TPM; not touching it", HANDLE));
+        int handle = TestHandles.free(tpm, TpmHt.PERSISTENT, TestHandles.OWNER_PERSISTENT);
         try (TpmObject srk = tpm.createPrimary(TpmRh.OWNER, Templates.srkEccP256())) {
-            tpm.persist(srk, HANDLE);
+            tpm.persist(srk, handle);
             try {
-                assertTrue(tpm.handles(TpmHt.PERSISTENT).contains(HANDLE));
-                assertArrayEquals(srk.name(), tpm.readPublic(HANDLE).name());
+                assertTrue(tpm.handles(TpmHt.PERSISTENT).contains(handle));
+                assertArrayEquals(srk.name(), tpm.readPublic(handle).name());
             } finally {
-                tpm.evict(HANDLE);
+                tpm.evict(handle);
             }
         }
-        assertFalse(tpm.handles(TpmHt.PERSISTENT).contains(HANDLE), "the persistent handle was evicted again");
+        assertFalse(tpm.handles(TpmHt.PERSISTENT).contains(handle), "the persistent handle was evicted again");
     }
 }
