@@ -11,6 +11,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.util.Optional;
+import java.util.Set;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -58,6 +59,12 @@ final class LibC {
     static final int WNOHANG = 1;
     static final int EFD_NONBLOCK = 0x800;
     static final int EFD_CLOEXEC = 0x80000;
+    static final int EPOLL_CLOEXEC = 0x80000;
+    static final int EPOLL_CTL_ADD = 1;
+    static final int EPOLLIN = 0x1;
+    static final int EPOLLERR = 0x8;
+    static final int EPOLLHUP = 0x10;
+    static final int EPOLLET = 1 << 31;
 
     /** struct pollfd { int fd; short events; short revents; } */
     static final StructLayout POLLFD = MemoryLayout.structLayout(
@@ -65,6 +72,14 @@ final class LibC {
             ValueLayout.JAVA_SHORT.withName("revents"));
     static final long POLLFD_EVENTS = POLLFD.byteOffset(MemoryLayout.PathElement.groupElement("events"));
     static final long POLLFD_REVENTS = POLLFD.byteOffset(MemoryLayout.PathElement.groupElement("revents"));
+
+    /**
+     * struct epoll_event { uint32_t events; epoll_data_t data; }: packed on x86_64 (data at 4, 12 bytes), naturally
+     * aligned on other 64-bit architectures (data at 8, 16 bytes). tpm4j keeps a descriptor number in data.
+     */
+    private static final boolean PACKED_EPOLL_EVENT = Set.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
+    static final long EPOLL_EVENT_SIZE = PACKED_EPOLL_EVENT ? 12 : 16;
+    static final long EPOLL_EVENT_DATA = PACKED_EPOLL_EVENT ? 4 : 8;
 
     /** glibc's posix_spawn_file_actions_t is 80 bytes on 64-bit Linux; room to spare. */
     static final long SPAWN_FILE_ACTIONS_SIZE = 128;
@@ -85,6 +100,12 @@ final class LibC {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
     private static final MethodHandle POLL = bind("poll",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle EPOLL_CREATE1 = bind("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT),
+            CAPTURE_ERRNO);
+    private static final MethodHandle EPOLL_CTL = bind("epoll_ctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), CAPTURE_ERRNO);
+    private static final MethodHandle EPOLL_WAIT = bind("epoll_wait",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle IOCTL = bind("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle FCNTL = bind("fcntl",
@@ -183,6 +204,30 @@ final class LibC {
     static int poll(MemorySegment state, MemorySegment pollfds, long count, int timeoutMillis) {
         try {
             return (int) POLL.invokeExact(state, pollfds, count, timeoutMillis);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int epollCreate1(MemorySegment state, int flags) {
+        try {
+            return (int) EPOLL_CREATE1.invokeExact(state, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int epollCtl(MemorySegment state, int epfd, int operation, int fd, MemorySegment event) {
+        try {
+            return (int) EPOLL_CTL.invokeExact(state, epfd, operation, fd, event);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int epollWait(MemorySegment state, int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+        try {
+            return (int) EPOLL_WAIT.invokeExact(state, epfd, events, maxEvents, timeoutMillis);
         } catch (Throwable t) {
             throw rethrow(t);
         }

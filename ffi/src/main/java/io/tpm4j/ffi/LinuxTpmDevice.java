@@ -23,8 +23,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A TPM character device ({@code /dev/tpmrm0}, {@code /dev/tpm0}) or any file descriptor that speaks TPM
- * commands (a socket to {@code swtpm chardev}, the vTPM proxy): write the command, poll for the response
- * with a deadline, read until the header's size is satisfied.
+ * commands (a socket to {@code swtpm chardev}, the vTPM proxy): write the command, wait for the response
+ * with a deadline, read until the header's size is satisfied. The wait is an edge-triggered epoll, not poll():
+ * the kernel's poll() on a TPM device blocks while the device's command runs (see {@link ResponseWait}).
  *
  * <p>Thread-safe: commands are serialised. By default the descriptor is non-blocking, so every command has
  * the deadline given by {@link Options#timeouts()}; in blocking mode the kernel runs the command inside
@@ -69,7 +70,9 @@ public final class LinuxTpmDevice implements TpmTransport {
     private final ReentrantLock lock = new ReentrantLock();
     private final Arena arena = Arena.ofShared();
     private final MemorySegment callState;
+    /** poll() for room to write, and for responses in blocking mode; see {@link #awaitResponse}. */
     private final MemorySegment pollFd;
+    private final ResponseWait responseWait;
     private final MemorySegment out;
     private final MemorySegment in;
     private final int fd;
@@ -84,6 +87,8 @@ public final class LinuxTpmDevice implements TpmTransport {
     private int lateCommand;
     /** Bytes of a response read so far (kept across a timeout). */
     private int filled;
+    /** Whether the last wait for a response saw the peer hang up. */
+    private boolean hungUp;
 
     private LinuxTpmDevice(int fd, int wakeFd, String name, Options options) {
         this.fd = fd;
@@ -97,6 +102,23 @@ public final class LinuxTpmDevice implements TpmTransport {
         pollFd.set(ValueLayout.JAVA_INT, 0, fd);
         pollFd.set(ValueLayout.JAVA_INT, LibC.POLLFD.byteSize(), wakeFd);
         pollFd.set(ValueLayout.JAVA_SHORT, LibC.POLLFD.byteSize() + LibC.POLLFD_EVENTS, LibC.POLLIN);
+        try {
+            this.responseWait = ResponseWait.over(fd, wakeFd, name, arena);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** Adds the wake descriptor and the device; if this throws, the caller still owns {@code fd} and nothing else is open. */
+    private static LinuxTpmDevice create(int fd, String name, Options options) {
+        int wake = Descriptors.newWakeFd(name);
+        try {
+            return new LinuxTpmDevice(fd, wake, name, options);
+        } catch (RuntimeException e) {
+            Descriptors.close(wake);
+            throw e;
+        }
     }
 
     /** Opens a TPM device with the default options (non-blocking, kernel deadlines). */
@@ -120,15 +142,15 @@ public final class LinuxTpmDevice implements TpmTransport {
             if (fd < 0) {
                 throw NativeFailures.of(name, "open", LibC.errno(state));
             }
-            int wake;
+            LinuxTpmDevice device;
             try {
-                wake = Descriptors.newWakeFd(name);
+                device = create(fd, name, options);
             } catch (RuntimeException e) {
                 LibC.close(state, fd);
                 throw e;
             }
             log.debug("opened {} as fd {}", name, fd);
-            return new LinuxTpmDevice(fd, wake, name, options);
+            return device;
         }
     }
 
@@ -174,7 +196,7 @@ public final class LinuxTpmDevice implements TpmTransport {
                 throw NativeFailures.of(name, "fcntl(F_SETFL)", LibC.errno(state));
             }
         }
-        return new LinuxTpmDevice(fd, Descriptors.newWakeFd(name), name, options);
+        return create(fd, name, options);
     }
 
     /** The path or description given when the device was opened. */
@@ -231,6 +253,7 @@ public final class LinuxTpmDevice implements TpmTransport {
         Descriptors.signal(wakeFd);
         lock.lock();
         try {
+            responseWait.close();
             for (int descriptor : new int[] {fd, wakeFd}) {
                 if (LibC.close(callState, descriptor) != 0) {
                     // The descriptor is released even when close reports an error (Linux semantics).
@@ -271,7 +294,7 @@ public final class LinuxTpmDevice implements TpmTransport {
             }
             if (errno == Errno.EAGAIN.number()) {
                 // Only sockets fill up; a TPM device takes the whole command or refuses it.
-                if (!await(LibC.POLLOUT, deadline)) {
+                if (!poll(LibC.POLLOUT, deadline)) {
                     if (written > 0) {
                         broken = "a timeout left " + TpmCc.describe(code) + " partly written";
                     }
@@ -285,6 +308,7 @@ public final class LinuxTpmDevice implements TpmTransport {
     }
 
     private byte[] readResponse(int code, long deadline, Duration timeout) {
+        boolean hangup = false;
         while (true) {
             int expected = filled >= 6 ? declaredSize(code) : TpmHeader.SIZE;
             if (filled >= TpmHeader.SIZE && filled >= expected) {
@@ -299,13 +323,16 @@ public final class LinuxTpmDevice implements TpmTransport {
                 filled = 0;
                 return response;
             }
-            if (!await(LibC.POLLIN, deadline)) {
-                lateCommand = code;
-                throw new TpmTimeoutException(name, code, timeout, "no response to " + TpmCc.describe(code)
-                        + " within " + timeout.toMillis() + " ms; the TPM is busy or hung (the late response "
-                        + "will be discarded before the next command)");
+            // After a hang-up no wake-up follows (the wait is edge-triggered): read what is left, then end of data.
+            if (!hangup) {
+                if (!awaitResponse(deadline)) {
+                    lateCommand = code;
+                    throw new TpmTimeoutException(name, code, timeout, "no response to " + TpmCc.describe(code)
+                            + " within " + timeout.toMillis() + " ms; the TPM is busy or hung (the late response "
+                            + "will be discarded before the next command)");
+                }
+                hangup = hungUp;
             }
-            boolean hangup = (pollFd.get(ValueLayout.JAVA_SHORT, LibC.POLLFD_REVENTS) & LibC.POLLHUP) != 0;
             long n = LibC.read(callState, fd, filled == 0 ? in : in.asSlice(filled), MAX_MESSAGE - filled);
             if (n > 0) {
                 filled += (int) n;
@@ -375,8 +402,34 @@ public final class LinuxTpmDevice implements TpmTransport {
         }
     }
 
-    /** Polls for {@code events} until the deadline; false on timeout. EINTR is retried with the time left. */
-    private boolean await(short events, long deadline) {
+    /**
+     * Waits for (the rest of) a response until the deadline; false on timeout, and {@link #hungUp} says whether
+     * the peer hung up. Non-blocking, the command may be running in the kernel, whose poll() would block until it
+     * ends: {@link ResponseWait} keeps the deadline. A blocking write() returns with the kernel's response in
+     * place, so poll() serves there.
+     */
+    private boolean awaitResponse(long deadline) {
+        if (!options.nonBlocking()) {
+            boolean ready = poll(LibC.POLLIN, deadline);
+            hungUp = ready && (pollFd.get(ValueLayout.JAVA_SHORT, LibC.POLLFD_REVENTS) & (LibC.POLLHUP | LibC.POLLERR)) != 0;
+            return ready;
+        }
+        return switch (responseWait.await(deadline)) {
+            case WOKEN -> throw new IllegalStateException(name + " was closed while waiting for the TPM");
+            case TIMEOUT -> false;
+            case READY -> {
+                hungUp = responseWait.hangup();
+                yield true;
+            }
+        };
+    }
+
+    /**
+     * Polls for {@code events} until the deadline; false on timeout. EINTR is retried with the time left. Serves
+     * where poll() does not block: room to write on a socket (a TPM device takes the whole command or refuses
+     * it), and responses in blocking mode.
+     */
+    private boolean poll(short events, long deadline) {
         pollFd.set(ValueLayout.JAVA_SHORT, LibC.POLLFD_EVENTS, events);
         while (true) {
             pollFd.set(ValueLayout.JAVA_SHORT, LibC.POLLFD_REVENTS, (short) 0);
