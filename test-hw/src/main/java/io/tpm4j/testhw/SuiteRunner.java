@@ -6,6 +6,7 @@ import io.tpm4j.testhw.suite.DeviceTest;
 import io.tpm4j.testhw.suite.EveryCommandTest;
 import io.tpm4j.testhw.suite.ResourceManagerTest;
 import io.tpm4j.testhw.suite.SwappingCostTest;
+import io.tpm4j.testhw.suite.VtpmDeadlineTest;
 import io.tpm4j.testhw.suite.VtpmRemovalTest;
 import io.tpm4j.testhw.suite.KeysAndSessionsTest;
 import io.tpm4j.testhw.suite.LatencyTest;
@@ -38,7 +39,7 @@ public final class SuiteRunner {
     static final List<Class<?>> SUITE = List.of(PropertiesTest.class, CommandSetTest.class, EveryCommandTest.class,
             RandomTest.class, PcrTest.class, LimitsTest.class, KeysAndSessionsTest.class, NvTest.class, PersistentTest.class,
             DeviceTest.class, ResourceManagerTest.class, SwappingCostTest.class, ChipComparisonTest.class,
-            VtpmRemovalTest.class, LatencyTest.class);
+            VtpmRemovalTest.class, VtpmDeadlineTest.class, LatencyTest.class);
 
     /** How a test ended. */
     public enum Status { PASSED, FAILED, NOT_PERMITTED, SKIPPED }

@@ -147,8 +147,9 @@ public class DeviceTest {
             + "before the next command")
     void timeoutThenLateResponse() {
         // Only Create gets 1 ms: a new RSA key needs fresh primes, which takes any TPM far longer (a primary's
-        // could come from the TPM's cache), so its wait (a poll) times out. A poll may oversleep (a loaded
-        // VM) and find the response already there, which the device rightly returns; so a few tries.
+        // could come from the TPM's cache), so its wait times out. A wait that wakes late (a loaded VM) may find
+        // the response already there, which the device rightly returns; so a few tries. VtpmDeadlineTest shows
+        // the same with a TPM that holds the command for as long as the test likes.
         LinuxTpmDevice.Options options = LinuxTpmDevice.Options.defaults().withTimeouts(code ->
                 code == TpmCc.CREATE.value() ? Duration.ofMillis(1) : Duration.ofSeconds(60));
         // What this open loads lives in its own space; closing the /dev/tpmrmN file flushes it.
