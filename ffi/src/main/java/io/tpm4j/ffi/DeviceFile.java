@@ -80,14 +80,19 @@ public final class DeviceFile implements AutoCloseable {
         return buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
     }
 
-    /** One poll() for POLLIN and POLLOUT that does not wait: what the file reports now. */
+    /**
+     * One poll() for POLLIN and POLLOUT with a zero timeout: what the file reports now. On the kernel's TPM devices
+     * it still waits for a running command to end (see {@link #awaitReadable}).
+     */
     public Readiness readiness() {
         return poll((short) (LibC.POLLIN | LibC.POLLOUT), Duration.ZERO);
     }
 
     /**
      * One poll() for POLLIN, waiting at most {@code timeout}. (Asking for POLLOUT too would not wait: a TPM
-     * device reports POLLOUT whenever no response is pending.)
+     * device reports POLLOUT whenever no response is pending.) On the kernel's TPM devices the timeout does not
+     * bound the call while a non-blocking command runs: the driver's poll waits for the mutex the command's worker
+     * holds, so the call returns when the TPM answers (why {@link LinuxTpmDevice} waits with epoll).
      */
     public Readiness awaitReadable(Duration timeout) {
         return poll(LibC.POLLIN, timeout);

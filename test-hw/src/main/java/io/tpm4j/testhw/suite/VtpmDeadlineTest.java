@@ -5,6 +5,9 @@ import io.tpm4j.api.TpmTimeoutException;
 import io.tpm4j.api.TpmTransport;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmHeader;
+import io.tpm4j.api.types.TpmSt;
+import io.tpm4j.api.wire.TpmWriter;
+import io.tpm4j.ffi.DeviceFile;
 import io.tpm4j.ffi.LinuxTpmDevice;
 import io.tpm4j.testhw.LeakCheck;
 import org.junit.jupiter.api.DisplayName;
@@ -13,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,42 +37,92 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public class VtpmDeadlineTest {
 
     private static final Duration DEADLINE = Duration.ofMillis(300);
+    /** How long the TPM holds the command past the moment poll() is called with {@link #DEADLINE} as its timeout. */
+    private static final Duration HELD_PAST_POLL = Duration.ofSeconds(2);
+
+    @Test
+    @DisplayName("the kernel's poll() on /dev/tpmrmN and /dev/tpmN waits for a running command past its own timeout "
+            + "(why tpm4j waits for responses with epoll)")
+    void kernelPollWaitsForTheRunningCommand() throws Exception {
+        AtomicReference<Hold> hold = new AtomicReference<>(Hold.NONE);
+        try (VtpmChips.Chip chip = VtpmChips.Chip.start(holding(hold))) {
+            for (Path node : new Path[] {chip.resourceManager(), chip.raw()}) {
+                Hold held = new Hold(new CountDownLatch(1), new CountDownLatch(1));
+                hold.set(held);
+                try (DeviceFile file = DeviceFile.open(node, true)) {
+                    file.write(new TpmWriter().u16(TpmSt.NO_SESSIONS.value()).u32(10).u32(TpmCc.READ_CLOCK.value())
+                            .toByteArray());
+                    assertTrue(held.arrived().await(20, TimeUnit.SECONDS), node + ": TPM2_ReadClock did not reach the TPM");
+                    // DeviceFile belongs to this thread: it polls, and another thread lets the TPM go later.
+                    CountDownLatch polling = new CountDownLatch(1);
+                    CompletableFuture<Void> letGo = CompletableFuture.runAsync(() -> {
+                        try {
+                            polling.await(20, TimeUnit.SECONDS);
+                            Thread.sleep(HELD_PAST_POLL.toMillis());
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        held.release().countDown();
+                    });
+                    polling.countDown();
+                    DeviceFile.Readiness readiness = file.awaitReadable(DEADLINE);
+                    letGo.get(20, TimeUnit.SECONDS);
+                    // Had poll() kept its timeout it would have ended long before, with nothing to read.
+                    assertTrue(readiness.readable(),
+                            node + ": poll(" + DEADLINE.toMillis() + " ms) ended at its timeout, before the response");
+                    assertTrue(file.read(LinuxTpmDevice.MAX_MESSAGE).length > TpmHeader.SIZE, node + ": the response");
+                } finally {
+                    held.release().countDown();
+                }
+            }
+        }
+    }
 
     @Test
     @DisplayName("a command the TPM holds fails with TpmTimeoutException at its deadline on /dev/tpmrmN and /dev/tpmN "
             + "while the TPM still holds it; the late response is discarded and the next command runs")
     void deadlineHoldsWhileTheKernelRunsTheCommand() throws Exception {
-        AtomicReference<CountDownLatch> hold = new AtomicReference<>(new CountDownLatch(0));
-        UnaryOperator<TpmTransport> trap = backend -> command -> {
-            if (TpmHeader.commandCode(command) == TpmCc.READ_CLOCK.value()) {
-                try {
-                    hold.get().await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return backend.transmit(command);
-        };
+        AtomicReference<Hold> hold = new AtomicReference<>(Hold.NONE);
         LinuxTpmDevice.Options options = LinuxTpmDevice.Options.defaults().withTimeouts(code ->
                 code == TpmCc.READ_CLOCK.value() ? DEADLINE : Duration.ofSeconds(60));
-        try (VtpmChips.Chip chip = VtpmChips.Chip.start(trap)) {
+        try (VtpmChips.Chip chip = VtpmChips.Chip.start(holding(hold))) {
             for (Path node : new Path[] {chip.resourceManager(), chip.raw()}) {
-                CountDownLatch held = new CountDownLatch(1);
+                Hold held = new Hold(new CountDownLatch(1), new CountDownLatch(1));
                 hold.set(held);
                 try (LinuxTpmDevice device = LinuxTpmDevice.open(node, options)) {
                     Tpm tpm = Tpm.on(device);
                     // The bound only keeps a broken wait from hanging the suite; the check is the latch.
                     TpmTimeoutException late = assertTimeoutPreemptively(Duration.ofSeconds(20),
                             () -> assertThrows(TpmTimeoutException.class, tpm::readClock), node.toString());
-                    assertEquals(1, held.getCount(), node + ": the timeout came only after the TPM let go");
+                    assertEquals(1, held.release().getCount(), node + ": the timeout came only after the TPM let go");
                     assertTrue(late.getMessage().contains("TPM2_ReadClock"), late.getMessage());
-                    held.countDown();
+                    held.release().countDown();
                     assertEquals(16, tpm.getRandom(16).length, node + ": the next command after the late response");
                     tpm.readClock(); // within its deadline now that the TPM answers it at once
                 } finally {
-                    held.countDown();
+                    held.release().countDown();
                 }
             }
         }
+    }
+
+    /** What the TPM does with TPM2_ReadClock: counts {@code arrived} down, then holds it until {@code release}. */
+    private record Hold(CountDownLatch arrived, CountDownLatch release) {
+        static final Hold NONE = new Hold(new CountDownLatch(0), new CountDownLatch(0));
+    }
+
+    private static UnaryOperator<TpmTransport> holding(AtomicReference<Hold> hold) {
+        return backend -> command -> {
+            if (TpmHeader.commandCode(command) == TpmCc.READ_CLOCK.value()) {
+                Hold now = hold.get();
+                now.arrived().countDown();
+                try {
+                    now.release().await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return backend.transmit(command);
+        };
     }
 }
