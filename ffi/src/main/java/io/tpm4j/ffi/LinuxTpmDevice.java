@@ -90,7 +90,7 @@ public final class LinuxTpmDevice implements TpmTransport {
     /** Whether the last wait for a response saw the peer hang up. */
     private boolean hungUp;
 
-    private LinuxTpmDevice(int fd, int wakeFd, String name, Options options) {
+    private LinuxTpmDevice(int fd, int wakeFd, boolean kernelDevice, String name, Options options) {
         this.fd = fd;
         this.wakeFd = wakeFd;
         this.name = name;
@@ -103,18 +103,21 @@ public final class LinuxTpmDevice implements TpmTransport {
         pollFd.set(ValueLayout.JAVA_INT, LibC.POLLFD.byteSize(), wakeFd);
         pollFd.set(ValueLayout.JAVA_SHORT, LibC.POLLFD.byteSize() + LibC.POLLFD_EVENTS, LibC.POLLIN);
         try {
-            this.responseWait = ResponseWait.over(fd, wakeFd, name, arena);
+            this.responseWait = ResponseWait.over(fd, wakeFd, kernelDevice, name, arena);
         } catch (RuntimeException e) {
             arena.close();
             throw e;
         }
     }
 
-    /** Adds the wake descriptor and the device; if this throws, the caller still owns {@code fd} and nothing else is open. */
-    private static LinuxTpmDevice create(int fd, String name, Options options) {
+    /**
+     * Adds the wake descriptor and the device; if this throws, the caller still owns {@code fd} and nothing else
+     * is open. {@code kernelDevice}: {@code fd} was opened as a kernel TPM device (not a socket).
+     */
+    private static LinuxTpmDevice create(int fd, boolean kernelDevice, String name, Options options) {
         int wake = Descriptors.newWakeFd(name);
         try {
-            return new LinuxTpmDevice(fd, wake, name, options);
+            return new LinuxTpmDevice(fd, wake, kernelDevice, name, options);
         } catch (RuntimeException e) {
             Descriptors.close(wake);
             throw e;
@@ -144,7 +147,7 @@ public final class LinuxTpmDevice implements TpmTransport {
             }
             LinuxTpmDevice device;
             try {
-                device = create(fd, name, options);
+                device = create(fd, true, name, options);
             } catch (RuntimeException e) {
                 LibC.close(state, fd);
                 throw e;
@@ -196,7 +199,7 @@ public final class LinuxTpmDevice implements TpmTransport {
                 throw NativeFailures.of(name, "fcntl(F_SETFL)", LibC.errno(state));
             }
         }
-        return create(fd, name, options);
+        return create(fd, false, name, options);
     }
 
     /** The path or description given when the device was opened. */
@@ -224,7 +227,7 @@ public final class LinuxTpmDevice implements TpmTransport {
                 discardLateResponse(deadline, timeout);
             }
             writeCommand(command, code, deadline, timeout);
-            return readResponse(code, deadline, timeout);
+            return readResponse(code, deadline, timeout, false);
         } finally {
             lock.unlock();
         }
@@ -307,7 +310,8 @@ public final class LinuxTpmDevice implements TpmTransport {
         }
     }
 
-    private byte[] readResponse(int code, long deadline, Duration timeout) {
+    /** Reads the response to {@code code}; for a {@code late} one, null if the kernel has discarded it. */
+    private byte[] readResponse(int code, long deadline, Duration timeout, boolean late) {
         boolean hangup = false;
         while (true) {
             int expected = filled >= 6 ? declaredSize(code) : TpmHeader.SIZE;
@@ -325,7 +329,11 @@ public final class LinuxTpmDevice implements TpmTransport {
             }
             // After a hang-up no wake-up follows (the wait is edge-triggered): read what is left, then end of data.
             if (!hangup) {
-                if (!awaitResponse(deadline)) {
+                ResponseWait.Outcome outcome = awaitResponse(deadline);
+                if (outcome == ResponseWait.Outcome.IDLE && late && filled == 0) {
+                    return null;
+                }
+                if (outcome == ResponseWait.Outcome.TIMEOUT) {
                     lateCommand = code;
                     throw new TpmTimeoutException(name, code, timeout, "no response to " + TpmCc.describe(code)
                             + " within " + timeout.toMillis() + " ms; the TPM is busy or hung (the late response "
@@ -388,8 +396,12 @@ public final class LinuxTpmDevice implements TpmTransport {
     private void discardLateResponse(long deadline, Duration timeout) {
         int late = lateCommand;
         try {
-            readResponse(late, deadline, timeout);
-            log.debug("{}: discarded the late response to {}", name, TpmCc.describe(late));
+            if (readResponse(late, deadline, timeout, true) == null) {
+                log.warn("{}: the late response to {} was left unread so long that the kernel discarded it",
+                        name, TpmCc.describe(late));
+            } else {
+                log.debug("{}: discarded the late response to {}", name, TpmCc.describe(late));
+            }
             lateCommand = 0;
         } catch (TpmTimeoutException e) {
             lateCommand = late;
@@ -403,25 +415,33 @@ public final class LinuxTpmDevice implements TpmTransport {
     }
 
     /**
-     * Waits for (the rest of) a response until the deadline; false on timeout, and {@link #hungUp} says whether
-     * the peer hung up. Non-blocking, the command may be running in the kernel, whose poll() would block until it
-     * ends: {@link ResponseWait} keeps the deadline. A blocking write() returns with the kernel's response in
-     * place, so poll() serves there.
+     * Waits for (the rest of) a response until the deadline. After RESPONSE, {@link #hungUp} says whether the
+     * peer hung up; IDLE (a kernel device's late response discarded) is reported only while one is awaited.
+     * Non-blocking, the command may be running in the kernel, whose poll() would block until it ends:
+     * {@link ResponseWait} keeps the deadline. A blocking write() returns with the kernel's response in place,
+     * so poll() serves there.
      */
-    private boolean awaitResponse(long deadline) {
+    private ResponseWait.Outcome awaitResponse(long deadline) {
         if (!options.nonBlocking()) {
             boolean ready = poll(LibC.POLLIN, deadline);
             hungUp = ready && (pollFd.get(ValueLayout.JAVA_SHORT, LibC.POLLFD_REVENTS) & (LibC.POLLHUP | LibC.POLLERR)) != 0;
-            return ready;
+            return ready ? ResponseWait.Outcome.RESPONSE : ResponseWait.Outcome.TIMEOUT;
         }
-        return switch (responseWait.await(deadline)) {
-            case WOKEN -> throw new IllegalStateException(name + " was closed while waiting for the TPM");
-            case TIMEOUT -> false;
-            case READY -> {
-                hungUp = responseWait.hangup();
-                yield true;
+        while (true) {
+            ResponseWait.Outcome outcome = responseWait.await(deadline);
+            switch (outcome) {
+                case WOKEN -> throw new IllegalStateException(name + " was closed while waiting for the TPM");
+                case RESPONSE -> hungUp = responseWait.hangup();
+                // Idle while a command runs cannot happen (its end is the next wake-up); keep waiting then.
+                case IDLE -> {
+                    if (lateCommand == 0) {
+                        continue;
+                    }
+                }
+                case TIMEOUT -> { }
             }
-        };
+            return outcome;
+        }
     }
 
     /**

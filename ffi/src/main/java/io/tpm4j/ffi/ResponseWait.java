@@ -14,32 +14,43 @@ import java.lang.foreign.ValueLayout;
  * sockets, where each arrival of data is a wake-up.
  *
  * <p>Edge-triggered means a wait ends only for what happens after the previous one: the caller reads what a
- * READY reported before waiting again, and after a hang-up it reads on without waiting (no further wake-up
+ * RESPONSE reported before waiting again, and after a hang-up it reads on without waiting (no further wake-up
  * comes). Used under its device's lock; the wake descriptor is signalled from other threads.
+ *
+ * <p>On a kernel TPM device the wait can also report IDLE: the driver woke its waiters and has nothing to read.
+ * Its only wake-ups are a finished command (something to read) and the discarding of a response left unread
+ * for 120 seconds ({@code user_read_timer}), so IDLE means that a late response is gone.
  */
 final class ResponseWait implements AutoCloseable {
+
+    /** How a wait ended. */
+    enum Outcome { RESPONSE, IDLE, TIMEOUT, WOKEN }
 
     private final String owner;
     /** -1 for a file that cannot be polled (such a file is always ready, as poll() would say). */
     private final int epollFd;
     private final int wakeFd;
+    private final boolean reportsIdle;
     private final MemorySegment callState;
     private final MemorySegment events;
     private boolean hangup;
 
-    private ResponseWait(String owner, int epollFd, int wakeFd, Arena arena) {
+    private ResponseWait(String owner, int epollFd, int wakeFd, boolean reportsIdle, Arena arena) {
         this.owner = owner;
         this.epollFd = epollFd;
         this.wakeFd = wakeFd;
+        this.reportsIdle = reportsIdle;
         this.callState = LibC.callState(arena);
         this.events = arena.allocate(2 * LibC.EPOLL_EVENT_SIZE, 8);
     }
 
     /**
      * Watches {@code fd} for input (edge-triggered) and {@code wakeFd} (level-triggered: once signalled, every
-     * later wait ends at once). The caller still owns both descriptors; on failure nothing is left open.
+     * later wait ends at once). {@code kernelDevice}: {@code fd} is a kernel TPM device with no command running,
+     * whose wake-ups without input mean IDLE (on a socket they would only mean room to write). The caller still
+     * owns both descriptors; on failure nothing is left open.
      */
-    static ResponseWait over(int fd, int wakeFd, String owner, Arena arena) {
+    static ResponseWait over(int fd, int wakeFd, boolean kernelDevice, String owner, Arena arena) {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment state = LibC.callState(call);
             int epollFd = LibC.epollCreate1(state, LibC.EPOLL_CLOEXEC);
@@ -47,7 +58,8 @@ final class ResponseWait implements AutoCloseable {
                 throw NativeFailures.of(owner, "epoll_create1", LibC.errno(state));
             }
             MemorySegment event = call.allocate(LibC.EPOLL_EVENT_SIZE, 8);
-            for (int[] watch : new int[][] {{fd, LibC.EPOLLIN | LibC.EPOLLET}, {wakeFd, LibC.EPOLLIN}}) {
+            int input = LibC.EPOLLIN | LibC.EPOLLET | (kernelDevice ? LibC.EPOLLOUT : 0);
+            for (int[] watch : new int[][] {{fd, input}, {wakeFd, LibC.EPOLLIN}}) {
                 event.set(ValueLayout.JAVA_INT, 0, watch[1]);
                 event.set(ValueLayout.JAVA_INT, LibC.EPOLL_EVENT_DATA, watch[0]);
                 if (LibC.epollCtl(state, epollFd, LibC.EPOLL_CTL_ADD, watch[0], event) != 0) {
@@ -55,28 +67,38 @@ final class ResponseWait implements AutoCloseable {
                     Descriptors.close(epollFd);
                     if (watch[0] == fd && errno == Errno.EPERM.number()) {
                         // No poll support (a regular file, /dev/null): not a TPM device; reads tell the rest.
-                        return new ResponseWait(owner, -1, wakeFd, arena);
+                        return new ResponseWait(owner, -1, wakeFd, false, arena);
                     }
                     throw NativeFailures.of(owner, "epoll_ctl(EPOLL_CTL_ADD)", errno);
                 }
             }
-            return new ResponseWait(owner, epollFd, wakeFd, arena);
+            ResponseWait wait = new ResponseWait(owner, epollFd, wakeFd, kernelDevice, arena);
+            if (kernelDevice) {
+                // Registering reported the idle device once; take that now, while no command runs.
+                try {
+                    wait.await(System.nanoTime());
+                } catch (RuntimeException e) {
+                    wait.close();
+                    throw e;
+                }
+            }
+            return wait;
         }
     }
 
-    /** Waits until input arrives, the deadline ({@link System#nanoTime()}) passes, or the wake descriptor is signalled. */
-    WakeablePoll.Outcome await(long deadline) {
+    /**
+     * Waits until input arrives, a kernel device reports IDLE, the deadline ({@link System#nanoTime()}) passes, or
+     * the wake descriptor is signalled. A deadline already past still takes what is pending.
+     */
+    Outcome await(long deadline) {
         hangup = false;
         if (epollFd < 0) {
-            return WakeablePoll.Outcome.READY;
+            return Outcome.RESPONSE;
         }
         while (true) {
             long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return WakeablePoll.Outcome.TIMEOUT;
-            }
             // Round up so that a sub-millisecond remainder still waits instead of spinning.
-            int millis = (int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000);
+            int millis = (int) Math.max(0, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
             int ready = LibC.epollWait(callState, epollFd, events, 2, millis);
             if (ready < 0) {
                 int errno = LibC.errno(callState);
@@ -86,22 +108,30 @@ final class ResponseWait implements AutoCloseable {
                 throw NativeFailures.of(owner, "epoll_wait", errno);
             }
             boolean input = false;
+            boolean idle = false;
             for (int i = 0; i < ready; i++) {
                 long at = i * LibC.EPOLL_EVENT_SIZE;
                 if (events.get(ValueLayout.JAVA_INT, at + LibC.EPOLL_EVENT_DATA) == wakeFd) {
-                    return WakeablePoll.Outcome.WOKEN;
+                    return Outcome.WOKEN;
                 }
                 int revents = events.get(ValueLayout.JAVA_INT, at);
                 hangup |= (revents & (LibC.EPOLLHUP | LibC.EPOLLERR)) != 0;
-                input = true;
+                input |= (revents & (LibC.EPOLLIN | LibC.EPOLLHUP | LibC.EPOLLERR)) != 0;
+                idle |= reportsIdle && (revents & LibC.EPOLLOUT) != 0;
             }
             if (input) {
-                return WakeablePoll.Outcome.READY;
+                return Outcome.RESPONSE;
+            }
+            if (idle) {
+                return Outcome.IDLE;
+            }
+            if (ready == 0 && System.nanoTime() - deadline >= 0) {
+                return Outcome.TIMEOUT;
             }
         }
     }
 
-    /** Whether the last READY included a hang-up or an error: the peer is gone, read on without waiting. */
+    /** Whether the last RESPONSE included a hang-up or an error: the peer is gone, read on without waiting. */
     boolean hangup() {
         return hangup;
     }

@@ -10,8 +10,12 @@ import io.tpm4j.api.wire.TpmWriter;
 import io.tpm4j.ffi.DeviceFile;
 import io.tpm4j.ffi.LinuxTpmDevice;
 import io.tpm4j.testhw.LeakCheck;
+import io.tpm4j.testhw.SuiteContext;
+import io.tpm4j.testhw.Target;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Path;
@@ -37,8 +41,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public class VtpmDeadlineTest {
 
     private static final Duration DEADLINE = Duration.ofMillis(300);
+    /** user_read_timer in drivers/char/tpm/tpm-dev-common.c: an unread response is discarded after this. */
+    private static final Duration KERNEL_UNREAD_RESPONSE_LIMIT = Duration.ofSeconds(120);
     /** How long the TPM holds the command past the moment poll() is called with {@link #DEADLINE} as its timeout. */
     private static final Duration HELD_PAST_POLL = Duration.ofSeconds(2);
+
+    private final SuiteContext context = SuiteContext.current();
 
     @Test
     @DisplayName("the kernel's poll() on /dev/tpmrmN and /dev/tpmN waits for a running command past its own timeout "
@@ -102,6 +110,35 @@ public class VtpmDeadlineTest {
                 } finally {
                     held.release().countDown();
                 }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("a late response the kernel discards after 120 s unread does not stop the device: the next command "
+            + "runs (on /dev/tpmrmN)")
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void lateResponseTheKernelDiscarded() throws Exception {
+        // Two minutes of waiting: like the context-gap comparison, only with a /dev/tpmrmN target.
+        Assumptions.assumeTrue(context.target() instanceof Target.Device device
+                        && device.path().getFileName().toString().startsWith("tpmrm"),
+                "applies to a /dev/tpmrmN target only (it waits out the kernel's 120 s)");
+        AtomicReference<Hold> hold = new AtomicReference<>(Hold.NONE);
+        LinuxTpmDevice.Options options = LinuxTpmDevice.Options.defaults().withTimeouts(code ->
+                code == TpmCc.READ_CLOCK.value() ? DEADLINE : Duration.ofSeconds(60));
+        try (VtpmChips.Chip chip = VtpmChips.Chip.start(holding(hold))) {
+            Hold held = new Hold(new CountDownLatch(1), new CountDownLatch(1));
+            hold.set(held);
+            try (LinuxTpmDevice device = LinuxTpmDevice.open(chip.resourceManager(), options)) {
+                Tpm tpm = Tpm.on(device);
+                assertThrows(TpmTimeoutException.class, tpm::readClock);
+                held.release().countDown();
+                // The kernel arms its 120 s timer when the response arrives, just after the release.
+                Thread.sleep(KERNEL_UNREAD_RESPONSE_LIMIT.plusSeconds(10).toMillis());
+                assertEquals(16, tpm.getRandom(16).length, "the next command, after the kernel dropped the response");
+                assertEquals(16, tpm.getRandom(16).length, "and the one after");
+            } finally {
+                held.release().countDown();
             }
         }
     }
