@@ -28,8 +28,6 @@ import io.tpm4j.rm.Space;
 import io.tpm4j.rm.TpmChip;
 import io.tpm4j.testhw.LeakCheck;
 import io.tpm4j.testhw.SuiteContext;
-import io.tpm4j.testhw.Target;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -111,11 +109,8 @@ public class ChipComparisonTest {
             + "fails once the TPM refuses a save, tpm4j's RM re-saves the old session in time")
     @Timeout(value = 20, unit = TimeUnit.MINUTES)
     void contextGap() throws Exception {
-        // A TPM's gap is 65,536 session saves: minutes in an emulator. It compares the resource managers on a chip
-        // of its own, so the run on a machine's /dev/tpmrmN (the default target) is where it belongs.
-        Assumptions.assumeTrue(context.target() instanceof Target.Device device
-                        && device.path().getFileName().toString().startsWith("tpmrm"),
-                "applies to a /dev/tpmrmN target only (it compares on a chip of its own, for minutes)");
+        // A TPM's gap is 65,536 session saves: minutes in an emulator.
+        VtpmChips.assumeTpmrmTarget(context, "it compares on a chip of its own, for minutes");
         String kernel;
         try (VtpmChips.Chip chip = VtpmChips.Chip.start(UnaryOperator.identity());
              LinuxTpmDevice keeper = LinuxTpmDevice.open(chip.resourceManager());

@@ -5,6 +5,8 @@ import io.tpm4j.ffi.LinuxTpmDevice;
 import io.tpm4j.ffi.Swtpm;
 import io.tpm4j.ffi.VtpmProxy;
 import io.tpm4j.rm.TpmChip;
+import io.tpm4j.testhw.SuiteContext;
+import io.tpm4j.testhw.Target;
 import org.junit.jupiter.api.Assumptions;
 
 import java.nio.file.Files;
@@ -24,6 +26,16 @@ final class VtpmChips {
     static void assumeAvailable() {
         Assumptions.assumeTrue(Files.exists(Path.of("/dev/vtpmx")), "needs /dev/vtpmx (modprobe tpm_vtpm_proxy, as root)");
         Assumptions.assumeTrue(Swtpm.isInstalled(), "needs swtpm to serve the proxy chip");
+    }
+
+    /**
+     * Skips a long test (minutes) on a chip of its own unless the suite's target is a /dev/tpmrmN: it needs a run,
+     * not a particular target, and the run on a machine's /dev/tpmrmN (the default) is where it belongs.
+     */
+    static void assumeTpmrmTarget(SuiteContext context, String why) {
+        Assumptions.assumeTrue(context.target() instanceof Target.Device device
+                        && device.path().getFileName().toString().startsWith("tpmrm"),
+                "applies to a /dev/tpmrmN target only (" + why + ")");
     }
 
     /** The kernel registers and removes a chip's device nodes asynchronously: waits up to 20 s for the change. */

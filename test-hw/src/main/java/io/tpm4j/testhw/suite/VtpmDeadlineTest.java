@@ -11,8 +11,6 @@ import io.tpm4j.ffi.DeviceFile;
 import io.tpm4j.ffi.LinuxTpmDevice;
 import io.tpm4j.testhw.LeakCheck;
 import io.tpm4j.testhw.SuiteContext;
-import io.tpm4j.testhw.Target;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -119,10 +117,7 @@ public class VtpmDeadlineTest {
             + "runs (on /dev/tpmrmN)")
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void lateResponseTheKernelDiscarded() throws Exception {
-        // Two minutes of waiting: like the context-gap comparison, only with a /dev/tpmrmN target.
-        Assumptions.assumeTrue(context.target() instanceof Target.Device device
-                        && device.path().getFileName().toString().startsWith("tpmrm"),
-                "applies to a /dev/tpmrmN target only (it waits out the kernel's 120 s)");
+        VtpmChips.assumeTpmrmTarget(context, "it waits out the kernel's 120 s on a chip of its own");
         AtomicReference<Hold> hold = new AtomicReference<>(Hold.NONE);
         LinuxTpmDevice.Options options = LinuxTpmDevice.Options.defaults().withTimeouts(code ->
                 code == TpmCc.READ_CLOCK.value() ? DEADLINE : Duration.ofSeconds(60));
