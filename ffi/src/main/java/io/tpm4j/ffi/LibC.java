@@ -48,6 +48,7 @@ final class LibC {
     static final int TCP_NODELAY = 1;
     static final int TCP_QUICKACK = 12;
     static final int SOCK_NONBLOCK = 0x800;
+    static final int SHUT_WR = 1;
     static final int SHUT_RDWR = 2;
     static final int MSG_NOSIGNAL = 0x4000;
     static final int SOCK_STREAM = 1;

@@ -87,8 +87,6 @@ public final class LinuxTpmDevice implements TpmTransport {
     private int lateCommand;
     /** Bytes of a response read so far (kept across a timeout). */
     private int filled;
-    /** Whether the last wait for a response saw the peer hang up. */
-    private boolean hungUp;
 
     private LinuxTpmDevice(int fd, int wakeFd, boolean kernelDevice, String name, Options options) {
         this.fd = fd;
@@ -313,6 +311,9 @@ public final class LinuxTpmDevice implements TpmTransport {
     /** Reads the response to {@code code}; for a {@code late} one, null if the kernel has discarded it. */
     private byte[] readResponse(int code, long deadline, Duration timeout, boolean late) {
         boolean hangup = false;
+        // An edge-triggered wait reports an arrival once: after bytes came, read on until EAGAIN before waiting
+        // again, or an end of stream (or hang-up) that came with them would never be reported.
+        boolean readOn = false;
         while (true) {
             int expected = filled >= 6 ? declaredSize(code) : TpmHeader.SIZE;
             if (filled >= TpmHeader.SIZE && filled >= expected) {
@@ -327,28 +328,36 @@ public final class LinuxTpmDevice implements TpmTransport {
                 filled = 0;
                 return response;
             }
-            // After a hang-up no wake-up follows (the wait is edge-triggered): read what is left, then end of data.
-            if (!hangup) {
+            if (!readOn) {
                 ResponseWait.Outcome outcome = awaitResponse(deadline);
-                if (outcome == ResponseWait.Outcome.IDLE && late && filled == 0) {
-                    return null;
-                }
                 if (outcome == ResponseWait.Outcome.TIMEOUT) {
                     lateCommand = code;
                     throw new TpmTimeoutException(name, code, timeout, "no response to " + TpmCc.describe(code)
                             + " within " + timeout.toMillis() + " ms; the TPM is busy or hung (the late response "
                             + "will be discarded before the next command)");
                 }
-                hangup = hungUp;
+                if (outcome == ResponseWait.Outcome.IDLE) {
+                    // A kernel device with nothing to read: it discarded a late response, or (not late) nothing
+                    // happened that concerns this command, whose end is the next wake-up.
+                    if (late) {
+                        filled = 0;
+                        return null;
+                    }
+                    continue;
+                }
+                hangup = outcome == ResponseWait.Outcome.HANGUP;
             }
             long n = LibC.read(callState, fd, filled == 0 ? in : in.asSlice(filled), MAX_MESSAGE - filled);
             if (n > 0) {
                 filled += (int) n;
+                readOn = options.nonBlocking();
             } else if (n == 0) {
                 endOfData(code, hangup);
             } else {
                 int errno = LibC.errno(callState);
-                if (errno != Errno.EINTR.number() && errno != Errno.EAGAIN.number()) {
+                if (errno == Errno.EAGAIN.number()) {
+                    readOn = false;
+                } else if (errno != Errno.EINTR.number()) {
                     throw fail("read", errno);
                 }
             }
@@ -415,33 +424,24 @@ public final class LinuxTpmDevice implements TpmTransport {
     }
 
     /**
-     * Waits for (the rest of) a response until the deadline. After RESPONSE, {@link #hungUp} says whether the
-     * peer hung up; IDLE (a kernel device's late response discarded) is reported only while one is awaited.
-     * Non-blocking, the command may be running in the kernel, whose poll() would block until it ends:
-     * {@link ResponseWait} keeps the deadline. A blocking write() returns with the kernel's response in place,
-     * so poll() serves there.
+     * Waits for (the rest of) a response until the deadline. Non-blocking, the command may be running in the
+     * kernel, whose poll() would block until it ends: {@link ResponseWait} keeps the deadline. A blocking write()
+     * returns with the kernel's response in place, so poll() serves there.
      */
     private ResponseWait.Outcome awaitResponse(long deadline) {
         if (!options.nonBlocking()) {
-            boolean ready = poll(LibC.POLLIN, deadline);
-            hungUp = ready && (pollFd.get(ValueLayout.JAVA_SHORT, LibC.POLLFD_REVENTS) & (LibC.POLLHUP | LibC.POLLERR)) != 0;
-            return ready ? ResponseWait.Outcome.RESPONSE : ResponseWait.Outcome.TIMEOUT;
-        }
-        while (true) {
-            ResponseWait.Outcome outcome = responseWait.await(deadline);
-            switch (outcome) {
-                case WOKEN -> throw new IllegalStateException(name + " was closed while waiting for the TPM");
-                case RESPONSE -> hungUp = responseWait.hangup();
-                // Idle while a command runs cannot happen (its end is the next wake-up); keep waiting then.
-                case IDLE -> {
-                    if (lateCommand == 0) {
-                        continue;
-                    }
-                }
-                case TIMEOUT -> { }
+            if (!poll(LibC.POLLIN, deadline)) {
+                return ResponseWait.Outcome.TIMEOUT;
             }
-            return outcome;
+            short revents = pollFd.get(ValueLayout.JAVA_SHORT, LibC.POLLFD_REVENTS);
+            return (revents & (LibC.POLLHUP | LibC.POLLERR)) != 0 ? ResponseWait.Outcome.HANGUP
+                    : ResponseWait.Outcome.RESPONSE;
         }
+        ResponseWait.Outcome outcome = responseWait.await(deadline);
+        if (outcome == ResponseWait.Outcome.WOKEN) {
+            throw new IllegalStateException(name + " was closed while waiting for the TPM");
+        }
+        return outcome;
     }
 
     /**

@@ -13,9 +13,9 @@ import java.lang.foreign.ValueLayout;
  * waiters after releasing the mutex; until then epoll_wait sleeps with its own timeout. The same wait serves
  * sockets, where each arrival of data is a wake-up.
  *
- * <p>Edge-triggered means a wait ends only for what happens after the previous one: the caller reads what a
- * RESPONSE reported before waiting again, and after a hang-up it reads on without waiting (no further wake-up
- * comes). Used under its device's lock; the wake descriptor is signalled from other threads.
+ * <p>Edge-triggered means a wait ends only for what happens after the previous one: after RESPONSE or HANGUP
+ * the caller reads until read() has nothing more (EAGAIN, or the end of the stream) before waiting again. Used
+ * under its device's lock; the wake descriptor is signalled from other threads.
  *
  * <p>On a kernel TPM device the wait can also report IDLE: the driver woke its waiters and has nothing to read.
  * Its only wake-ups are a finished command (something to read) and the discarding of a response left unread
@@ -23,8 +23,8 @@ import java.lang.foreign.ValueLayout;
  */
 final class ResponseWait implements AutoCloseable {
 
-    /** How a wait ended. */
-    enum Outcome { RESPONSE, IDLE, TIMEOUT, WOKEN }
+    /** How a wait ended: something to read; the same, and the peer gone (or in error); and the rest above. */
+    enum Outcome { RESPONSE, HANGUP, IDLE, TIMEOUT, WOKEN }
 
     private final String owner;
     /** -1 for a file that cannot be polled (such a file is always ready, as poll() would say). */
@@ -33,7 +33,6 @@ final class ResponseWait implements AutoCloseable {
     private final boolean reportsIdle;
     private final MemorySegment callState;
     private final MemorySegment events;
-    private boolean hangup;
 
     private ResponseWait(String owner, int epollFd, int wakeFd, boolean reportsIdle, Arena arena) {
         this.owner = owner;
@@ -91,7 +90,6 @@ final class ResponseWait implements AutoCloseable {
      * the wake descriptor is signalled. A deadline already past still takes what is pending.
      */
     Outcome await(long deadline) {
-        hangup = false;
         if (epollFd < 0) {
             return Outcome.RESPONSE;
         }
@@ -108,6 +106,7 @@ final class ResponseWait implements AutoCloseable {
                 throw NativeFailures.of(owner, "epoll_wait", errno);
             }
             boolean input = false;
+            boolean hangup = false;
             boolean idle = false;
             for (int i = 0; i < ready; i++) {
                 long at = i * LibC.EPOLL_EVENT_SIZE;
@@ -116,8 +115,11 @@ final class ResponseWait implements AutoCloseable {
                 }
                 int revents = events.get(ValueLayout.JAVA_INT, at);
                 hangup |= (revents & (LibC.EPOLLHUP | LibC.EPOLLERR)) != 0;
-                input |= (revents & (LibC.EPOLLIN | LibC.EPOLLHUP | LibC.EPOLLERR)) != 0;
+                input |= (revents & LibC.EPOLLIN) != 0;
                 idle |= reportsIdle && (revents & LibC.EPOLLOUT) != 0;
+            }
+            if (hangup) {
+                return Outcome.HANGUP;
             }
             if (input) {
                 return Outcome.RESPONSE;
@@ -129,11 +131,6 @@ final class ResponseWait implements AutoCloseable {
                 return Outcome.TIMEOUT;
             }
         }
-    }
-
-    /** Whether the last RESPONSE included a hang-up or an error: the peer is gone, read on without waiting. */
-    boolean hangup() {
-        return hangup;
     }
 
     /** Closes the epoll descriptor (not the watched ones). */

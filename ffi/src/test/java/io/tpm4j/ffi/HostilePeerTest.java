@@ -85,6 +85,19 @@ class HostilePeerTest {
     }
 
     @Test
+    void truncatedResponseThenEndOfStreamIsAProtocolErrorAtOnce() {
+        // The bytes and the end of stream usually arrive before the device looks, and an edge-triggered wait
+        // reports them once: the device must find the end by reading on, not wait for its deadline.
+        connect(LibC.SOCK_STREAM);
+        RuntimeException e = exchange(p -> {
+            p.write(response(20, 14));
+            p.shutdownWrite();
+        });
+        assertTrue(e instanceof TpmProtocolException, e.toString());
+        assertTrue(e.getMessage().contains("truncated after 14 bytes"), e.getMessage());
+    }
+
+    @Test
     void truncatedResponseThenSilenceHitsTheDeadline() {
         connect(LibC.SOCK_STREAM);
         RuntimeException e = exchange(p -> p.write(response(20, 14)));
@@ -213,6 +226,15 @@ class HostilePeerTest {
                 long n = LibC.write(LibC.callState(arena), fd, buffer, bytes.length);
                 if (n != bytes.length) {
                     throw new AssertionError("peer wrote " + n + " of " + bytes.length + " bytes");
+                }
+            }
+        }
+
+        /** shutdown(SHUT_WR): the other side reads the end of the stream, the socket stays open. */
+        void shutdownWrite() {
+            try (Arena arena = Arena.ofConfined()) {
+                if (LibC.shutdown(LibC.callState(arena), fd, LibC.SHUT_WR) != 0) {
+                    throw new AssertionError("shutdown failed");
                 }
             }
         }
