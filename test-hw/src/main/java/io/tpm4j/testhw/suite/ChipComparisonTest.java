@@ -307,32 +307,21 @@ public class ChipComparisonTest {
      * proxy is closed (the chip removed). Both must get TpmDeviceRemovedException and the nodes must go.
      */
     private static String removeWhileStuck(boolean kernel) throws Exception {
-        CountDownLatch arrived = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        UnaryOperator<TpmTransport> trap = backend -> command -> {
-            if (TpmHeader.commandCode(command) == TpmCc.READ_CLOCK.value()) {
-                arrived.countDown();
-                try {
-                    release.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return backend.transmit(command);
-        };
-        try (VtpmChips.Chip chip = VtpmChips.Chip.start(trap)) {
+        VtpmChips.HeldReadClock readClock = new VtpmChips.HeldReadClock();
+        VtpmChips.HeldReadClock.Hold held = readClock.next();
+        try (VtpmChips.Chip chip = VtpmChips.Chip.start(readClock.trap())) {
             if (kernel) {
                 try (LinuxTpmDevice stuck = LinuxTpmDevice.open(chip.resourceManager());
                      LinuxTpmDevice idle = LinuxTpmDevice.open(chip.resourceManager())) {
-                    return removeWhile(chip, Tpm.on(stuck), Tpm.on(idle), arrived);
+                    return removeWhile(chip, Tpm.on(stuck), Tpm.on(idle), held.arrived());
                 }
             }
             try (TpmChip backend = chip.forTpm4j(); ResourceManager rm = ResourceManager.over(backend);
                  Space stuck = rm.openSpace("stuck"); Space idle = rm.openSpace("idle")) {
-                return removeWhile(chip, Tpm.on(stuck), Tpm.on(idle), arrived);
+                return removeWhile(chip, Tpm.on(stuck), Tpm.on(idle), held.arrived());
             }
         } finally {
-            release.countDown();
+            held.release().countDown();
         }
     }
 

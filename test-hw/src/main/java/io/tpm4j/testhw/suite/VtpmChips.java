@@ -1,6 +1,8 @@
 package io.tpm4j.testhw.suite;
 
 import io.tpm4j.api.TpmTransport;
+import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.wire.TpmHeader;
 import io.tpm4j.ffi.LinuxTpmDevice;
 import io.tpm4j.ffi.Swtpm;
 import io.tpm4j.ffi.VtpmProxy;
@@ -12,6 +14,9 @@ import org.junit.jupiter.api.Assumptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,6 +50,42 @@ final class VtpmChips {
             Thread.sleep(20);
         }
         assertEquals(exists, Files.exists(node), node + (exists ? " did not appear" : " did not disappear"));
+    }
+
+    /**
+     * A TPM, for {@link Chip#start}, that holds each TPM2_ReadClock until the test lets it go: how a test keeps a
+     * command running in the kernel for as long as it likes.
+     */
+    static final class HeldReadClock {
+
+        /** One hold: {@code arrived} counts down when the command reaches the TPM, which answers after {@code release}. */
+        record Hold(CountDownLatch arrived, CountDownLatch release) {
+        }
+
+        private final AtomicReference<Hold> current =
+                new AtomicReference<>(new Hold(new CountDownLatch(0), new CountDownLatch(0)));
+
+        /** Holds the next TPM2_ReadClock (and those after it) until the returned hold is released. */
+        Hold next() {
+            Hold hold = new Hold(new CountDownLatch(1), new CountDownLatch(1));
+            current.set(hold);
+            return hold;
+        }
+
+        UnaryOperator<TpmTransport> trap() {
+            return backend -> command -> {
+                if (TpmHeader.commandCode(command) == TpmCc.READ_CLOCK.value()) {
+                    Hold hold = current.get();
+                    hold.arrived().countDown();
+                    try {
+                        hold.release().await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return backend.transmit(command);
+            };
+        }
     }
 
     /**

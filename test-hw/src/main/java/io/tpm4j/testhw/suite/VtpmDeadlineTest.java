@@ -2,7 +2,6 @@ package io.tpm4j.testhw.suite;
 
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmTimeoutException;
-import io.tpm4j.api.TpmTransport;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmHeader;
 import io.tpm4j.api.types.TpmSt;
@@ -21,8 +20,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,6 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public class VtpmDeadlineTest {
 
     private static final Duration DEADLINE = Duration.ofMillis(300);
+    /** Device options that give TPM2_ReadClock {@link #DEADLINE} and everything else a minute. */
+    private static final LinuxTpmDevice.Options READ_CLOCK_DEADLINE = LinuxTpmDevice.Options.defaults()
+            .withTimeouts(code -> code == TpmCc.READ_CLOCK.value() ? DEADLINE : Duration.ofSeconds(60));
     /** user_read_timer in drivers/char/tpm/tpm-dev-common.c: an unread response is discarded after this. */
     private static final Duration KERNEL_UNREAD_RESPONSE_LIMIT = Duration.ofSeconds(120);
     /** How long the TPM holds the command past the moment poll() is called with {@link #DEADLINE} as its timeout. */
@@ -50,11 +50,10 @@ public class VtpmDeadlineTest {
     @DisplayName("the kernel's poll() on /dev/tpmrmN and /dev/tpmN waits for a running command past its own timeout "
             + "(why tpm4j waits for responses with epoll)")
     void kernelPollWaitsForTheRunningCommand() throws Exception {
-        AtomicReference<Hold> hold = new AtomicReference<>(Hold.NONE);
-        try (VtpmChips.Chip chip = VtpmChips.Chip.start(holding(hold))) {
+        VtpmChips.HeldReadClock readClock = new VtpmChips.HeldReadClock();
+        try (VtpmChips.Chip chip = VtpmChips.Chip.start(readClock.trap())) {
             for (Path node : new Path[] {chip.resourceManager(), chip.raw()}) {
-                Hold held = new Hold(new CountDownLatch(1), new CountDownLatch(1));
-                hold.set(held);
+                VtpmChips.HeldReadClock.Hold held = readClock.next();
                 try (DeviceFile file = DeviceFile.open(node, true)) {
                     file.write(new TpmWriter().u16(TpmSt.NO_SESSIONS.value()).u32(10).u32(TpmCc.READ_CLOCK.value())
                             .toByteArray());
@@ -88,14 +87,11 @@ public class VtpmDeadlineTest {
     @DisplayName("a command the TPM holds fails with TpmTimeoutException at its deadline on /dev/tpmrmN and /dev/tpmN "
             + "while the TPM still holds it; the late response is discarded and the next command runs")
     void deadlineHoldsWhileTheKernelRunsTheCommand() throws Exception {
-        AtomicReference<Hold> hold = new AtomicReference<>(Hold.NONE);
-        LinuxTpmDevice.Options options = LinuxTpmDevice.Options.defaults().withTimeouts(code ->
-                code == TpmCc.READ_CLOCK.value() ? DEADLINE : Duration.ofSeconds(60));
-        try (VtpmChips.Chip chip = VtpmChips.Chip.start(holding(hold))) {
+        VtpmChips.HeldReadClock readClock = new VtpmChips.HeldReadClock();
+        try (VtpmChips.Chip chip = VtpmChips.Chip.start(readClock.trap())) {
             for (Path node : new Path[] {chip.resourceManager(), chip.raw()}) {
-                Hold held = new Hold(new CountDownLatch(1), new CountDownLatch(1));
-                hold.set(held);
-                try (LinuxTpmDevice device = LinuxTpmDevice.open(node, options)) {
+                VtpmChips.HeldReadClock.Hold held = readClock.next();
+                try (LinuxTpmDevice device = LinuxTpmDevice.open(node, READ_CLOCK_DEADLINE)) {
                     Tpm tpm = Tpm.on(device);
                     // The bound only keeps a broken wait from hanging the suite; the check is the latch.
                     TpmTimeoutException late = assertTimeoutPreemptively(Duration.ofSeconds(20),
@@ -118,13 +114,10 @@ public class VtpmDeadlineTest {
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void lateResponseTheKernelDiscarded() throws Exception {
         VtpmChips.assumeTpmrmTarget(context, "it waits out the kernel's 120 s on a chip of its own");
-        AtomicReference<Hold> hold = new AtomicReference<>(Hold.NONE);
-        LinuxTpmDevice.Options options = LinuxTpmDevice.Options.defaults().withTimeouts(code ->
-                code == TpmCc.READ_CLOCK.value() ? DEADLINE : Duration.ofSeconds(60));
-        try (VtpmChips.Chip chip = VtpmChips.Chip.start(holding(hold))) {
-            Hold held = new Hold(new CountDownLatch(1), new CountDownLatch(1));
-            hold.set(held);
-            try (LinuxTpmDevice device = LinuxTpmDevice.open(chip.resourceManager(), options)) {
+        VtpmChips.HeldReadClock readClock = new VtpmChips.HeldReadClock();
+        try (VtpmChips.Chip chip = VtpmChips.Chip.start(readClock.trap())) {
+            VtpmChips.HeldReadClock.Hold held = readClock.next();
+            try (LinuxTpmDevice device = LinuxTpmDevice.open(chip.resourceManager(), READ_CLOCK_DEADLINE)) {
                 Tpm tpm = Tpm.on(device);
                 assertThrows(TpmTimeoutException.class, tpm::readClock);
                 held.release().countDown();
@@ -136,25 +129,5 @@ public class VtpmDeadlineTest {
                 held.release().countDown();
             }
         }
-    }
-
-    /** What the TPM does with TPM2_ReadClock: counts {@code arrived} down, then holds it until {@code release}. */
-    private record Hold(CountDownLatch arrived, CountDownLatch release) {
-        static final Hold NONE = new Hold(new CountDownLatch(0), new CountDownLatch(0));
-    }
-
-    private static UnaryOperator<TpmTransport> holding(AtomicReference<Hold> hold) {
-        return backend -> command -> {
-            if (TpmHeader.commandCode(command) == TpmCc.READ_CLOCK.value()) {
-                Hold now = hold.get();
-                now.arrived().countDown();
-                try {
-                    now.release().await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return backend.transmit(command);
-        };
     }
 }
