@@ -1,7 +1,6 @@
 package io.tpm4j.api;
 
 import io.tpm4j.api.commands.Certify;
-import io.tpm4j.api.commands.CommandHandle;
 import io.tpm4j.api.commands.Create;
 import io.tpm4j.api.commands.CreatePrimary;
 import io.tpm4j.api.commands.Duplicate;
@@ -41,11 +40,9 @@ import io.tpm4j.api.commands.Unseal;
 import io.tpm4j.api.commands.VerifySignature;
 import io.tpm4j.api.session.AuthSession;
 import io.tpm4j.api.session.Authorization;
-import io.tpm4j.api.session.CommandSessions;
 import io.tpm4j.api.session.PolicyDigest;
 import io.tpm4j.api.session.Session;
 import io.tpm4j.api.types.AlgorithmProperty;
-import io.tpm4j.api.types.CapabilityData;
 import io.tpm4j.api.types.CommandAttributes;
 import io.tpm4j.api.types.NvPublic;
 import io.tpm4j.api.types.ObjectAttributes;
@@ -53,7 +50,6 @@ import io.tpm4j.api.types.PcrSelection;
 import io.tpm4j.api.types.PublicArea;
 import io.tpm4j.api.types.PublicId;
 import io.tpm4j.api.types.PublicParameters;
-import io.tpm4j.api.types.ResponseCode;
 import io.tpm4j.api.types.Scheme;
 import io.tpm4j.api.types.SensitiveCreate;
 import io.tpm4j.api.types.Signature;
@@ -61,34 +57,24 @@ import io.tpm4j.api.types.SignedAttest;
 import io.tpm4j.api.types.SymmetricDefinition;
 import io.tpm4j.api.types.TaggedDigest;
 import io.tpm4j.api.types.TaggedProperty;
-import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.Ticket;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmCap;
-import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmHt;
-import io.tpm4j.api.types.TpmPt;
 import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.api.types.TpmSu;
-import io.tpm4j.api.wire.TpmHeader;
-import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
-import java.time.Duration;
-import java.util.ArrayList;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.ToIntFunction;
 
 /**
  * The TPM, as an application uses it: typed commands over any {@link TpmTransport}.
@@ -104,37 +90,32 @@ import java.util.function.ToIntFunction;
  */
 public final class Tpm implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(Tpm.class);
-    /** Capability loops stop after this many round trips, whatever a TPM says about moreData. */
-    private static final int MAX_CAPABILITY_CALLS = 256;
     /** NV reads and writes go in pieces no larger than the smallest TPM_PT_NV_BUFFER_MAX PC-client TPMs have. */
     private static final int NV_CHUNK = 512;
     /** Hash sequences are fed in pieces no larger than the smallest TPM_PT_INPUT_BUFFER (1024). */
     private static final int SEQUENCE_CHUNK = 1024;
 
-    private final TpmTransport transport;
-    private final RetryPolicy retries;
-    /** Names of loaded objects, for cpHash; dropped when the handle is flushed or handed out again. */
-    private final Map<Integer, byte[]> names = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** The key that sessions protecting secret parameters are salted to; null for the default SRK. */
-    private final TpmObject saltKey;
-    /** False only after {@link #withoutParameterEncryption()}. */
-    private final boolean encryptSecrets;
-    /** The default SRK's Name as first seen by this Tpm; a different one later is refused. */
-    private final java.util.concurrent.atomic.AtomicReference<byte[]> srkName;
-
-    private Tpm(TpmTransport transport, RetryPolicy retries) {
-        this(transport, retries, null, true, new java.util.concurrent.atomic.AtomicReference<>());
+    /** What every view of one TPM shares: the SRK's Name trusted on first use, NV indices, the secret channels. */
+    private record Shared(AtomicReference<byte[]> srkName, NvIndexes nv, Map<Object, SecretChannel> channels) {
+        Shared() {
+            this(new AtomicReference<>(), new NvIndexes(), new ConcurrentHashMap<>());
+        }
     }
 
-    private Tpm(TpmTransport transport, RetryPolicy retries, TpmObject saltKey, boolean encryptSecrets,
-                java.util.concurrent.atomic.AtomicReference<byte[]> srkName) {
-        this.transport = transport;
-        this.retries = retries;
-        this.saltKey = saltKey;
-        this.encryptSecrets = encryptSecrets;
-        this.srkName = srkName;
+    /** The key the default secret channel is registered under (others: their salt key). */
+    private static final Object DEFAULT_CHANNEL = new Object();
+
+    private final CommandExecutor executor;
+    private final Shared shared;
+    /** The sessions that carry the facade's secrets; null after {@link #withoutParameterEncryption()}. */
+    private final SecretChannel channel;
+    private final TpmCapabilities capabilities;
+
+    private Tpm(CommandExecutor executor, Shared shared, SecretChannel channel) {
+        this.executor = executor;
+        this.shared = shared;
+        this.channel = channel;
+        this.capabilities = new TpmCapabilities(executor);
     }
 
     /**
@@ -142,22 +123,29 @@ public final class Tpm implements AutoCloseable {
      * says, and closes the transport when closed.
      */
     public static Tpm on(TpmTransport transport) {
-        return new Tpm(Objects.requireNonNull(transport, "transport"), RetryPolicy.defaults());
+        CommandExecutor executor = new CommandExecutor(Objects.requireNonNull(transport, "transport"),
+                RetryPolicy.defaults());
+        Shared shared = new Shared();
+        return new Tpm(executor, shared, shared.channels().computeIfAbsent(DEFAULT_CHANNEL,
+                k -> new SecretChannel(executor, null, shared.srkName())));
     }
 
     /** The same TPM and transport with another retry policy. */
     public Tpm withRetries(RetryPolicy policy) {
-        return new Tpm(transport, Objects.requireNonNull(policy, "policy"), saltKey, encryptSecrets, srkName);
+        return new Tpm(executor.withRetries(Objects.requireNonNull(policy, "policy")), shared, channel);
     }
 
     /**
      * The same TPM, with the facade's secret-carrying calls (NV reads and writes, HMAC, encryption and
-     * decryption, sealing) protected by sessions salted to {@code key}, a loaded RSA or ECC decryption key
-     * whose public area the caller has checked. Without this the facade uses the standard ECC SRK, created
-     * for each such call and required to keep the Name it had the first time.
+     * decryption, sealing) protected by a session salted to {@code key}, a loaded RSA or ECC decryption key
+     * whose public area the caller has checked. Without this the facade salts to the storage root key: a standard
+     * one persisted at 0x81000001, else the standard ECC SRK, created when a session starts and required to keep
+     * the Name it had the first time. Either way the session is kept across calls (see {@link #close()}).
      */
     public Tpm encryptingTo(TpmObject key) {
-        return new Tpm(transport, retries, Objects.requireNonNull(key, "key"), true, srkName);
+        Objects.requireNonNull(key, "key");
+        return new Tpm(executor, shared, shared.channels().computeIfAbsent(key,
+                k -> new SecretChannel(executor, key, shared.srkName())));
     }
 
     /**
@@ -165,129 +153,73 @@ public final class Tpm implements AutoCloseable {
      * TPM that cannot do salted sessions, or a measurement of what encryption costs; say why where you call it.
      */
     public Tpm withoutParameterEncryption() {
-        return new Tpm(transport, retries, null, false, srkName);
+        return new Tpm(executor, shared, null);
     }
 
     public RetryPolicy retries() {
-        return retries;
+        return executor.retries();
     }
 
     public TpmTransport transport() {
-        return transport;
+        return executor.transport();
+    }
+
+    /** The command engine this facade runs on: what a layer beneath the facade (e.g. a resource manager) uses. */
+    public CommandExecutor executor() {
+        return executor;
     }
 
     /**
      * Runs one command and returns its parsed response. Handles carry their own authorisations; sessions
      * that only encrypt or audit come as {@code extraSessions}. With any session, every response HMAC is
-     * checked before the response is used.
+     * checked before the response is used; the Names cpHash needs come with the authorisations
+     * ({@link Authorization#forEntity}) or are read from the TPM for this command.
      *
      * @throws TpmResponseException  when the TPM answers with an error or warning code
      * @throws TpmProtocolException  when the response is malformed
      * @throws TpmIntegrityException when a session's response HMAC does not verify
      */
     public <R> R execute(TpmCommand<R> command, AuthSession... extraSessions) {
-        List<Authorization> auths = command.handles().stream().flatMap(h -> h.authorization().stream()).toList();
-        boolean withSessions = extraSessions.length > 0
-                || auths.stream().anyMatch(a -> a instanceof Authorization.Hmac || a instanceof Authorization.Policy);
-        if (command instanceof FlushContext flush) {
-            names.remove(flush.flushHandle());
-        } else if (command instanceof EvictControl evict) {
-            names.remove(evict.persistentHandle());
-        }
-        if (!withSessions) {
-            byte[] response = transmit(command.code(), frame(command, auths));
-            return parse(command, auths.size(), response, null);
-        }
-        return executeWithSessions(command, auths, List.of(extraSessions));
-    }
-
-    /** Sends {@code request}, again after a back-off while the TPM answers with a retryable warning. */
-    private byte[] transmit(TpmCc code, byte[] request) {
-        byte[] response;
-        TpmHeader header;
-        for (int attempt = 1; ; attempt++) {
-            if (log.isTraceEnabled()) {
-                log.trace("{} -> {}", code.specName(), HexFormat.of().formatHex(request));
-            }
-            response = transport.transmit(request);
-            if (log.isTraceEnabled()) {
-                log.trace("{} <- {}", code.specName(), HexFormat.of().formatHex(response));
-            }
-            header = TpmHeader.ofResponse(response);
-            if (header.code() == 0 || !retries.shouldRetry(header.code(), attempt)) {
-                break;
-            }
-            Duration delay = retries.delayAfter(attempt);
-            log.debug("{} answered {}; sending it again in {} ms (attempt {} of {})", code.specName(),
-                    new ResponseCode(header.code()).describe(), delay.toMillis(), attempt + 1, retries.maxAttempts());
-            sleep(delay);
-        }
-        if (header.code() != 0) {
-            throw new TpmResponseException(code.value(), header.code());
-        }
-        return response;
-    }
-
-    private <R> R executeWithSessions(TpmCommand<R> command, List<Authorization> auths, List<AuthSession> extra) {
-        TpmCc code = command.code();
-        List<CommandHandle> handles = command.handles();
-        List<byte[]> handleNames = new ArrayList<>(handles.size());
-        List<byte[]> entityNames = new ArrayList<>(auths.size());
-        Map<Integer, byte[]> known = new java.util.HashMap<>(); // an NV command names its index twice
-        for (CommandHandle handle : handles) {
-            byte[] name = known.computeIfAbsent(handle.handle(), this::nameOf);
-            handleNames.add(name);
-            if (handle.authorization().isPresent()) {
-                entityNames.add(name);
-            }
-        }
-        CommandSessions sessions = CommandSessions.of(code, auths, entityNames, extra,
-                command.firstCommandParameterSized(), command.firstResponseParameterSized());
-        TpmWriter plain = new TpmWriter(64);
-        command.writeParameters(plain);
-        byte[] parameters = sessions.protectParameters(plain.toByteArray());
-        byte[] authArea = sessions.authorizationArea(handleNames, parameters);
-        TpmWriter out = new TpmWriter(TpmHeader.SIZE + 4 * handles.size() + 4 + authArea.length + parameters.length);
-        out.u16(TpmHeader.ST_SESSIONS).u32(0).u32(code.value());
-        handles.forEach(h -> out.u32(h.handle()));
-        out.u32(authArea.length).bytes(authArea).bytes(parameters);
-        byte[] response = transmit(code, out.u32At(2, out.size()).toByteArray());
-        return parse(command, auths.size() + extra.size(), response, sessions);
+        return executor.execute(command, extraSessions);
     }
 
     /**
-     * Runs {@code work} with a salted HMAC session that encrypts the first parameter of commands and responses
-     * (or with null, when parameter encryption is turned off), and flushes what it started.
+     * The Name of the entity behind {@code handle}, as cpHash needs it: the handle itself for PCRs, sessions
+     * and permanent handles; the TPM's Name, read now, for objects and NV indices.
      */
-    private <T> T withSecretChannel(Function<AuthSession, T> work) {
-        if (!encryptSecrets) {
-            return work.apply(null);
-        }
-        AuthSession session;
-        if (saltKey != null) {
-            session = startSession(Session.hmac(TpmAlg.SHA256).salted(saltKey.handle(), saltKey.publicArea()).encrypted());
-        } else {
-            // The salt key is needed only to start the session: flushed at once, it takes no object slot.
-            try (TpmObject srk = defaultSrk()) {
-                session = startSession(Session.hmac(TpmAlg.SHA256).salted(srk.handle(), srk.publicArea()).encrypted());
-            }
-        }
-        try (session) {
-            return work.apply(session);
-        }
+    public byte[] nameOf(int handle) {
+        return executor.nameOf(handle);
     }
 
-    /** The standard ECC SRK, trusted on first use: later calls must find the same Name. */
-    private TpmObject defaultSrk() {
-        TpmObject srk = createPrimary(TpmRh.OWNER, Templates.srkEccP256());
-        byte[] first = srkName.compareAndExchange(null, srk.name());
-        if (first != null && !Arrays.equals(first, srk.name())) {
-            srk.close();
-            throw new TpmIntegrityException(TpmCc.CREATE_PRIMARY.value(), "the storage root key's Name changed since "
-                    + "this Tpm first saw it; refusing to encrypt secrets to it (was the owner hierarchy cleared, or "
-                    + "is the TPM not the one it was?)");
+    /** Starts {@code options} on the TPM; close the session to flush it. */
+    public AuthSession startSession(Session options) {
+        return AuthSession.start(executor, options);
+    }
+
+    /**
+     * The handles of the sessions the facade keeps for its secret channels (flushed by {@link #close()}): what a
+     * check for handles left loaded should not count against the caller.
+     */
+    public List<Integer> secretChannelSessions() {
+        return shared.channels().values().stream().flatMap(c -> c.handles().stream()).toList();
+    }
+
+    /** Runs {@code work} with a session of the secret channel, or with null when parameter encryption is off. */
+    private <T> T secretly(Function<AuthSession, T> work) {
+        return channel == null ? work.apply(null) : channel.run(work);
+    }
+
+    /** Runs {@code command}, whose handles include {@code objects} (their Names need no round trip). */
+    private <R> R run(TpmCommand<R> command, Map<Integer, byte[]> names, AuthSession... extraSessions) {
+        return executor.execute(command, names, List.of(extraSessions));
+    }
+
+    private static Map<Integer, byte[]> names(TpmObject... objects) {
+        Map<Integer, byte[]> out = new HashMap<>(4);
+        for (TpmObject object : objects) {
+            out.put(object.handle(), object.name());
         }
-        return srk;
+        return out;
     }
 
     /** Inside the secret channel a password becomes an HMAC proof with the channel's session. */
@@ -300,125 +232,6 @@ public final class Tpm implements AutoCloseable {
     private static AuthSession[] alongside(Authorization original, AuthSession channel) {
         return channel == null || original instanceof Authorization.Password ? new AuthSession[0]
                 : new AuthSession[] {channel};
-    }
-
-    /**
-     * The Name of the entity behind {@code handle}, as cpHash needs it: the handle itself for PCRs, sessions
-     * and permanent handles; the TPM's Name for objects (kept until the handle is flushed or reused) and NV
-     * indices (asked each time, since writing an index changes it). A wrong Name cannot authorise anything:
-     * the TPM computes cpHash with its own.
-     */
-    public byte[] nameOf(int handle) {
-        int type = handle >>> 24;
-        if (type == TpmHt.TRANSIENT.value() || type == TpmHt.PERSISTENT.value()) {
-            byte[] name = names.get(handle);
-            if (name == null) {
-                try {
-                    name = execute(new ReadPublic(handle)).name();
-                } catch (TpmResponseException e) {
-                    if (!e.is(TpmRc.SEQUENCE)) {
-                        throw e;
-                    }
-                    // A hash or HMAC sequence has no public area and an empty Name.
-                    name = new byte[0];
-                }
-                names.put(handle, name);
-            }
-            return name.clone();
-        }
-        if (type == TpmHt.NV_INDEX.value()) {
-            return execute(new NvReadPublic(handle)).nvName();
-        }
-        return new TpmWriter(4).u32(handle).toByteArray();
-    }
-
-    /** Starts {@code options} on the TPM; close the session to flush it. */
-    public AuthSession startSession(Session options) {
-        return AuthSession.start(this, options);
-    }
-
-    /** Header, handle area, authorisation area (with its size) when any handle is authorised, parameters. */
-    private static byte[] frame(TpmCommand<?> command, List<Authorization> auths) {
-        TpmWriter out = new TpmWriter(64);
-        out.u16(auths.isEmpty() ? TpmHeader.ST_NO_SESSIONS : TpmHeader.ST_SESSIONS).u32(0).u32(command.code().value());
-        for (CommandHandle handle : command.handles()) {
-            out.u32(handle.handle());
-        }
-        if (!auths.isEmpty()) {
-            int sizeAt = out.size();
-            out.u32(0);
-            for (Authorization auth : auths) {
-                auth.writeCommandAuth(out);
-            }
-            out.u32At(sizeAt, out.size() - sizeAt - 4);
-        }
-        command.writeParameters(out);
-        return out.u32At(2, out.size()).toByteArray();
-    }
-
-    /**
-     * A successful response: the handle if the command returns one; with sessions, parameterSize, the
-     * parameters and one TPMS_AUTH_RESPONSE per session, which {@code sessions} (when any session needs
-     * it) checks before the parameters are parsed.
-     */
-    private <R> R parse(TpmCommand<R> command, int authCount, byte[] response, CommandSessions sessions) {
-        try {
-            return parseResponse(command, authCount, response, sessions);
-        } catch (TpmProtocolException e) {
-            // Field names stay constant strings on the hot path; the command is named once, here.
-            throw e.within(command.code().specName() + " response");
-        }
-    }
-
-    private <R> R parseResponse(TpmCommand<R> command, int authCount, byte[] response, CommandSessions sessions) {
-        TpmHeader header = TpmHeader.ofResponse(response);
-        int expectedTag = authCount == 0 ? TpmHeader.ST_NO_SESSIONS : TpmHeader.ST_SESSIONS;
-        if (header.tag() != expectedTag) {
-            throw new TpmProtocolException(String.format("tag 0x%04x, expected 0x%04x", header.tag(), expectedTag), 0);
-        }
-        TpmReader in = new TpmReader(response, TpmHeader.SIZE, response.length);
-        int handle = command.returnsHandle() ? in.u32("response handle") : 0;
-        if (handle != 0) {
-            names.remove(handle);
-        }
-        if (authCount == 0) {
-            R result = command.readResponse(handle, in);
-            in.expectEnd("response parameters");
-            return result;
-        }
-        int sizeAt = in.position();
-        int parameterSize = in.u32("parameterSize");
-        if (parameterSize < 0 || parameterSize > in.remaining()) {
-            throw new TpmProtocolException("parameterSize " + Integer.toUnsignedString(parameterSize)
-                    + " exceeds the " + in.remaining() + " bytes left", sizeAt);
-        }
-        int parametersEnd = in.position() + parameterSize;
-        TpmReader authorizations = new TpmReader(response, parametersEnd, response.length);
-        TpmReader parameters;
-        if (sessions != null) {
-            parameters = new TpmReader(sessions.verifyResponse(in.bytes(parameterSize, "response parameters"),
-                    authorizations));
-        } else {
-            for (int i = 0; i < authCount; i++) {
-                authorizations.tpm2b(64, "TPMS_AUTH_RESPONSE.nonce");
-                authorizations.u8("TPMS_AUTH_RESPONSE.sessionAttributes");
-                authorizations.tpm2b(64, "TPMS_AUTH_RESPONSE.hmac");
-            }
-            authorizations.expectEnd("response authorization area");
-            parameters = new TpmReader(response, in.position(), parametersEnd);
-        }
-        R result = command.readResponse(handle, parameters);
-        parameters.expectEnd("response parameters");
-        return result;
-    }
-
-    private static void sleep(Duration delay) {
-        try {
-            Thread.sleep(delay);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to retry a TPM command", e);
-        }
     }
 
     /** TPM2_Startup. */
@@ -461,43 +274,27 @@ public final class Tpm implements AutoCloseable {
 
     /** One TPM2_GetCapability call. */
     public GetCapability.Response getCapability(TpmCap capability, int property, int count) {
-        return execute(new GetCapability(capability, property, count));
+        return capabilities.getCapability(capability, property, count);
     }
 
     /** All TPM properties from {@code first} up to the end of its group (fixed or variable), in order. */
     public List<TaggedProperty> properties(int first) {
-        int group = first & 0xFFFFFF00;
-        return properties(first, group + 0xFF).stream().filter(p -> (p.property() & 0xFFFFFF00) == group).toList();
+        return capabilities.properties(first);
     }
 
-    /**
-     * The fixed (PT_FIXED) and variable (PT_VAR) TPM properties, keyed by TPM_PT: one paging run per group,
-     * since a TPM ends an answer at its group's end (moreData refers to that group only).
-     */
+    /** The fixed (PT_FIXED) and variable (PT_VAR) TPM properties, keyed by TPM_PT. */
     public Map<Integer, Integer> allProperties() {
-        Map<Integer, Integer> out = new LinkedHashMap<>();
-        for (int group : new int[] {TpmPt.PT_FIXED, TpmPt.PT_VAR}) {
-            for (TaggedProperty p : properties(group)) {
-                out.put(p.property(), p.value());
-            }
-        }
-        return out;
-    }
-
-    private List<TaggedProperty> properties(int first, int last) {
-        return collect(TpmCap.TPM_PROPERTIES, first, last, d -> ((CapabilityData.Properties) d).properties(),
-                TaggedProperty::property);
+        return capabilities.allProperties();
     }
 
     /** The algorithms the TPM implements. */
     public List<AlgorithmProperty> algorithms() {
-        return collect(TpmCap.ALGS, 0, 0xFFFF, d -> ((CapabilityData.Algorithms) d).algorithms(), AlgorithmProperty::alg);
+        return capabilities.algorithms();
     }
 
     /** The commands the TPM implements, with their attributes. */
     public List<CommandAttributes> commands() {
-        return collect(TpmCap.COMMANDS, 0, -1, d -> ((CapabilityData.Commands) d).commands(),
-                CommandAttributes::commandCode);
+        return capabilities.commands();
     }
 
     /**
@@ -507,37 +304,22 @@ public final class Tpm implements AutoCloseable {
      * @throws IllegalArgumentException for a session type, whose capability range means something else
      */
     public List<Integer> handles(TpmHt type) {
-        if (type == TpmHt.HMAC_SESSION || type == TpmHt.POLICY_SESSION) {
-            throw new IllegalArgumentException("TPM_CAP_HANDLES lists sessions by state (loaded, saved), not by type "
-                    + type + "; use loadedSessions() or savedSessions()");
-        }
-        return collect(TpmCap.HANDLES, type.firstHandle(), type.firstHandle() | 0xFFFFFF,
-                d -> ((CapabilityData.Handles) d).handles(), h -> h).stream().filter(type::contains).toList();
+        return capabilities.handles(type);
     }
 
     /** The sessions loaded in the TPM, HMAC and policy (TPM_HT_LOADED_SESSION). */
     public List<Integer> loadedSessions() {
-        return sessions(TpmHt.HMAC_SESSION.firstHandle());
+        return capabilities.loadedSessions();
     }
 
     /** The sessions saved with TPM2_ContextSave and not loaded, still counted by the TPM (TPM_HT_SAVED_SESSION). */
     public List<Integer> savedSessions() {
-        return sessions(TpmHt.POLICY_SESSION.firstHandle());
-    }
-
-    /**
-     * TPM_CAP_HANDLES over a session range: the answer holds HMAC (0x02) and policy (0x03) handles alike, so
-     * paging goes by the session's slot number within the range asked for.
-     */
-    private List<Integer> sessions(int range) {
-        return collect(TpmCap.HANDLES, range, range | 0xFFFFFF, d -> ((CapabilityData.Handles) d).handles(),
-                h -> range | (h & 0xFFFFFF)).stream()
-                .filter(h -> TpmHt.HMAC_SESSION.contains(h) || TpmHt.POLICY_SESSION.contains(h)).toList();
+        return capabilities.savedSessions();
     }
 
     /** The PCR banks and which PCRs each has allocated. */
     public List<PcrSelection> pcrBanks() {
-        return ((CapabilityData.Pcrs) getCapability(TpmCap.PCRS, 0, 1).data()).banks();
+        return capabilities.pcrBanks();
     }
 
     /** One TPM2_PCR_Read call: at most 8 values come back; the response says which. */
@@ -551,31 +333,7 @@ public final class Tpm implements AutoCloseable {
      * beyond that size is refused by the TPM (TPM_RC_VALUE).
      */
     public Map<Integer, byte[]> pcrValues(TpmAlg bank, int... pcrs) {
-        Map<Integer, byte[]> values = new LinkedHashMap<>();
-        List<Integer> wanted = new ArrayList<>();
-        for (int pcr : pcrs) {
-            wanted.add(pcr);
-        }
-        while (!wanted.isEmpty()) {
-            PcrSelection ask = PcrSelection.of(bank, wanted.stream().mapToInt(Integer::intValue).toArray());
-            PcrRead.Response response = pcrRead(List.of(ask));
-            List<Integer> got = response.pcrSelectionOut().stream()
-                    .filter(s -> s.hashAlg() == bank.value()).flatMap(s -> s.indices().stream()).toList();
-            if (got.size() != response.pcrValues().size()) {
-                throw new TpmProtocolException("TPM2_PCR_Read selected " + got.size() + " PCRs but returned "
-                        + response.pcrValues().size() + " values", -1);
-            }
-            if (got.isEmpty()) {
-                break;
-            }
-            for (int i = 0; i < got.size(); i++) {
-                if (!wanted.remove(got.get(i))) {
-                    throw new TpmProtocolException("TPM2_PCR_Read returned PCR " + got.get(i) + ", which was not asked for", -1);
-                }
-                values.put(got.get(i), response.pcrValues().get(i));
-            }
-        }
-        return values;
+        return capabilities.pcrValues(bank, pcrs);
     }
 
     /** Extends {@code pcr} with {@code digests} (one per bank), authorised with an empty password. */
@@ -590,7 +348,7 @@ public final class Tpm implements AutoCloseable {
     public TpmObject createPrimary(int hierarchy, PublicArea template) {
         CreatePrimary.Response r = execute(new CreatePrimary(hierarchy, Authorization.emptyPassword(),
                 SensitiveCreate.EMPTY, template, new byte[0], List.of()));
-        return new TpmObject(this, r.objectHandle(), r.outPublic(), r.name());
+        return new TpmObject(executor, r.objectHandle(), r.outPublic(), r.name());
     }
 
     /**
@@ -599,8 +357,8 @@ public final class Tpm implements AutoCloseable {
      */
     public Create.Response create(TpmObject parent, PublicArea template, SensitiveCreate sensitive) {
         Authorization parentAuth = Authorization.emptyPassword();
-        return withSecretChannel(channel -> execute(new Create(parent.handle(), protect(parentAuth, channel), sensitive,
-                template, new byte[0], List.of()), alongside(parentAuth, channel)));
+        return secretly(channel -> run(new Create(parent.handle(), protect(parentAuth, channel), sensitive,
+                template, new byte[0], List.of()), names(parent), alongside(parentAuth, channel)));
     }
 
     /**
@@ -609,8 +367,8 @@ public final class Tpm implements AutoCloseable {
      */
     public byte[] changeAuth(TpmObject object, TpmObject parent, byte[] oldAuth, byte[] newAuth) {
         Authorization auth = Authorization.password(oldAuth);
-        return withSecretChannel(channel -> execute(new ObjectChangeAuth(object.handle(), protect(auth, channel),
-                parent.handle(), newAuth), alongside(auth, channel)).outPrivate());
+        return secretly(channel -> run(new ObjectChangeAuth(object.handle(), protect(auth, channel),
+                parent.handle(), newAuth), names(object, parent), alongside(auth, channel)).outPrivate());
     }
 
     /**
@@ -618,16 +376,17 @@ public final class Tpm implements AutoCloseable {
      * an AES-128-CFB inner wrapper whose key the TPM picks; that key comes back encrypted.
      */
     public Duplicate.Response duplicate(TpmObject object, Authorization objectAuth, TpmObject newParent) {
-        return withSecretChannel(channel -> execute(new Duplicate(object.handle(), protect(objectAuth, channel),
-                newParent.handle(), new byte[0], SymmetricDefinition.AES_128_CFB), alongside(objectAuth, channel)));
+        return secretly(channel -> run(new Duplicate(object.handle(), protect(objectAuth, channel),
+                newParent.handle(), new byte[0], SymmetricDefinition.AES_128_CFB), names(object, newParent),
+                alongside(objectAuth, channel)));
     }
 
     /** TPM2_Import of a {@link #duplicate} made for {@code parent}; the inner wrapper key travels encrypted. */
     public Create.Response importDuplicate(TpmObject parent, PublicArea objectPublic, Duplicate.Response duplicate) {
         Authorization parentAuth = Authorization.emptyPassword();
-        byte[] imported = withSecretChannel(channel -> execute(new Import(parent.handle(), protect(parentAuth, channel),
+        byte[] imported = secretly(channel -> run(new Import(parent.handle(), protect(parentAuth, channel),
                 duplicate.encryptionKeyOut(), objectPublic, duplicate.duplicate(), duplicate.outSymSeed(),
-                SymmetricDefinition.AES_128_CFB), alongside(parentAuth, channel)).outPrivate());
+                SymmetricDefinition.AES_128_CFB), names(parent), alongside(parentAuth, channel)).outPrivate());
         return new Create.Response(imported, objectPublic, new byte[0], new byte[0], Sign.nullTicket());
     }
 
@@ -644,7 +403,7 @@ public final class Tpm implements AutoCloseable {
     public TpmObject load(TpmObject parent, Create.Response created) {
         Load.Response r = execute(new Load(parent.handle(), Authorization.emptyPassword(), created.outPrivate(),
                 created.outPublic()));
-        return new TpmObject(this, r.objectHandle(), created.outPublic(), r.name());
+        return new TpmObject(executor, r.objectHandle(), created.outPublic(), r.name());
     }
 
     /** TPM2_Sign of {@code digest} with the key's own scheme (an empty password authorises the key). */
@@ -658,63 +417,96 @@ public final class Tpm implements AutoCloseable {
         return execute(new VerifySignature(key.handle(), digest, signature)).validation();
     }
 
-    /** TPM2_NV_DefineSpace under the owner hierarchy (empty owner password). */
+    /** TPM2_NV_DefineSpace under the owner hierarchy (empty owner password); the index's auth travels encrypted. */
     public void nvDefine(NvPublic publicInfo, byte[] indexAuth) {
         Authorization owner = Authorization.emptyPassword();
-        withSecretChannel(channel -> execute(new NvDefineSpace(TpmRh.OWNER, protect(owner, channel), indexAuth, publicInfo),
-                alongside(owner, channel)));
+        secretly(channel -> run(new NvDefineSpace(TpmRh.OWNER, protect(owner, channel), indexAuth, publicInfo),
+                Map.of(), alongside(owner, channel)));
+        shared.nv().seen(publicInfo);
     }
 
     /** TPM2_NV_UndefineSpace under the owner hierarchy (empty owner password). */
     public void nvUndefine(int nvIndex) {
+        shared.nv().forget(nvIndex);
         execute(new NvUndefineSpace(TpmRh.OWNER, Authorization.emptyPassword(), nvIndex));
     }
 
-    /** TPM2_NV_ReadPublic. */
+    /** TPM2_NV_ReadPublic; the facade's NV calls go on from what it returns. */
     public NvReadPublic.Response nvReadPublic(int nvIndex) {
-        return execute(new NvReadPublic(nvIndex));
+        NvReadPublic.Response r = execute(new NvReadPublic(nvIndex));
+        shared.nv().seen(r.nvPublic());
+        return r;
     }
 
-    /** Writes {@code data} from offset 0, authorised by the index itself, in chunks every TPM accepts. */
+    /**
+     * Writes {@code data} from offset 0, authorised by the index itself, in chunks every TPM accepts. The index's
+     * Name is the one the facade last saw (read with TPM2_NV_ReadPublic the first time).
+     */
     public void nvWrite(int nvIndex, Authorization indexAuth, byte[] data) {
-        withSecretChannel(channel -> {
+        onIndex(nvIndex, () -> secretly(channel -> {
             int offset = 0;
             do {
                 byte[] chunk = Arrays.copyOfRange(data, offset, Math.min(data.length, offset + NV_CHUNK));
-                execute(new NvWrite(nvIndex, protect(indexAuth, channel), nvIndex, chunk, offset),
+                run(new NvWrite(nvIndex, protect(indexAuth, channel), nvIndex, chunk, offset), nvName(nvIndex),
                         alongside(indexAuth, channel));
+                shared.nv().written(nvIndex);
                 offset += NV_CHUNK;
             } while (offset < data.length);
             return null;
-        });
+        }));
     }
 
     /** Reads the whole index, authorised by the index itself, in chunks every TPM accepts. */
     public byte[] nvRead(int nvIndex, Authorization indexAuth) {
-        int size = nvReadPublic(nvIndex).nvPublic().dataSize();
-        return withSecretChannel(channel -> {
+        int size = shared.nv().get(nvIndex, this::readNvPublic).dataSize();
+        return onIndex(nvIndex, () -> secretly(channel -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream(size);
             for (int offset = 0; offset < size; offset += NV_CHUNK) {
                 int length = Math.min(NV_CHUNK, size - offset);
-                byte[] chunk = execute(new NvRead(nvIndex, protect(indexAuth, channel), nvIndex, length, offset),
-                        alongside(indexAuth, channel)).data();
+                byte[] chunk = run(new NvRead(nvIndex, protect(indexAuth, channel), nvIndex, length, offset),
+                        nvName(nvIndex), alongside(indexAuth, channel)).data();
                 if (chunk.length != length) {
                     throw new TpmProtocolException("TPM2_NV_Read returned " + chunk.length + " of " + length + " bytes", -1);
                 }
                 out.writeBytes(chunk);
             }
             return out.toByteArray();
-        });
+        }));
+    }
+
+    private NvPublic readNvPublic(int nvIndex) {
+        return execute(new NvReadPublic(nvIndex)).nvPublic();
+    }
+
+    private Map<Integer, byte[]> nvName(int nvIndex) {
+        return Map.of(nvIndex, shared.nv().get(nvIndex, this::readNvPublic).name());
+    }
+
+    /**
+     * Runs an NV call; when the TPM refuses its authorisation, the index is read afresh next time, in case its
+     * Name changed behind the facade's back (it is not sent again: a failed authorisation counts against lockout).
+     */
+    private <T> T onIndex(int nvIndex, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (TpmResponseException e) {
+            if (e.is(TpmRc.AUTH_FAIL) || e.is(TpmRc.BAD_AUTH) || e.is(TpmRc.HANDLE)) {
+                shared.nv().forget(nvIndex);
+            }
+            throw e;
+        }
     }
 
     /** TPM2_NV_Increment of a counter index, authorised by the index itself. */
     public void nvIncrement(int nvIndex, Authorization indexAuth) {
         execute(new NvIncrement(nvIndex, indexAuth, nvIndex));
+        shared.nv().written(nvIndex);
     }
 
     /** TPM2_NV_Extend of an extend index, authorised by the index itself. */
     public void nvExtend(int nvIndex, Authorization indexAuth, byte[] data) {
         execute(new NvExtend(nvIndex, indexAuth, nvIndex, data));
+        shared.nv().written(nvIndex);
     }
 
     /** TPM2_Hash of up to TPM_PT_INPUT_BUFFER bytes, with no ticket (hierarchy TPM_RH_NULL). */
@@ -761,27 +553,28 @@ public final class Tpm implements AutoCloseable {
      * travel encrypted.
      */
     public byte[] hmac(TpmObject key, byte[] data) {
-        return withSecretChannel(channel -> {
+        return secretly(channel -> {
             Authorization auth = protect(Authorization.emptyPassword(), channel);
             if (data.length <= SEQUENCE_CHUNK) {
-                return execute(new Hmac(key.handle(), auth, data, TpmAlg.NULL.value())).outHmac();
+                return run(new Hmac(key.handle(), auth, data, TpmAlg.NULL.value()), names(key)).outHmac();
             }
-            return completeSequence(execute(new HmacStart(key.handle(), auth, new byte[0], TpmAlg.NULL.value()))
-                    .sequenceHandle(), data, channel);
+            return completeSequence(run(new HmacStart(key.handle(), auth, new byte[0], TpmAlg.NULL.value()),
+                    names(key)).sequenceHandle(), data, channel);
         });
     }
 
     /** Feeds {@code data} to a hash or HMAC sequence in TPM-buffer chunks and completes it; flushes it on failure. */
     private byte[] completeSequence(int sequence, byte[] data, AuthSession channel) {
         Authorization auth = protect(Authorization.emptyPassword(), channel);
+        Map<Integer, byte[]> name = Map.of(sequence, new byte[0]); // a sequence has an empty Name
         try {
             int offset = 0;
             for (; data.length - offset > SEQUENCE_CHUNK; offset += SEQUENCE_CHUNK) {
-                execute(new SequenceUpdate(sequence, auth, Arrays.copyOfRange(data, offset, offset + SEQUENCE_CHUNK)));
+                run(new SequenceUpdate(sequence, auth, Arrays.copyOfRange(data, offset, offset + SEQUENCE_CHUNK)), name);
             }
             // SequenceComplete ends the sequence only when it succeeds.
-            return execute(new SequenceComplete(sequence, auth, Arrays.copyOfRange(data, offset, data.length),
-                    TpmRh.NULL)).result();
+            return run(new SequenceComplete(sequence, auth, Arrays.copyOfRange(data, offset, data.length),
+                    TpmRh.NULL), name).result();
         } catch (TpmResponseException | TpmProtocolException | TpmIntegrityException e) {
             try {
                 execute(new FlushContext(sequence));
@@ -806,15 +599,15 @@ public final class Tpm implements AutoCloseable {
     }
 
     private byte[] symmetric(TpmObject key, byte[] iv, byte[] data, boolean decrypt) {
-        return withSecretChannel(channel -> {
+        return secretly(channel -> {
             Authorization auth = protect(Authorization.emptyPassword(), channel);
             ByteArrayOutputStream out = new ByteArrayOutputStream(data.length);
             byte[] chainIv = iv;
             int offset = 0;
             do {
                 int end = Math.min(data.length, offset + EncryptDecrypt2.MAX_BUFFER);
-                EncryptDecrypt2.Response r = execute(new EncryptDecrypt2(key.handle(), auth,
-                        Arrays.copyOfRange(data, offset, end), decrypt, TpmAlg.NULL.value(), chainIv));
+                EncryptDecrypt2.Response r = run(new EncryptDecrypt2(key.handle(), auth,
+                        Arrays.copyOfRange(data, offset, end), decrypt, TpmAlg.NULL.value(), chainIv), names(key));
                 out.writeBytes(r.outData());
                 chainIv = r.ivOut();
                 offset = end;
@@ -832,17 +625,13 @@ public final class Tpm implements AutoCloseable {
     /**
      * Seals {@code data} under {@code parent}: a sealed data object usable only through {@code policy} (no
      * userWithAuth), with {@code authValue} for a policy that asks for it (PolicyAuthValue or PolicyPassword).
-     * The data and authValue reach the TPM encrypted, in a session salted to the parent as this Tpm loaded it.
+     * The data and authValue reach the TPM encrypted, in the secret channel: one TPM command.
      */
     public Create.Response seal(TpmObject parent, byte[] data, PolicyDigest policy, byte[] authValue) {
         PublicArea template = new PublicArea(policy.hash(), ObjectAttributes.of(ObjectAttributes.FIXED_TPM,
                 ObjectAttributes.FIXED_PARENT, ObjectAttributes.NO_DA), policy.digest(),
                 new PublicParameters.KeyedHash(Scheme.NULL), new PublicId.Digest(new byte[0]));
-        try (AuthSession session = startSession(Session.hmac(TpmAlg.SHA256).salted(parent.handle(), parent.publicArea())
-                .encryptingCommands())) {
-            return execute(new Create(parent.handle(), Authorization.session(session, new byte[0]),
-                    new SensitiveCreate(authValue, data), template, new byte[0], List.of()));
-        }
+        return create(parent, template, new SensitiveCreate(authValue, data));
     }
 
     /** {@link #seal(TpmObject, byte[], PolicyDigest, byte[])} for a policy that needs no authValue. */
@@ -852,20 +641,23 @@ public final class Tpm implements AutoCloseable {
 
     /**
      * Loads a sealed object under {@code parent}, runs {@code policy} on a fresh policy session (e.g.
-     * TPM2_PolicyPCR), and unseals; the data comes back encrypted in a session salted to the parent.
-     * Everything it loads or starts is flushed again.
+     * TPM2_PolicyPCR), and unseals. The policy session is salted to the parent and encrypts the response itself
+     * (unless parameter encryption is off), and ends with the unseal: TPM2_Load, TPM2_StartAuthSession, the
+     * policy's own commands, TPM2_Unseal and one TPM2_FlushContext. Everything it loads or starts is flushed.
      *
      * @param proof what the policy asks for besides its digest, with {@code authValue}
      */
     public byte[] unseal(TpmObject parent, Create.Response sealed, Consumer<AuthSession> policy,
                          Authorization.PolicyProof proof, byte[] authValue) {
+        Session options = Session.policy(sealed.outPublic().nameAlg());
+        if (channel != null) {
+            options = options.salted(parent.handle(), parent.publicArea()).encryptingResponses();
+        }
         try (TpmObject object = load(parent, sealed);
-             AuthSession encryption = startSession(Session.hmac(TpmAlg.SHA256).salted(parent.handle(),
-                     parent.publicArea()).encryptingResponses());
-             AuthSession session = startSession(Session.policy(sealed.outPublic().nameAlg()))) {
+             AuthSession session = startSession(options)) {
             policy.accept(session);
-            return execute(new Unseal(object.handle(), Authorization.policy(session, proof, authValue)), encryption)
-                    .outData();
+            Authorization.Policy auth = ((Authorization.Policy) Authorization.policy(session, proof, authValue)).lastUse();
+            return run(new Unseal(object.handle(), auth), names(object)).outData();
         }
     }
 
@@ -876,8 +668,9 @@ public final class Tpm implements AutoCloseable {
 
     /** TPM2_RSA_Decrypt with the key's own scheme and an empty label (empty password authorises the key). */
     public byte[] rsaDecrypt(TpmObject key, byte[] cipherText) {
-        return withSecretChannel(channel -> execute(new RsaDecrypt(key.handle(),
-                protect(Authorization.emptyPassword(), channel), cipherText, Scheme.NULL, new byte[0])).message());
+        return secretly(channel -> run(new RsaDecrypt(key.handle(),
+                protect(Authorization.emptyPassword(), channel), cipherText, Scheme.NULL, new byte[0]), names(key))
+                .message());
     }
 
     /** TPM2_RSA_Encrypt with the key's own scheme and an empty label. */
@@ -890,38 +683,13 @@ public final class Tpm implements AutoCloseable {
         return execute(new ReadPublic(handle));
     }
 
-    /** Closes the transport. */
+    /** Flushes the secret channels' sessions, then closes the transport. */
     @Override
     public void close() {
-        transport.close();
-    }
-
-    /**
-     * Pages through one capability group from {@code first} until the TPM says there is no more or a page
-     * reaches {@code last} (unsigned; -1 for no bound), and never beyond MAX_CAPABILITY_CALLS round trips.
-     */
-    private <T> List<T> collect(TpmCap cap, int first, int last, Function<CapabilityData, List<T>> items,
-                                ToIntFunction<T> key) {
-        List<T> all = new ArrayList<>();
-        int next = first;
-        for (int call = 0; call < MAX_CAPABILITY_CALLS; call++) {
-            GetCapability.Response response = getCapability(cap, next, 1024);
-            List<T> page = items.apply(response.data());
-            all.addAll(page);
-            if (!response.moreData() || page.isEmpty()) {
-                return all;
-            }
-            int reached = key.applyAsInt(page.getLast());
-            if (Integer.compareUnsigned(reached, last) >= 0) {
-                return all;
-            }
-            if (Integer.compareUnsigned(reached + 1, next) <= 0) {
-                throw new TpmProtocolException("TPM2_GetCapability(" + cap + ") did not advance past 0x"
-                        + Integer.toHexString(reached), -1);
-            }
-            next = reached + 1;
+        try {
+            shared.channels().values().forEach(SecretChannel::close);
+        } finally {
+            executor.transport().close();
         }
-        throw new TpmProtocolException("TPM2_GetCapability(" + cap + ") still had more data after "
-                + MAX_CAPABILITY_CALLS + " calls", -1);
     }
 }

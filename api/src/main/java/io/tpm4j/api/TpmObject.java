@@ -1,5 +1,6 @@
 package io.tpm4j.api;
 
+import io.tpm4j.api.commands.CommandRunner;
 import io.tpm4j.api.commands.FlushContext;
 import io.tpm4j.api.types.PublicArea;
 
@@ -11,13 +12,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class TpmObject implements AutoCloseable {
 
-    private final Tpm tpm;
+    private final CommandRunner tpm;
     private final int handle;
     private final PublicArea publicArea;
     private final byte[] name;
     private final AtomicBoolean flushed = new AtomicBoolean();
 
-    TpmObject(Tpm tpm, int handle, PublicArea publicArea, byte[] name) {
+    TpmObject(CommandRunner tpm, int handle, PublicArea publicArea, byte[] name) {
         this.tpm = tpm;
         this.handle = handle;
         this.publicArea = publicArea;

@@ -1,8 +1,8 @@
 package io.tpm4j.api.session;
 
-import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmDeviceRemovedException;
 import io.tpm4j.api.TpmProtocolException;
+import io.tpm4j.api.commands.CommandRunner;
 import io.tpm4j.api.commands.FlushContext;
 import io.tpm4j.api.commands.StartAuthSession;
 import io.tpm4j.api.types.Names;
@@ -23,7 +23,7 @@ public final class AuthSession implements AutoCloseable {
 
     static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Tpm tpm;
+    private final CommandRunner runner;
     private final int handle;
     private final Session options;
     private final byte[] sessionKey;
@@ -33,8 +33,8 @@ public final class AuthSession implements AutoCloseable {
     private byte[] auditDigest;
     private boolean ended;
 
-    private AuthSession(Tpm tpm, int handle, Session options, byte[] sessionKey, byte[] bindName, byte[] nonceTpm) {
-        this.tpm = tpm;
+    private AuthSession(CommandRunner runner, int handle, Session options, byte[] sessionKey, byte[] bindName, byte[] nonceTpm) {
+        this.runner = runner;
         this.handle = handle;
         this.options = options;
         this.sessionKey = sessionKey;
@@ -44,7 +44,7 @@ public final class AuthSession implements AutoCloseable {
     }
 
     /** TPM2_StartAuthSession with {@code options}: salt encrypted to the salt key, session key derived. */
-    public static AuthSession start(Tpm tpm, Session options) {
+    public static AuthSession start(CommandRunner runner, Session options) {
         int size = options.hash().digestSize().getAsInt();
         byte[] nonceCaller = random(size);
         byte[] salt = new byte[0];
@@ -58,8 +58,8 @@ public final class AuthSession implements AutoCloseable {
             tpmKey = key.handle();
         }
         int bind = options.bind().map(Session.Bind::handle).orElse(TpmRh.NULL);
-        byte[] bindName = options.bind().isPresent() ? tpm.nameOf(bind) : new byte[0];
-        StartAuthSession.Response started = tpm.execute(new StartAuthSession(tpmKey, bind, nonceCaller, encryptedSalt,
+        byte[] bindName = options.bind().isPresent() ? runner.nameOf(bind) : new byte[0];
+        StartAuthSession.Response started = runner.execute(new StartAuthSession(tpmKey, bind, nonceCaller, encryptedSalt,
                 options.policy() ? StartAuthSession.POLICY : StartAuthSession.HMAC, options.symmetric(), options.hash()));
         if (started.nonceTpm().length != size) {
             throw new TpmProtocolException("TPM2_StartAuthSession: nonceTPM of " + started.nonceTpm().length
@@ -71,7 +71,7 @@ public final class AuthSession implements AutoCloseable {
             sessionKey = Kdf.kdfa(options.hash(), concat(bindAuth, salt), "ATH", started.nonceTpm(), nonceCaller,
                     size * 8);
         }
-        return new AuthSession(tpm, started.sessionHandle(), options, sessionKey, bindName, started.nonceTpm());
+        return new AuthSession(runner, started.sessionHandle(), options, sessionKey, bindName, started.nonceTpm());
     }
 
     public int handle() {
@@ -100,7 +100,7 @@ public final class AuthSession implements AutoCloseable {
         if (!ended) {
             ended = true;
             try {
-                tpm.execute(new FlushContext(handle));
+                runner.execute(new FlushContext(handle));
             } catch (TpmDeviceRemovedException e) {
                 // The TPM and its sessions are gone already.
             }
@@ -129,6 +129,11 @@ public final class AuthSession implements AutoCloseable {
     /** The TPM's current nonce: what TPM2_PolicySigned's signer signs, and what a ticket with expiry binds. */
     public byte[] nonceTpm() {
         return nonceTpm.clone();
+    }
+
+    /** Whether the session has a session key (it is salted or bound). */
+    boolean keyed() {
+        return sessionKey.length > 0;
     }
 
     /** The HMAC key (and parameter-encryption key): sessionKey, then the entity's authValue unless bound to it. */

@@ -19,6 +19,23 @@ public sealed interface Authorization {
     /** Writes this authorisation's TPMS_AUTH_COMMAND. */
     void writeCommandAuth(TpmWriter out);
 
+    /**
+     * The Name of the entity this authorises, when the caller gave it (e.g. from {@code TpmObject.name()}); empty
+     * when not known, and then the Name is read from the TPM for each command that needs it for cpHash.
+     */
+    default byte[] entityName() {
+        return new byte[0];
+    }
+
+    /**
+     * This authorisation for the entity named {@code name}: its session HMACs use that Name, with no round trip
+     * to read it. A wrong Name cannot authorise anything (the TPM computes cpHash with its own); a password needs
+     * no Name and is returned as it is.
+     */
+    default Authorization forEntity(byte[] name) {
+        return this;
+    }
+
     /** The authValue sent in clear with TPM_RS_PW (an empty one for objects created without auth). */
     static Authorization password(byte[] authValue) {
         return new Password(authValue);
@@ -91,10 +108,34 @@ public sealed interface Authorization {
     }
 
     /** A policy session authorisation, see {@link #policy(AuthSession, PolicyProof, byte[])}. */
-    record Policy(AuthSession session, PolicyProof proof, byte[] authValue) implements Authorization {
+    record Policy(AuthSession session, PolicyProof proof, byte[] authValue, byte[] entityName, boolean continueSession)
+            implements Authorization {
 
         public Policy {
             authValue = authValue.clone();
+            entityName = entityName.clone();
+        }
+
+        public Policy(AuthSession session, PolicyProof proof, byte[] authValue) {
+            this(session, proof, authValue, new byte[0], true);
+        }
+
+        /**
+         * This authorisation as the session's last use: without continueSession the TPM ends the session when the
+         * command succeeds, which saves the TPM2_FlushContext that closing it would send.
+         */
+        public Policy lastUse() {
+            return new Policy(session, proof, authValue, entityName, false);
+        }
+
+        @Override
+        public byte[] entityName() {
+            return entityName.clone();
+        }
+
+        @Override
+        public Policy forEntity(byte[] name) {
+            return new Policy(session, proof, authValue, name, continueSession);
         }
 
         @Override
@@ -111,7 +152,8 @@ public sealed interface Authorization {
         @Override
         public boolean equals(Object other) {
             return other instanceof Policy p && session == p.session && proof == p.proof
-                    && Arrays.equals(authValue, p.authValue);
+                    && Arrays.equals(authValue, p.authValue) && Arrays.equals(entityName, p.entityName)
+                    && continueSession == p.continueSession;
         }
 
         @Override
@@ -126,10 +168,25 @@ public sealed interface Authorization {
     }
 
     /** An HMAC session authorisation, see {@link #session}. The authValue is kept out of {@link #toString()}. */
-    record Hmac(AuthSession session, byte[] authValue) implements Authorization {
+    record Hmac(AuthSession session, byte[] authValue, byte[] entityName) implements Authorization {
 
         public Hmac {
             authValue = authValue.clone();
+            entityName = entityName.clone();
+        }
+
+        public Hmac(AuthSession session, byte[] authValue) {
+            this(session, authValue, new byte[0]);
+        }
+
+        @Override
+        public byte[] entityName() {
+            return entityName.clone();
+        }
+
+        @Override
+        public Hmac forEntity(byte[] name) {
+            return new Hmac(session, authValue, name);
         }
 
         @Override
@@ -145,7 +202,8 @@ public sealed interface Authorization {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Hmac h && session == h.session && Arrays.equals(authValue, h.authValue);
+            return other instanceof Hmac h && session == h.session && Arrays.equals(authValue, h.authValue)
+                    && Arrays.equals(entityName, h.entityName);
         }
 
         @Override

@@ -37,7 +37,17 @@ public final class CommandSessions {
      */
     private record Use(Authorization authorization, AuthSession session, byte[] entityName, byte[] authValue,
                        Authorization.PolicyProof proof) {
+        /**
+         * Whether the command and response carry HMACs: to prove the authValue, or because a policy session that
+         * needs neither authValue nor password has a session key (salted or bound), which the TPM then checks.
+         */
         boolean hmac() {
+            return proof == Authorization.PolicyProof.AUTH_VALUE
+                    || proof == Authorization.PolicyProof.NONE && session != null && session.keyed();
+        }
+
+        /** Whether the entity's authValue joins the HMAC key. */
+        boolean provesAuthValue() {
             return proof == Authorization.PolicyProof.AUTH_VALUE;
         }
 
@@ -134,7 +144,8 @@ public final class CommandSessions {
                 AuthSession s = uses.get(i).session();
                 nonceCaller[i] = AuthSession.random(s.digestSize());
                 // The session value: the authValue joins the session key only where the HMAC proves it.
-                keys[i] = s.keyFor(uses.get(i).entityName(), uses.get(i).hmac() ? uses.get(i).authValue() : new byte[0]);
+                keys[i] = s.keyFor(uses.get(i).entityName(), uses.get(i).provesAuthValue() ? uses.get(i).authValue()
+                        : new byte[0]);
             }
         }
         if (decrypt < 0) {
@@ -156,7 +167,8 @@ public final class CommandSessions {
             }
             cpHash[i] = parameterHash(s.hash(), new TpmWriter().u32(code.value()).toByteArray(), handleNames,
                     sentParameters);
-            int attributes = (s.options().attributes().raw() & allowed) | SessionAttributes.CONTINUE_SESSION;
+            boolean last = use.authorization() instanceof Authorization.Policy p && !p.continueSession();
+            int attributes = (s.options().attributes().raw() & allowed) | (last ? 0 : SessionAttributes.CONTINUE_SESSION);
             if (!use.hmac()) {
                 // A policy without PolicyAuthValue: no HMAC; with PolicyPassword the authValue in its place.
                 byte[] field = use.password() ? AuthSession.trimmed(use.authValue()) : new byte[0];
@@ -190,15 +202,15 @@ public final class CommandSessions {
      * @param authorizations the response's authorisation area
      */
     public byte[] verifyResponse(byte[] parameters, TpmReader authorizations) {
+        List<AuthResponse> area = readResponseAuthorizations(authorizations, uses.size());
         byte[][] nonceTpm = new byte[uses.size()][];
         int[] attributes = new int[uses.size()];
         byte[][] hmac = new byte[uses.size()][];
         for (int i = 0; i < uses.size(); i++) {
-            nonceTpm[i] = authorizations.tpm2b(64, "TPMS_AUTH_RESPONSE.nonce");
-            attributes[i] = authorizations.u8("TPMS_AUTH_RESPONSE.sessionAttributes");
-            hmac[i] = authorizations.tpm2b(64, "TPMS_AUTH_RESPONSE.hmac");
+            nonceTpm[i] = area.get(i).nonce();
+            attributes[i] = area.get(i).attributes();
+            hmac[i] = area.get(i).hmac();
         }
-        authorizations.expectEnd("response authorization area");
         for (int i = 0; i < uses.size(); i++) {
             AuthSession s = uses.get(i).session();
             if (s == null) {
@@ -234,6 +246,26 @@ public final class CommandSessions {
         }
         AuthSession s = uses.get(encrypt).session();
         return transformFirst(parameters, s, keys[encrypt], s.nonce(), nonceCaller[encrypt], false, "response");
+    }
+
+    /** One TPMS_AUTH_RESPONSE. */
+    private record AuthResponse(byte[] nonce, int attributes, byte[] hmac) {
+    }
+
+    /** Reads {@code count} TPMS_AUTH_RESPONSEs and checks that nothing follows them. */
+    private static List<AuthResponse> readResponseAuthorizations(TpmReader in, int count) {
+        List<AuthResponse> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(new AuthResponse(in.tpm2b(64, "TPMS_AUTH_RESPONSE.nonce"),
+                    in.u8("TPMS_AUTH_RESPONSE.sessionAttributes"), in.tpm2b(64, "TPMS_AUTH_RESPONSE.hmac")));
+        }
+        in.expectEnd("response authorization area");
+        return out;
+    }
+
+    /** Checks the shape of a response authorisation area of password authorisations, which carry nothing to verify. */
+    public static void skipResponseAuthorizations(TpmReader in, int count) {
+        readResponseAuthorizations(in, count);
     }
 
     /** This thread's digests and cipher: their lookup costs more than a session command's hashing. */

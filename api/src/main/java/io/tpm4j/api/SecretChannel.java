@@ -1,0 +1,262 @@
+package io.tpm4j.api;
+
+import io.tpm4j.api.commands.CreatePrimary;
+import io.tpm4j.api.commands.FlushContext;
+import io.tpm4j.api.commands.ReadPublic;
+import io.tpm4j.api.session.AuthSession;
+import io.tpm4j.api.session.Authorization;
+import io.tpm4j.api.session.Session;
+import io.tpm4j.api.types.PublicArea;
+import io.tpm4j.api.types.ResponseCode;
+import io.tpm4j.api.types.SensitiveCreate;
+import io.tpm4j.api.types.Templates;
+import io.tpm4j.api.types.TpmAlg;
+import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.types.TpmRc;
+import io.tpm4j.api.types.TpmRh;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * The facade's secret channel: salted HMAC sessions that encrypt the first parameter of commands and responses,
+ * kept across calls (continueSession), so that a secret-carrying call costs the one TPM command it needs.
+ *
+ * <p>A session is started on first use, salted to the key the caller named or else to the storage root key: a
+ * persistent one at the TCG's 0x81000001 when its public area is a standard SRK template, else the standard ECC
+ * SRK created for the start and flushed at once. Either way the SRK's Name is trusted on first use and must stay
+ * the same. A session is used by one command at a time; when threads contend the channel grows to at most
+ * {@link #MAX_SESSIONS}. A session the TPM or a resource manager lost (a handle or reference error about it) is
+ * replaced once, transparently; an authorisation failure never is, since the TPM counts it against
+ * dictionary-attack lockout. {@link #close()} flushes the sessions.
+ */
+final class SecretChannel implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SecretChannel.class);
+    /** Sessions one channel may hold when threads contend; the TPM has few session slots. */
+    static final int MAX_SESSIONS = 4;
+    /** How long a call waits for a busy channel's session before giving up. */
+    private static final long WAIT_SECONDS = 120;
+    /** The TCG's recommended handle for a persistent storage root key. */
+    static final int PERSISTENT_SRK = 0x81000001;
+    private static final Set<TpmRc> LOST = EnumSet.of(TpmRc.REFERENCE_S0, TpmRc.REFERENCE_S1, TpmRc.REFERENCE_S2);
+
+    private final CommandExecutor executor;
+    /** The key named with {@code Tpm.encryptingTo}, or null for the SRK. */
+    private final TpmObject saltKey;
+    /** The SRK's Name as first seen, shared by every channel of one {@code Tpm}; a different one later is refused. */
+    private final AtomicReference<byte[]> srkName;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition returned = lock.newCondition();
+    private final Deque<AuthSession> idle = new ArrayDeque<>();
+    private final List<AuthSession> started = new ArrayList<>();
+    private boolean closed;
+
+    SecretChannel(CommandExecutor executor, TpmObject saltKey, AtomicReference<byte[]> srkName) {
+        this.executor = executor;
+        this.saltKey = saltKey;
+        this.srkName = srkName;
+    }
+
+    /**
+     * Runs {@code work} with one of the channel's sessions. When the session turns out to be gone, a new one is
+     * started and {@code work} runs once more: every call the facade makes through the channel sends commands
+     * that the TPM refuses before doing anything, or that do the same again.
+     */
+    <T> T run(Function<AuthSession, T> work) {
+        for (int attempt = 1; ; attempt++) {
+            AuthSession session = acquire();
+            try {
+                T result = work.apply(session);
+                release(session);
+                return result;
+            } catch (TpmResponseException e) {
+                if (!lost(e)) {
+                    release(session);
+                    throw e;
+                }
+                forget(session);
+                if (attempt > 1) {
+                    throw e;
+                }
+                log.debug("the secret channel's session {} is gone ({}); starting a new one", session,
+                        e.responseCode().describe());
+            } catch (RuntimeException e) {
+                // A malformed or unverified response leaves the session's nonces unknown: it is not used again.
+                discard(session);
+                throw e;
+            }
+        }
+    }
+
+    /** The handles of the sessions this channel holds in the TPM. */
+    List<Integer> handles() {
+        lock.lock();
+        try {
+            return started.stream().map(AuthSession::handle).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Flushes the channel's sessions; a later call through the channel fails. */
+    @Override
+    public void close() {
+        List<AuthSession> toFlush;
+        lock.lock();
+        try {
+            closed = true;
+            toFlush = new ArrayList<>(started);
+            started.clear();
+            idle.clear();
+            returned.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (AuthSession s : toFlush) {
+            try {
+                s.close();
+            } catch (TpmException e) {
+                log.debug("flushing the secret channel's session {} failed: {}", s, e.getMessage());
+            }
+        }
+    }
+
+    /** Whether {@code e} says the TPM (or a resource manager) no longer has the session the command used. */
+    private static boolean lost(TpmResponseException e) {
+        ResponseCode rc = e.responseCode();
+        return LOST.stream().anyMatch(rc::is) || rc.is(TpmRc.HANDLE) && rc.sessionNumber().isPresent();
+    }
+
+    private AuthSession acquire() {
+        lock.lock();
+        try {
+            long nanos = TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (true) {
+                if (closed) {
+                    throw new IllegalStateException("this Tpm is closed");
+                }
+                AuthSession free = idle.pollFirst();
+                if (free != null) {
+                    return free;
+                }
+                if (started.size() < MAX_SESSIONS) {
+                    break;
+                }
+                if (nanos <= 0) {
+                    throw new IllegalStateException("all " + MAX_SESSIONS + " sessions of the secret channel stayed "
+                            + "busy for " + WAIT_SECONDS + " s");
+                }
+                nanos = returned.awaitNanos(nanos);
+            }
+            AuthSession fresh = start();
+            started.add(fresh);
+            return fresh;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a secret-channel session", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void release(AuthSession session) {
+        lock.lock();
+        try {
+            if (started.contains(session) && !session.ended()) {
+                idle.addFirst(session);
+            } else {
+                started.remove(session);
+            }
+            returned.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops a session the TPM no longer has. */
+    private void forget(AuthSession session) {
+        lock.lock();
+        try {
+            started.remove(session);
+            returned.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops a session in an unknown state, flushing it if the TPM still has it. */
+    private void discard(AuthSession session) {
+        forget(session);
+        try {
+            session.close();
+        } catch (TpmException e) {
+            log.debug("flushing the discarded session {} failed: {}", session, e.getMessage());
+        }
+    }
+
+    /** Starts one salted, encrypting HMAC session (the lock is held: sessions start one at a time). */
+    private AuthSession start() {
+        Session options = Session.hmac(TpmAlg.SHA256).encrypted();
+        if (saltKey != null) {
+            return AuthSession.start(executor, options.salted(saltKey.handle(), saltKey.publicArea()));
+        }
+        PublicArea persistent = persistentSrk();
+        if (persistent != null) {
+            return AuthSession.start(executor, options.salted(PERSISTENT_SRK, persistent));
+        }
+        CreatePrimary.Response srk = executor.execute(new CreatePrimary(TpmRh.OWNER, Authorization.emptyPassword(),
+                SensitiveCreate.EMPTY, Templates.srkEccP256(), new byte[0], List.of()));
+        try {
+            trust(srk.name());
+            // The salt key is needed only to start the session: flushed at once, it takes no object slot.
+            return AuthSession.start(executor, options.salted(srk.objectHandle(), srk.outPublic()));
+        } finally {
+            executor.execute(new FlushContext(srk.objectHandle()));
+        }
+    }
+
+    /** The public area of a standard SRK persisted at 0x81000001 (Name trusted on first use), or null. */
+    private PublicArea persistentSrk() {
+        ReadPublic.Response r;
+        try {
+            r = executor.execute(new ReadPublic(PERSISTENT_SRK));
+        } catch (TpmResponseException e) {
+            return null; // none there (TPM_RC_HANDLE), or not ours to read
+        }
+        if (!isStandardSrk(r.outPublic())) {
+            return null;
+        }
+        trust(r.name());
+        return r.outPublic();
+    }
+
+    /** Whether {@code area} is one of the TCG's standard SRK templates (whatever its unique field). */
+    static boolean isStandardSrk(PublicArea area) {
+        return List.of(Templates.srkEccP256(), Templates.srkRsa2048()).stream().anyMatch(t ->
+                t.nameAlg() == area.nameAlg() && t.attributes().equals(area.attributes())
+                        && Arrays.equals(t.authPolicy(), area.authPolicy()) && t.parameters().equals(area.parameters()));
+    }
+
+    private void trust(byte[] name) {
+        byte[] first = srkName.compareAndExchange(null, name);
+        if (first != null && !Arrays.equals(first, name)) {
+            throw new TpmIntegrityException(TpmCc.CREATE_PRIMARY.value(), "the storage root key's Name changed since "
+                    + "this Tpm first saw it; refusing to encrypt secrets to it (was the owner hierarchy cleared, or "
+                    + "is the TPM not the one it was?)");
+        }
+    }
+}
