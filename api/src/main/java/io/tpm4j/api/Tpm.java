@@ -4,24 +4,18 @@ import io.tpm4j.api.commands.Certify;
 import io.tpm4j.api.commands.Create;
 import io.tpm4j.api.commands.CreatePrimary;
 import io.tpm4j.api.commands.Duplicate;
-import io.tpm4j.api.commands.EncryptDecrypt2;
 import io.tpm4j.api.commands.EvictControl;
-import io.tpm4j.api.commands.FlushContext;
 import io.tpm4j.api.commands.GetCapability;
 import io.tpm4j.api.commands.GetRandom;
 import io.tpm4j.api.commands.Hash;
 import io.tpm4j.api.commands.HashSequenceStart;
-import io.tpm4j.api.commands.Hmac;
-import io.tpm4j.api.commands.HmacStart;
 import io.tpm4j.api.commands.Import;
 import io.tpm4j.api.commands.Load;
 import io.tpm4j.api.commands.NvDefineSpace;
 import io.tpm4j.api.commands.NvExtend;
 import io.tpm4j.api.commands.NvIncrement;
-import io.tpm4j.api.commands.NvRead;
 import io.tpm4j.api.commands.NvReadPublic;
 import io.tpm4j.api.commands.NvUndefineSpace;
-import io.tpm4j.api.commands.NvWrite;
 import io.tpm4j.api.commands.ObjectChangeAuth;
 import io.tpm4j.api.commands.PcrEvent;
 import io.tpm4j.api.commands.PcrExtend;
@@ -68,13 +62,10 @@ import io.tpm4j.api.types.TpmSu;
 import java.io.ByteArrayOutputStream;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * The TPM, as an application uses it: typed commands over any {@link TpmTransport}.
@@ -90,10 +81,6 @@ import java.util.function.Function;
  */
 public final class Tpm implements AutoCloseable {
 
-    /** NV reads and writes go in pieces no larger than the smallest TPM_PT_NV_BUFFER_MAX PC-client TPMs have. */
-    private static final int NV_CHUNK = 512;
-    /** Hash sequences are fed in pieces no larger than the smallest TPM_PT_INPUT_BUFFER (1024). */
-    private static final int SEQUENCE_CHUNK = 1024;
 
     /** What every view of one TPM shares: the SRK's Name trusted on first use, NV indices, the secret channels. */
     private record Shared(AtomicReference<byte[]> srkName, NvIndexes nv, Map<Object, SecretChannel> channels) {
@@ -109,12 +96,14 @@ public final class Tpm implements AutoCloseable {
     private final Shared shared;
     /** The sessions that carry the facade's secrets; null after {@link #withoutParameterEncryption()}. */
     private final SecretChannel channel;
+    private final SecretCalls secret;
     private final TpmCapabilities capabilities;
 
     private Tpm(CommandExecutor executor, Shared shared, SecretChannel channel) {
         this.executor = executor;
         this.shared = shared;
         this.channel = channel;
+        this.secret = new SecretCalls(executor, channel);
         this.capabilities = new TpmCapabilities(executor);
     }
 
@@ -202,36 +191,6 @@ public final class Tpm implements AutoCloseable {
      */
     public List<Integer> secretChannelSessions() {
         return shared.channels().values().stream().flatMap(c -> c.handles().stream()).toList();
-    }
-
-    /** Runs {@code work} with a session of the secret channel, or with null when parameter encryption is off. */
-    private <T> T secretly(Function<AuthSession, T> work) {
-        return channel == null ? work.apply(null) : channel.run(work);
-    }
-
-    /** Runs {@code command}, whose handles include {@code objects} (their Names need no round trip). */
-    private <R> R run(TpmCommand<R> command, Map<Integer, byte[]> names, AuthSession... extraSessions) {
-        return executor.execute(command, names, List.of(extraSessions));
-    }
-
-    private static Map<Integer, byte[]> names(TpmObject... objects) {
-        Map<Integer, byte[]> out = new HashMap<>(4);
-        for (TpmObject object : objects) {
-            out.put(object.handle(), object.name());
-        }
-        return out;
-    }
-
-    /** Inside the secret channel a password becomes an HMAC proof with the channel's session. */
-    private static Authorization protect(Authorization auth, AuthSession channel) {
-        return channel != null && auth instanceof Authorization.Password p ? Authorization.session(channel, p.authValue())
-                : auth;
-    }
-
-    /** The channel as an extra session where the authorisation does not run in it. */
-    private static AuthSession[] alongside(Authorization original, AuthSession channel) {
-        return channel == null || original instanceof Authorization.Password ? new AuthSession[0]
-                : new AuthSession[] {channel};
     }
 
     /** TPM2_Startup. */
@@ -357,8 +316,8 @@ public final class Tpm implements AutoCloseable {
      */
     public Create.Response create(TpmObject parent, PublicArea template, SensitiveCreate sensitive) {
         Authorization parentAuth = Authorization.emptyPassword();
-        return secretly(channel -> run(new Create(parent.handle(), protect(parentAuth, channel), sensitive,
-                template, new byte[0], List.of()), names(parent), alongside(parentAuth, channel)));
+        return secret.authorized(parentAuth, a -> new Create(parent.handle(), a, sensitive, template, new byte[0],
+                List.of()), SecretCalls.names(parent));
     }
 
     /**
@@ -367,8 +326,8 @@ public final class Tpm implements AutoCloseable {
      */
     public byte[] changeAuth(TpmObject object, TpmObject parent, byte[] oldAuth, byte[] newAuth) {
         Authorization auth = Authorization.password(oldAuth);
-        return secretly(channel -> run(new ObjectChangeAuth(object.handle(), protect(auth, channel),
-                parent.handle(), newAuth), names(object, parent), alongside(auth, channel)).outPrivate());
+        return secret.authorized(auth, a -> new ObjectChangeAuth(object.handle(), a, parent.handle(), newAuth),
+                SecretCalls.names(object, parent)).outPrivate();
     }
 
     /**
@@ -376,17 +335,16 @@ public final class Tpm implements AutoCloseable {
      * an AES-128-CFB inner wrapper whose key the TPM picks; that key comes back encrypted.
      */
     public Duplicate.Response duplicate(TpmObject object, Authorization objectAuth, TpmObject newParent) {
-        return secretly(channel -> run(new Duplicate(object.handle(), protect(objectAuth, channel),
-                newParent.handle(), new byte[0], SymmetricDefinition.AES_128_CFB), names(object, newParent),
-                alongside(objectAuth, channel)));
+        return secret.authorized(objectAuth, a -> new Duplicate(object.handle(), a, newParent.handle(), new byte[0],
+                SymmetricDefinition.AES_128_CFB), SecretCalls.names(object, newParent));
     }
 
     /** TPM2_Import of a {@link #duplicate} made for {@code parent}; the inner wrapper key travels encrypted. */
     public Create.Response importDuplicate(TpmObject parent, PublicArea objectPublic, Duplicate.Response duplicate) {
         Authorization parentAuth = Authorization.emptyPassword();
-        byte[] imported = secretly(channel -> run(new Import(parent.handle(), protect(parentAuth, channel),
-                duplicate.encryptionKeyOut(), objectPublic, duplicate.duplicate(), duplicate.outSymSeed(),
-                SymmetricDefinition.AES_128_CFB), names(parent), alongside(parentAuth, channel)).outPrivate());
+        byte[] imported = secret.authorized(parentAuth, a -> new Import(parent.handle(), a, duplicate.encryptionKeyOut(),
+                objectPublic, duplicate.duplicate(), duplicate.outSymSeed(), SymmetricDefinition.AES_128_CFB),
+                SecretCalls.names(parent)).outPrivate();
         return new Create.Response(imported, objectPublic, new byte[0], new byte[0], Sign.nullTicket());
     }
 
@@ -420,8 +378,7 @@ public final class Tpm implements AutoCloseable {
     /** TPM2_NV_DefineSpace under the owner hierarchy (empty owner password); the index's auth travels encrypted. */
     public void nvDefine(NvPublic publicInfo, byte[] indexAuth) {
         Authorization owner = Authorization.emptyPassword();
-        secretly(channel -> run(new NvDefineSpace(TpmRh.OWNER, protect(owner, channel), indexAuth, publicInfo),
-                Map.of(), alongside(owner, channel)));
+        secret.authorized(owner, a -> new NvDefineSpace(TpmRh.OWNER, a, indexAuth, publicInfo), Map.of());
         shared.nv().seen(publicInfo);
     }
 
@@ -443,58 +400,12 @@ public final class Tpm implements AutoCloseable {
      * Name is the one the facade last saw (read with TPM2_NV_ReadPublic the first time).
      */
     public void nvWrite(int nvIndex, Authorization indexAuth, byte[] data) {
-        onIndex(nvIndex, () -> secretly(channel -> {
-            int offset = 0;
-            do {
-                byte[] chunk = Arrays.copyOfRange(data, offset, Math.min(data.length, offset + NV_CHUNK));
-                run(new NvWrite(nvIndex, protect(indexAuth, channel), nvIndex, chunk, offset), nvName(nvIndex),
-                        alongside(indexAuth, channel));
-                shared.nv().written(nvIndex);
-                offset += NV_CHUNK;
-            } while (offset < data.length);
-            return null;
-        }));
+        shared.nv().write(secret, nvIndex, indexAuth, data);
     }
 
     /** Reads the whole index, authorised by the index itself, in chunks every TPM accepts. */
     public byte[] nvRead(int nvIndex, Authorization indexAuth) {
-        int size = shared.nv().get(nvIndex, this::readNvPublic).dataSize();
-        return onIndex(nvIndex, () -> secretly(channel -> {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(size);
-            for (int offset = 0; offset < size; offset += NV_CHUNK) {
-                int length = Math.min(NV_CHUNK, size - offset);
-                byte[] chunk = run(new NvRead(nvIndex, protect(indexAuth, channel), nvIndex, length, offset),
-                        nvName(nvIndex), alongside(indexAuth, channel)).data();
-                if (chunk.length != length) {
-                    throw new TpmProtocolException("TPM2_NV_Read returned " + chunk.length + " of " + length + " bytes", -1);
-                }
-                out.writeBytes(chunk);
-            }
-            return out.toByteArray();
-        }));
-    }
-
-    private NvPublic readNvPublic(int nvIndex) {
-        return execute(new NvReadPublic(nvIndex)).nvPublic();
-    }
-
-    private Map<Integer, byte[]> nvName(int nvIndex) {
-        return Map.of(nvIndex, shared.nv().get(nvIndex, this::readNvPublic).name());
-    }
-
-    /**
-     * Runs an NV call; when the TPM refuses its authorisation, the index is read afresh next time, in case its
-     * Name changed behind the facade's back (it is not sent again: a failed authorisation counts against lockout).
-     */
-    private <T> T onIndex(int nvIndex, java.util.function.Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (TpmResponseException e) {
-            if (e.is(TpmRc.AUTH_FAIL) || e.is(TpmRc.BAD_AUTH) || e.is(TpmRc.HANDLE)) {
-                shared.nv().forget(nvIndex);
-            }
-            throw e;
-        }
+        return shared.nv().read(secret, nvIndex, indexAuth);
     }
 
     /** TPM2_NV_Increment of a counter index, authorised by the index itself. */
@@ -544,7 +455,8 @@ public final class Tpm implements AutoCloseable {
      * pieces, SequenceComplete), for data longer than one TPM2_Hash can carry.
      */
     public byte[] hashSequence(TpmAlg hashAlg, byte[] data) {
-        return completeSequence(execute(new HashSequenceStart(new byte[0], hashAlg)).sequenceHandle(), data, null);
+        return BulkCalls.completeSequence(secret, execute(new HashSequenceStart(new byte[0], hashAlg)).sequenceHandle(),
+                data, null);
     }
 
     /**
@@ -553,36 +465,7 @@ public final class Tpm implements AutoCloseable {
      * travel encrypted.
      */
     public byte[] hmac(TpmObject key, byte[] data) {
-        return secretly(channel -> {
-            Authorization auth = protect(Authorization.emptyPassword(), channel);
-            if (data.length <= SEQUENCE_CHUNK) {
-                return run(new Hmac(key.handle(), auth, data, TpmAlg.NULL.value()), names(key)).outHmac();
-            }
-            return completeSequence(run(new HmacStart(key.handle(), auth, new byte[0], TpmAlg.NULL.value()),
-                    names(key)).sequenceHandle(), data, channel);
-        });
-    }
-
-    /** Feeds {@code data} to a hash or HMAC sequence in TPM-buffer chunks and completes it; flushes it on failure. */
-    private byte[] completeSequence(int sequence, byte[] data, AuthSession channel) {
-        Authorization auth = protect(Authorization.emptyPassword(), channel);
-        Map<Integer, byte[]> name = Map.of(sequence, new byte[0]); // a sequence has an empty Name
-        try {
-            int offset = 0;
-            for (; data.length - offset > SEQUENCE_CHUNK; offset += SEQUENCE_CHUNK) {
-                run(new SequenceUpdate(sequence, auth, Arrays.copyOfRange(data, offset, offset + SEQUENCE_CHUNK)), name);
-            }
-            // SequenceComplete ends the sequence only when it succeeds.
-            return run(new SequenceComplete(sequence, auth, Arrays.copyOfRange(data, offset, data.length),
-                    TpmRh.NULL), name).result();
-        } catch (TpmResponseException | TpmProtocolException | TpmIntegrityException e) {
-            try {
-                execute(new FlushContext(sequence));
-            } catch (TpmException flush) {
-                e.addSuppressed(flush);
-            }
-            throw e;
-        }
+        return BulkCalls.hmac(secret, key, data);
     }
 
     /**
@@ -590,30 +473,12 @@ public final class Tpm implements AutoCloseable {
      * sent in TPM-buffer chunks, each continuing from the previous chunk's IV.
      */
     public byte[] encrypt(TpmObject key, byte[] iv, byte[] data) {
-        return symmetric(key, iv, data, false);
+        return BulkCalls.symmetric(secret, key, iv, data, false);
     }
 
     /** The inverse of {@link #encrypt}. */
     public byte[] decrypt(TpmObject key, byte[] iv, byte[] data) {
-        return symmetric(key, iv, data, true);
-    }
-
-    private byte[] symmetric(TpmObject key, byte[] iv, byte[] data, boolean decrypt) {
-        return secretly(channel -> {
-            Authorization auth = protect(Authorization.emptyPassword(), channel);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(data.length);
-            byte[] chainIv = iv;
-            int offset = 0;
-            do {
-                int end = Math.min(data.length, offset + EncryptDecrypt2.MAX_BUFFER);
-                EncryptDecrypt2.Response r = run(new EncryptDecrypt2(key.handle(), auth,
-                        Arrays.copyOfRange(data, offset, end), decrypt, TpmAlg.NULL.value(), chainIv), names(key));
-                out.writeBytes(r.outData());
-                chainIv = r.ivOut();
-                offset = end;
-            } while (offset < data.length);
-            return out.toByteArray();
-        });
+        return BulkCalls.symmetric(secret, key, iv, data, true);
     }
 
     /** TPM2_Certify: {@code signer} attests that {@code object} is loaded in this TPM (empty passwords for both). */
@@ -650,14 +515,14 @@ public final class Tpm implements AutoCloseable {
     public byte[] unseal(TpmObject parent, Create.Response sealed, Consumer<AuthSession> policy,
                          Authorization.PolicyProof proof, byte[] authValue) {
         Session options = Session.policy(sealed.outPublic().nameAlg());
-        if (channel != null) {
+        if (secret.encrypting()) {
             options = options.salted(parent.handle(), parent.publicArea()).encryptingResponses();
         }
         try (TpmObject object = load(parent, sealed);
              AuthSession session = startSession(options)) {
             policy.accept(session);
             Authorization.Policy auth = ((Authorization.Policy) Authorization.policy(session, proof, authValue)).lastUse();
-            return run(new Unseal(object.handle(), auth), names(object)).outData();
+            return secret.run(new Unseal(object.handle(), auth), SecretCalls.names(object)).outData();
         }
     }
 
@@ -668,9 +533,8 @@ public final class Tpm implements AutoCloseable {
 
     /** TPM2_RSA_Decrypt with the key's own scheme and an empty label (empty password authorises the key). */
     public byte[] rsaDecrypt(TpmObject key, byte[] cipherText) {
-        return secretly(channel -> run(new RsaDecrypt(key.handle(),
-                protect(Authorization.emptyPassword(), channel), cipherText, Scheme.NULL, new byte[0]), names(key))
-                .message());
+        return secret.authorized(Authorization.emptyPassword(), a -> new RsaDecrypt(key.handle(), a, cipherText,
+                Scheme.NULL, new byte[0]), SecretCalls.names(key)).message();
     }
 
     /** TPM2_RSA_Encrypt with the key's own scheme and an empty label. */
