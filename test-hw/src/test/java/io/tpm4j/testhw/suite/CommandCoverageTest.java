@@ -1,53 +1,45 @@
-package io.tpm4j.apiswtpm;
+package io.tpm4j.testhw.suite;
 
-import io.tpm4j.api.testing.CommandRecords;
 import io.tpm4j.api.commands.TpmCommand;
+import io.tpm4j.api.testing.CommandRecords;
 import io.tpm4j.api.types.CommandAttributes;
 import io.tpm4j.api.types.TpmCc;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.tpm4j.testhw.Target;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every command the TPM lists in TPM2_GetCapability(TPM_CAP_COMMANDS) has a typed record whose handle area
- * matches the TPM's own command attributes, and docs/commands.md names each record and the tests that run it.
+ * The command catalogue is whole: every command swtpm lists in TPM2_GetCapability(TPM_CAP_COMMANDS) has a typed
+ * record whose handle area matches the TPM's own command attributes; every record's command belongs to exactly
+ * one exercise of {@link Exercises}; and docs/commands.md has a row for each record naming that exercise.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CommandCoverageTest {
 
     private static final Pattern ROW = Pattern.compile("^\\| ([0-9.]+) \\| TPM2_(\\w+) \\| `(\\w+)` \\| ([^|]+) \\| ([^|]+) \\|$");
 
-    private static StartedTpm started;
-
-    @BeforeAll
-    static void start() {
-        started = StartedTpm.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        started.close();
-    }
+    private final Map<TpmCc, TpmCommand<?>> records = CommandRecords.byCode();
 
     @Test
     void everyCommandTheTpmListsHasARecordWithTheTpmsHandleArea() {
-        Map<TpmCc, TpmCommand<?>> records = CommandRecords.byCode();
         List<String> problems = new ArrayList<>();
-        List<CommandAttributes> listed = started.tpm.commands();
+        List<CommandAttributes> listed;
+        try (Target.Opened swtpm = new Target.PrivateSwtpm().open()) {
+            listed = swtpm.tpm().commands();
+        }
         assertTrue(listed.size() > 100, "swtpm lists " + listed.size() + " commands");
         for (CommandAttributes attributes : listed) {
             String code = String.format("0x%08x", attributes.commandCode());
@@ -70,23 +62,29 @@ class CommandCoverageTest {
     }
 
     @Test
-    void docsTableListsEveryRecordWithTestsThatExist() throws Exception {
+    void everyRecordHasExactlyOneExercise() {
+        List<String> problems = new ArrayList<>();
+        Map<TpmCc, List<String>> exercises = exercisesByCommand();
+        for (TpmCc cc : records.keySet()) {
+            List<String> names = exercises.getOrDefault(cc, List.of());
+            if (names.size() != 1) {
+                problems.add(cc.specName() + " is exercised by " + names);
+            }
+        }
+        for (TpmCc cc : exercises.keySet()) {
+            if (!records.containsKey(cc)) {
+                problems.add(cc.specName() + " is exercised but has no record");
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void docsTableNamesEachRecordAndItsExercise() throws Exception {
         Path root = Path.of("").toAbsolutePath().getParent();
         List<String> rows = Files.readAllLines(root.resolve("docs/commands.md")).stream()
                 .filter(l -> l.startsWith("| ") && !l.startsWith("| Part 3") && !l.startsWith("|---")).toList();
-        List<String> testClasses;
-        try (Stream<Path> files = Stream.of("ffi/src/test", "api-swtpm/src/test", "test-hw/src/test")
-                .flatMap(dir -> {
-                    try {
-                        return Files.walk(root.resolve(dir));
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                })) {
-            testClasses = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("Test.java"))
-                    .map(n -> n.substring(0, n.length() - ".java".length())).toList();
-        }
-        Map<TpmCc, TpmCommand<?>> records = CommandRecords.byCode();
+        Map<TpmCc, List<String>> exercises = exercisesByCommand();
         List<String> problems = new ArrayList<>();
         List<String> documented = new ArrayList<>();
         for (String row : rows) {
@@ -100,11 +98,12 @@ class CommandCoverageTest {
                     .findFirst().orElse(null);
             if (record == null || !record.code().specName().equals("TPM2_" + m.group(2))) {
                 problems.add(m.group(3) + " is not the record of TPM2_" + m.group(2));
+                continue;
             }
-            for (String test : m.group(4).split(", ")) {
-                if (!testClasses.contains(test)) {
-                    problems.add(m.group(3) + ": no test class " + test);
-                }
+            String exercise = m.group(4).strip();
+            List<String> catalogued = exercises.getOrDefault(record.code(), List.of());
+            if (!List.of(exercise).equals(catalogued)) {
+                problems.add(m.group(3) + ": the row names exercise '" + exercise + "', the catalogue " + catalogued);
             }
         }
         for (TpmCommand<?> record : records.values()) {
@@ -113,5 +112,16 @@ class CommandCoverageTest {
             }
         }
         assertEquals(List.of(), problems);
+    }
+
+    /** The names of the exercises that list each command, on a TPM that has every command. */
+    private static Map<TpmCc, List<String>> exercisesByCommand() {
+        Map<TpmCc, List<String>> byCommand = new HashMap<>();
+        for (Exercises.Exercise exercise : Exercises.all(new Target.PrivateSwtpm(), cc -> true)) {
+            for (TpmCc cc : exercise.commands()) {
+                byCommand.computeIfAbsent(cc, c -> new ArrayList<>()).add(exercise.name());
+            }
+        }
+        return byCommand;
     }
 }
