@@ -119,7 +119,7 @@ class SwtpmDeviceTest {
         Duration timeout = Duration.ofMillis(300);
         try (Swtpm sw = Swtpm.startChardev(LinuxTpmDevice.Options.defaults().withTimeout(timeout))) {
             Tpm tpm = started(sw);
-            signal("STOP", sw.pid());
+            SwtpmProcesses.signal("STOP", sw.pid());
             try {
                 long start = System.nanoTime();
                 TpmTimeoutException first = assertThrows(TpmTimeoutException.class, () -> tpm.getRandom(16));
@@ -131,7 +131,7 @@ class SwtpmDeviceTest {
                 TpmTimeoutException still = assertThrows(TpmTimeoutException.class, () -> tpm.getRandom(7));
                 assertTrue(still.getMessage().contains("timed out earlier"), still.getMessage());
             } finally {
-                signal("CONT", sw.pid());
+                SwtpmProcesses.signal("CONT", sw.pid());
             }
             // The late 16-byte answer is discarded; this 7-byte request gets its own response.
             assertEquals(7, tpm.getRandom(7).length);
@@ -160,7 +160,7 @@ class SwtpmDeviceTest {
                 while (done.get() < 200) {
                     Thread.sleep(1);
                 }
-                signal("KILL", sw.pid());
+                SwtpmProcesses.signal("KILL", sw.pid());
                 Throwable t = failure.get(10, TimeUnit.SECONDS);
                 assertTrue(t instanceof TpmDeviceRemovedException, "got " + t);
             } finally {
@@ -188,7 +188,7 @@ class SwtpmDeviceTest {
     void closeWakesACommandWaitingForAStoppedTpm() throws Exception {
         try (Swtpm sw = Swtpm.startChardev(LinuxTpmDevice.Options.defaults().withTimeout(Duration.ofSeconds(30)))) {
             Tpm tpm = started(sw);
-            signal("STOP", sw.pid());
+            SwtpmProcesses.signal("STOP", sw.pid());
             ExecutorService pool = Executors.newSingleThreadExecutor();
             try {
                 Future<Throwable> waiting = pool.submit(() -> {
@@ -209,7 +209,7 @@ class SwtpmDeviceTest {
                 assertThrows(IllegalStateException.class, () -> tpm.getRandom(1));
             } finally {
                 pool.shutdownNow();
-                signal("CONT", sw.pid());
+                SwtpmProcesses.signal("CONT", sw.pid());
             }
         }
     }
@@ -244,11 +244,5 @@ class SwtpmDeviceTest {
             assertArrayEquals(new byte[32], ta.pcrValues(io.tpm4j.api.types.TpmAlg.SHA256, 0).get(0));
             assertArrayEquals(new byte[32], tb.pcrValues(io.tpm4j.api.types.TpmAlg.SHA256, 0).get(0));
         }
-    }
-
-    static void signal(String name, int pid) throws Exception {
-        Process p = new ProcessBuilder("kill", "-" + name, Integer.toString(pid)).inheritIO().start();
-        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue());
     }
 }

@@ -5,15 +5,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** Finds swtpm processes this JVM started through tpm4j's launcher (their state directory names them), for leak checks. */
-final class SwtpmProcesses {
+/**
+ * The swtpm processes this JVM started through tpm4j's launcher (their state directory names them): found for
+ * leak checks, and signalled to stop, continue or die under a test. Shared with the api-swtpm tests.
+ */
+public final class SwtpmProcesses {
 
     private SwtpmProcesses() {
     }
 
-    static List<String> running() {
+    public static List<String> running() {
         List<String> found = new ArrayList<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
@@ -34,5 +38,13 @@ final class SwtpmProcesses {
             throw new IllegalStateException(e);
         }
         return found;
+    }
+
+    /** Sends signal {@code name} (STOP, CONT, KILL...) to process {@code pid}, and fails if kill(1) does. */
+    public static void signal(String name, int pid) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("kill", "-" + name, Integer.toString(pid)).inheritIO().start();
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError("kill -" + name + " " + pid + " failed");
+        }
     }
 }
