@@ -1,15 +1,21 @@
 package io.tpm4j.api;
 
+import io.tpm4j.api.commands.CommandHandle;
 import io.tpm4j.api.commands.NvRead;
 import io.tpm4j.api.commands.NvReadPublic;
 import io.tpm4j.api.commands.NvWrite;
+import io.tpm4j.api.commands.TpmCommand;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.NvAttributes;
 import io.tpm4j.api.types.NvPublic;
+import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmRc;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -26,6 +32,11 @@ final class NvIndexes {
     /** NV reads and writes go in pieces no larger than the smallest TPM_PT_NV_BUFFER_MAX PC-client TPMs have. */
     private static final int NV_CHUNK = 512;
 
+    /** The commands after which an index they name may have another public area, so another Name. */
+    private static final Set<TpmCc> CHANGING = EnumSet.of(TpmCc.NV_WRITE, TpmCc.NV_INCREMENT, TpmCc.NV_EXTEND,
+            TpmCc.NV_SET_BITS, TpmCc.NV_WRITE_LOCK, TpmCc.NV_READ_LOCK, TpmCc.NV_UNDEFINE_SPACE,
+            TpmCc.NV_UNDEFINE_SPACE_SPECIAL, TpmCc.NV_DEFINE_SPACE);
+
     private final Map<Integer, NvPublic> known = new ConcurrentHashMap<>();
 
     void seen(NvPublic nv) {
@@ -41,6 +52,18 @@ final class NvIndexes {
 
     void forget(int nvIndex) {
         known.remove(nvIndex);
+    }
+
+    /**
+     * After a command sent through the facade's {@code execute}: when it is one that can change an NV index's
+     * public area (write, lock, define, undefine...), the indices it names are read afresh next time.
+     */
+    void mayHaveChanged(TpmCommand<?> command) {
+        if (command.code() == TpmCc.NV_GLOBAL_WRITE_LOCK) {
+            known.clear();
+        } else if (CHANGING.contains(command.code())) {
+            command.handles().stream().map(CommandHandle::handle).filter(TpmHt.NV_INDEX::contains).forEach(this::forget);
+        }
     }
 
     /** Writes {@code data} from offset 0 in chunks every TPM accepts. */

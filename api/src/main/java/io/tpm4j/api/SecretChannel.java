@@ -112,6 +112,34 @@ final class SecretChannel implements AutoCloseable {
         }
     }
 
+    /**
+     * Flushes the sessions no call is using, to make room in a TPM without a resource manager (a few loaded
+     * sessions is all a TPM has); the channel starts a session again when it next needs one.
+     *
+     * @return whether any session was flushed
+     */
+    boolean flushIdle() {
+        List<AuthSession> toFlush;
+        lock.lock();
+        try {
+            toFlush = new ArrayList<>(idle);
+            idle.clear();
+            started.removeAll(toFlush);
+        } finally {
+            lock.unlock();
+        }
+        toFlush.forEach(this::flushQuietly);
+        return !toFlush.isEmpty();
+    }
+
+    private void flushQuietly(AuthSession s) {
+        try {
+            s.close();
+        } catch (TpmException e) {
+            log.debug("flushing the secret channel's session {} failed: {}", s, e.getMessage());
+        }
+    }
+
     /** Flushes the channel's sessions; a later call through the channel fails. */
     @Override
     public void close() {
@@ -126,13 +154,7 @@ final class SecretChannel implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        for (AuthSession s : toFlush) {
-            try {
-                s.close();
-            } catch (TpmException e) {
-                log.debug("flushing the secret channel's session {} failed: {}", s, e.getMessage());
-            }
-        }
+        toFlush.forEach(this::flushQuietly);
     }
 
     /** Whether {@code e} says the TPM (or a resource manager) no longer has the session the command used. */
@@ -201,11 +223,7 @@ final class SecretChannel implements AutoCloseable {
     /** Drops a session in an unknown state, flushing it if the TPM still has it. */
     private void discard(AuthSession session) {
         forget(session);
-        try {
-            session.close();
-        } catch (TpmException e) {
-            log.debug("flushing the discarded session {} failed: {}", session, e.getMessage());
-        }
+        flushQuietly(session);
     }
 
     /** Starts one salted, encrypting HMAC session (the lock is held: sessions start one at a time). */

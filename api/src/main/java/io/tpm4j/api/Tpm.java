@@ -169,7 +169,11 @@ public final class Tpm implements AutoCloseable {
      * @throws TpmIntegrityException when a session's response HMAC does not verify
      */
     public <R> R execute(TpmCommand<R> command, AuthSession... extraSessions) {
-        return executor.execute(command, extraSessions);
+        try {
+            return executor.execute(command, extraSessions);
+        } finally {
+            shared.nv().mayHaveChanged(command);
+        }
     }
 
     /**
@@ -180,9 +184,28 @@ public final class Tpm implements AutoCloseable {
         return executor.nameOf(handle);
     }
 
-    /** Starts {@code options} on the TPM; close the session to flush it. */
+    /**
+     * Starts {@code options} on the TPM; close the session to flush it. Where the TPM has no room for another
+     * session and the facade's secret channel holds idle ones (a TPM reached without a resource manager), those
+     * are flushed first and the start is tried once more.
+     */
     public AuthSession startSession(Session options) {
-        return AuthSession.start(executor, options);
+        try {
+            return AuthSession.start(executor, options);
+        } catch (TpmResponseException e) {
+            if (!(e.is(TpmRc.SESSION_MEMORY) || e.is(TpmRc.SESSION_HANDLES)) || !flushIdleChannels()) {
+                throw e;
+            }
+            return AuthSession.start(executor, options);
+        }
+    }
+
+    private boolean flushIdleChannels() {
+        boolean any = false;
+        for (SecretChannel c : shared.channels().values()) {
+            any |= c.flushIdle();
+        }
+        return any;
     }
 
     /**

@@ -46,9 +46,12 @@ public final class CommandSessions {
                     || proof == Authorization.PolicyProof.NONE && session != null && session.keyed();
         }
 
-        /** Whether the entity's authValue joins the HMAC key. */
+        /**
+         * Whether the entity's authValue joins the session value (the HMAC and parameter-encryption key): where the
+         * authorisation uses it, by HMAC or, for PolicyPassword, in clear.
+         */
         boolean provesAuthValue() {
-            return proof == Authorization.PolicyProof.AUTH_VALUE;
+            return proof == Authorization.PolicyProof.AUTH_VALUE || proof == Authorization.PolicyProof.PASSWORD;
         }
 
         boolean password() {
