@@ -1,5 +1,6 @@
 package io.tpm4j.apiswtpm;
 
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.commands.ActivateCredential;
 import io.tpm4j.api.commands.Create;
@@ -107,7 +108,7 @@ class CredentialAndAuditTest extends WithFreshTpm {
         } finally {
             tpm.execute(new FlushContext(session));
         }
-        assertEquals(List.of(), tpm.loadedSessions());
+        assertEquals(List.of(), CallerSessions.loaded(tpm));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.tpm4j.apiswtpm;
 
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.commands.Create;
@@ -53,7 +54,7 @@ class DuplicationTest extends WithSrk {
 
     @AfterEach
     void noSessionLeft() {
-        assertEquals(List.of(), tpm.loadedSessions());
+        assertEquals(List.of(), CallerSessions.loaded(tpm));
     }
 
     /** The digest of a policy with just TPM2_PolicyCommandCode(code). */

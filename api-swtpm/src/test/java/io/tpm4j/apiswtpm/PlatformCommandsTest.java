@@ -1,5 +1,6 @@
 package io.tpm4j.apiswtpm;
 
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.commands.FlushContext;
 import io.tpm4j.api.commands.PcrExtend;
@@ -97,7 +98,7 @@ class PlatformCommandsTest extends WithFreshTpm {
                 tpm.execute(new FlushContext(session));
             }
         }
-        assertEquals(List.of(), tpm.loadedSessions());
+        assertEquals(List.of(), CallerSessions.loaded(tpm));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.tpm4j.apiswtpm;
 
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.commands.Create;
@@ -56,7 +57,7 @@ class PolicyEnforcementTest extends WithSrk {
 
     @AfterEach
     void noSessionLeft() {
-        assertEquals(List.of(), tpm.loadedSessions());
+        assertEquals(List.of(), CallerSessions.loaded(tpm));
     }
 
     private static void enforce(PolicyDigest policy, Consumer<AuthSession> satisfy, Consumer<AuthSession> violate,

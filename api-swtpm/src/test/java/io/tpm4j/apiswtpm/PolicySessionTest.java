@@ -1,5 +1,6 @@
 package io.tpm4j.apiswtpm;
 
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.commands.Create;
@@ -61,7 +62,7 @@ class PolicySessionTest extends WithSrk {
 
     @AfterEach
     void noSessionOrIndexLeft() {
-        assertEquals(List.of(), tpm.loadedSessions());
+        assertEquals(List.of(), CallerSessions.loaded(tpm));
         assertEquals(List.of(), tpm.handles(TpmHt.NV_INDEX));
     }
 

@@ -1,5 +1,6 @@
 package io.tpm4j.apiswtpm;
 
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.commands.Create;
@@ -55,7 +56,7 @@ class SealingTest extends WithFreshTpm {
             assertFalse(wire.saw(SECRET), "the secret in clear");
             assertFalse(wire.saw(PASSWORD), "the password in clear");
         }
-        assertEquals(List.of(), tpm.loadedSessions());
+        assertEquals(List.of(), CallerSessions.loaded(tpm));
     }
 
     private static Consumer<AuthSession> pcrPolicy(Tpm tpm) {

@@ -1,5 +1,6 @@
 package io.tpm4j.apiswtpm;
 
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.commands.Create;
@@ -50,7 +51,7 @@ class SecureDefaultsTest extends WithSrk {
 
     @AfterEach
     void nothingLeft() {
-        assertEquals(List.of(), tpm.loadedSessions());
+        assertEquals(List.of(), CallerSessions.loaded(tpm));
         assertEquals(List.of(), tpm.handles(TpmHt.NV_INDEX));
     }
 

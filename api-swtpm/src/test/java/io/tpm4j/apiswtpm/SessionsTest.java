@@ -1,5 +1,6 @@
 package io.tpm4j.apiswtpm;
 
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmIntegrityException;
 import io.tpm4j.api.TpmObject;
@@ -54,7 +55,7 @@ class SessionsTest extends WithSrk {
 
     @AfterEach
     void noSessionLeft() {
-        assertEquals(List.of(), tpm.loadedSessions());
+        assertEquals(List.of(), CallerSessions.loaded(tpm));
     }
 
     private static PublicArea noDa(PublicArea template) {

@@ -1,5 +1,6 @@
 package io.tpm4j.apiswtpm;
 
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.commands.FlushContext;
@@ -88,7 +89,7 @@ class TrialPolicyTest {
     @AfterEach
     void flush() {
         tpm.execute(new FlushContext(session));
-        assertEquals(List.of(), tpm.loadedSessions());
+        assertEquals(List.of(), CallerSessions.loaded(tpm));
     }
 
     private static final PolicyDigest EMPTY_POLICY = PolicyDigest.start(TpmAlg.SHA256);
