@@ -43,15 +43,21 @@ class SealingTest extends WithFreshTpm {
     private static final PcrSelection SELECTION = PcrSelection.of(TpmAlg.SHA256, PCR);
 
     private WireRecorder wire;
+    /** The facade over the recorder: closed after each test, which flushes its secret channel. */
+    private Tpm recordedTpm;
 
     /** The facade on a transport that keeps every byte, to look for the secrets in. */
     private Tpm recorded() {
         wire = new WireRecorder(tpm.transport());
-        return Tpm.on(wire);
+        recordedTpm = Tpm.on(wire);
+        return recordedTpm;
     }
 
     @AfterEach
     void nothingInClear() {
+        if (recordedTpm != null) {
+            recordedTpm.close(); // the recorder's close leaves the TPM's transport open
+        }
         if (wire != null) {
             assertFalse(wire.saw(SECRET), "the secret in clear");
             assertFalse(wire.saw(PASSWORD), "the password in clear");

@@ -48,16 +48,22 @@ class SecureDefaultsTest extends WithSrk {
     private static final int INDEX = 0x01500400;
 
     private WireRecorder wire;
+    /** The facade over the recorder: closed after each test, which flushes its secret channel. */
+    private Tpm recordedTpm;
 
     @AfterEach
     void nothingLeft() {
+        if (recordedTpm != null) {
+            recordedTpm.close(); // the recorder's close leaves the TPM's transport open
+        }
         assertEquals(List.of(), CallerSessions.loaded(tpm));
         assertEquals(List.of(), tpm.handles(TpmHt.NV_INDEX));
     }
 
     private Tpm recorded() {
         wire = new WireRecorder(tpm.transport());
-        return Tpm.on(wire);
+        recordedTpm = Tpm.on(wire);
+        return recordedTpm;
     }
 
     private boolean inClear(byte[] secret) {

@@ -59,6 +59,9 @@ import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.api.types.TpmSu;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.ByteArrayOutputStream;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -80,6 +83,8 @@ import java.util.function.Consumer;
  * {@code io.tpm4j.api.Tpm} to TRACE to hex-dump every command and response.
  */
 public final class Tpm implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Tpm.class);
 
 
     /** What every view of one TPM shares: the SRK's Name trusted on first use, NV indices, the secret channels. */
@@ -162,7 +167,9 @@ public final class Tpm implements AutoCloseable {
      * Runs one command and returns its parsed response. Handles carry their own authorisations; sessions
      * that only encrypt or audit come as {@code extraSessions}. With any session, every response HMAC is
      * checked before the response is used; the Names cpHash needs come with the authorisations
-     * ({@link Authorization#forEntity}) or are read from the TPM for this command.
+     * ({@link Authorization#forEntity}) or are read from the TPM for this command. When the TPM has no room for
+     * another session (TPM_RC_SESSION_MEMORY) and the facade's secret channel holds idle sessions, they are flushed
+     * and the command is sent once more.
      *
      * @throws TpmResponseException  when the TPM answers with an error or warning code
      * @throws TpmProtocolException  when the response is malformed
@@ -170,7 +177,7 @@ public final class Tpm implements AutoCloseable {
      */
     public <R> R execute(TpmCommand<R> command, AuthSession... extraSessions) {
         try {
-            return executor.execute(command, extraSessions);
+            return withRoomForSessions(() -> executor.execute(command, extraSessions));
         } finally {
             shared.nv().mayHaveChanged(command);
         }
@@ -184,19 +191,25 @@ public final class Tpm implements AutoCloseable {
         return executor.nameOf(handle);
     }
 
-    /**
-     * Starts {@code options} on the TPM; close the session to flush it. Where the TPM has no room for another
-     * session and the facade's secret channel holds idle ones (a TPM reached without a resource manager), those
-     * are flushed first and the start is tried once more.
-     */
+    /** Starts {@code options} on the TPM (see {@link #execute} on room for it); close the session to flush it. */
     public AuthSession startSession(Session options) {
+        return withRoomForSessions(() -> AuthSession.start(executor, options));
+    }
+
+    /**
+     * Runs {@code call}; where the TPM has no room for another session and the facade's secret channels hold idle
+     * ones (a TPM reached without a resource manager has only a few session slots), those are flushed and the call
+     * is made once more. The channel starts a session again when it next needs one.
+     */
+    private <T> T withRoomForSessions(java.util.function.Supplier<T> call) {
         try {
-            return AuthSession.start(executor, options);
+            return call.get();
         } catch (TpmResponseException e) {
             if (!(e.is(TpmRc.SESSION_MEMORY) || e.is(TpmRc.SESSION_HANDLES)) || !flushIdleChannels()) {
                 throw e;
             }
-            return AuthSession.start(executor, options);
+            log.debug("the TPM has no room for another session; the secret channel's idle sessions were flushed");
+            return call.get();
         }
     }
 
