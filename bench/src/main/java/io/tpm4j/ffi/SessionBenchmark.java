@@ -81,7 +81,7 @@ public class SessionBenchmark {
 
     @Benchmark
     public Signature tpm4jSign(Tpm4jSwtpm s, Tpm4jSession k) {
-        return s.tpm.execute(new Sign(k.key.handle(), Authorization.session(k.session, new byte[0]), DIGEST, Scheme.NULL,
+        return s.tpm.execute(new Sign(k.key.handle(), Authorization.session(k.session, new byte[0]).forEntity(k.key.name()), DIGEST, Scheme.NULL,
                 Sign.nullTicket())).signature();
     }
 

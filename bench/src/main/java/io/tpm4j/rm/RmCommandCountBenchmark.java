@@ -79,7 +79,7 @@ public class RmCommandCountBenchmark {
                 } else {
                     try (AuthSession session = tpm.startSession(Session.hmac(TpmAlg.SHA256))) {
                         for (int i = 0; i < SIGNATURES; i++) {
-                            tpm.execute(new Sign(key.handle(), Authorization.session(session, new byte[0]), digest,
+                            tpm.execute(new Sign(key.handle(), Authorization.session(session, new byte[0]).forEntity(key.name()), digest,
                                     Scheme.NULL, Sign.nullTicket()));
                         }
                     }

@@ -158,7 +158,7 @@ class BaselineTest extends WithResourceManager {
                 }
                 RmCounters before = rm.counters();
                 for (int i = 0; i < 3; i++) {
-                    ta.execute(new io.tpm4j.api.commands.Sign(key.handle(), Authorization.session(session, new byte[0]),
+                    ta.execute(new io.tpm4j.api.commands.Sign(key.handle(), Authorization.session(session, new byte[0]).forEntity(key.name()),
                             RmTesting.sha256("session " + i), io.tpm4j.api.types.Scheme.NULL,
                             io.tpm4j.api.commands.Sign.nullTicket()));
                 }

@@ -101,7 +101,7 @@ class IsolationTest extends WithResourceManager {
             for (TpmObject key : keys) {
                 Tpm owner = keys.indexOf(key) % 2 == 0 ? ta : tb;
                 AuthSession session = keys.indexOf(key) % 2 == 0 ? hmacA : hmacB;
-                owner.execute(new Sign(key.handle(), Authorization.session(session, new byte[0]),
+                owner.execute(new Sign(key.handle(), Authorization.session(session, new byte[0]).forEntity(key.name()),
                         RmTesting.sha256("still mine"), Scheme.NULL, Sign.nullTicket()));
             }
             assertEquals(savedByA.handle(), ta.execute(new ContextLoad(savedContext)).loadedHandle());

@@ -93,7 +93,7 @@ class SharingTest extends WithResourceManager {
                     String message = "space " + id + " round " + round + " key " + key.handle();
                     // Sign.Response is the signature; any TPM_RC_OBJECT_MEMORY would be thrown here.
                     Signature signature = tpm.execute(new Sign(key.handle(), Authorization.session(session,
-                            new byte[0]), RmTesting.sha256(message), Scheme.NULL, Sign.nullTicket())).signature();
+                            new byte[0]).forEntity(key.name()), RmTesting.sha256(message), Scheme.NULL, Sign.nullTicket())).signature();
                     assertTrue(Signatures.verify(PublicKeys.toPublicKey(key.publicArea()), signature,
                             message.getBytes(StandardCharsets.UTF_8)), message);
                     signatures++;

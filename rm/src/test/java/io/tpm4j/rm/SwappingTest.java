@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SwappingTest extends WithResourceManager {
 
     private static void signWithSession(Tpm tpm, TpmObject key, AuthSession session) {
-        tpm.execute(new Sign(key.handle(), Authorization.session(session, new byte[0]), RmTesting.sha256("x"),
+        tpm.execute(new Sign(key.handle(), Authorization.session(session, new byte[0]).forEntity(key.name()), RmTesting.sha256("x"),
                 Scheme.NULL, Sign.nullTicket()));
     }
 
