@@ -1,5 +1,7 @@
 package io.tpm4j.api;
 
+import io.tpm4j.api.commands.ContextLoad;
+import io.tpm4j.api.commands.ContextSave;
 import io.tpm4j.api.commands.CreatePrimary;
 import io.tpm4j.api.commands.FlushContext;
 import io.tpm4j.api.commands.ReadPublic;
@@ -8,6 +10,7 @@ import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.session.Session;
 import io.tpm4j.api.types.PublicArea;
 import io.tpm4j.api.types.ResponseCode;
+import io.tpm4j.api.types.SavedContext;
 import io.tpm4j.api.types.SensitiveCreate;
 import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.TpmAlg;
@@ -36,8 +39,8 @@ import java.util.function.Function;
  *
  * <p>A session is started on first use, salted to the key the caller named or else to the storage root key: a
  * persistent one at the TCG's 0x81000001 when its public area is a standard SRK template, else the standard ECC
- * SRK created for the start and flushed at once. Either way the SRK's Name is trusted on first use and must stay
- * the same. A session is used by one command at a time; when threads contend the channel grows to at most
+ * SRK, created once (its context is saved, and loaded again for a later start) and flushed as soon as the session
+ * has started. Either way the SRK's Name is trusted on first use and must stay the same. A session is used by one command at a time; when threads contend the channel grows to at most
  * {@link #MAX_SESSIONS}. A session the TPM or a resource manager lost (a handle or reference error about it) is
  * replaced once, transparently; an authorisation failure never is, since the TPM counts it against
  * dictionary-attack lockout. {@link #close()} flushes the sessions.
@@ -64,6 +67,11 @@ final class SecretChannel implements AutoCloseable {
     private final Deque<AuthSession> idle = new ArrayDeque<>();
     private final List<AuthSession> started = new ArrayList<>();
     private boolean closed;
+    // What the channel knows of its SRK, kept so that a later session start does not create it again.
+    private boolean persistentLooked;
+    private PublicArea persistentSrk;
+    private PublicArea srkPublic;
+    private SavedContext savedSrk;
 
     SecretChannel(CommandExecutor executor, TpmObject saltKey, AtomicReference<byte[]> srkName) {
         this.executor = executor;
@@ -232,19 +240,53 @@ final class SecretChannel implements AutoCloseable {
         if (saltKey != null) {
             return AuthSession.start(executor, options.salted(saltKey.handle(), saltKey.publicArea()));
         }
-        PublicArea persistent = persistentSrk();
-        if (persistent != null) {
-            return AuthSession.start(executor, options.salted(PERSISTENT_SRK, persistent));
+        if (!persistentLooked) {
+            persistentSrk = persistentSrk();
+            persistentLooked = true;
         }
-        CreatePrimary.Response srk = executor.execute(new CreatePrimary(TpmRh.OWNER, Authorization.emptyPassword(),
-                SensitiveCreate.EMPTY, Templates.srkEccP256(), new byte[0], List.of()));
+        if (persistentSrk != null) {
+            return AuthSession.start(executor, options.salted(PERSISTENT_SRK, persistentSrk));
+        }
+        int srk = loadSrk();
         try {
-            trust(srk.name());
             // The salt key is needed only to start the session: flushed at once, it takes no object slot.
-            return AuthSession.start(executor, options.salted(srk.objectHandle(), srk.outPublic()));
+            return AuthSession.start(executor, options.salted(srk, srkPublic));
         } finally {
-            executor.execute(new FlushContext(srk.objectHandle()));
+            executor.execute(new FlushContext(srk));
         }
+    }
+
+    /**
+     * Loads the standard ECC SRK: from the context saved when it was created (one cheap command), or, the first
+     * time and whenever that context is no longer good (a TPM reset, a cleared owner hierarchy), by
+     * TPM2_CreatePrimary, which a chip takes tens to hundreds of milliseconds for. Its Name must be the first one.
+     */
+    private int loadSrk() {
+        if (savedSrk != null) {
+            try {
+                return executor.execute(new ContextLoad(savedSrk)).loadedHandle();
+            } catch (TpmResponseException e) {
+                log.debug("the saved storage root key did not load ({}); creating it again", e.responseCode().describe());
+                savedSrk = null;
+            }
+        }
+        CreatePrimary.Response created = executor.execute(new CreatePrimary(TpmRh.OWNER, Authorization.emptyPassword(),
+                SensitiveCreate.EMPTY, Templates.srkEccP256(), new byte[0], List.of()));
+        int handle = created.objectHandle();
+        try {
+            trust(created.name());
+        } catch (RuntimeException e) {
+            executor.execute(new FlushContext(handle));
+            throw e;
+        }
+        srkPublic = created.outPublic();
+        try {
+            savedSrk = executor.execute(new ContextSave(handle)).context();
+        } catch (TpmResponseException e) {
+            log.debug("the storage root key could not be context-saved ({}); it will be created again when needed",
+                    e.responseCode().describe());
+        }
+        return handle;
     }
 
     /** The public area of a standard SRK persisted at 0x81000001 (Name trusted on first use), or null. */

@@ -147,9 +147,37 @@ class SecretChannelCostTest {
             List<Integer> before = tpm.secretChannelSessions();
             assertEquals(1, before.size());
             Tpm.on(swtpm.unclosable()).execute(new FlushContext(before.getFirst()));
+            counted.reset();
             assertArrayEquals(expected, tpm.hmac(key, "data".getBytes()));
+            assertEquals(List.of(TpmCc.HMAC, TpmCc.CONTEXT_LOAD, TpmCc.START_AUTH_SESSION, TpmCc.FLUSH_CONTEXT,
+                    TpmCc.HMAC), counted.sent(), "refused, the SRK loaded from its saved context (not created "
+                    + "again), a new session, the SRK flushed, sent again");
             assertEquals(1, tpm.secretChannelSessions().size());
             assertSteadyCost("hmac after the restart", i -> tpm.hmac(key, new byte[1]), Map.of(TpmCc.HMAC, 1));
+        }
+    }
+
+    @Test
+    void theChannelSetsUpOnceWithTheSrkCreatedOnce() {
+        try (TpmObject key = tpm.load(srk, tpm.create(srk, Templates.hmacKey()))) {
+            counted.reset();
+            tpm.hmac(key, new byte[1]);
+            assertEquals(List.of(TpmCc.READ_PUBLIC, TpmCc.CREATE_PRIMARY, TpmCc.CONTEXT_SAVE,
+                    TpmCc.START_AUTH_SESSION, TpmCc.FLUSH_CONTEXT, TpmCc.HMAC), counted.sent(),
+                    "no SRK at 0x81000001: one made and its context kept, for the session's salt");
+        }
+    }
+
+    @Test
+    void aStandardSrkPersistedAt81000001IsUsedAsItIs() {
+        tpm.persist(srk, 0x81000001);
+        try (Tpm fresh = Tpm.on(new CountingTransport(swtpm.unclosable()));
+             TpmObject key = tpm.load(srk, tpm.create(srk, Templates.hmacKey()))) {
+            CountingTransport freshCount = (CountingTransport) fresh.transport();
+            fresh.hmac(key, new byte[1]);
+            assertEquals(List.of(TpmCc.READ_PUBLIC, TpmCc.START_AUTH_SESSION, TpmCc.HMAC), freshCount.sent());
+        } finally {
+            tpm.evict(0x81000001);
         }
     }
 
