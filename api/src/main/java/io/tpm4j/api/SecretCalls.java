@@ -25,9 +25,6 @@ final class SecretCalls {
         this.channel = channel;
     }
 
-    boolean encrypting() {
-        return channel != null;
-    }
 
     /** Runs {@code work} with a session of the secret channel, or with null when parameter encryption is off. */
     <T> T secretly(Function<AuthSession, T> work) {

@@ -158,11 +158,6 @@ public final class Tpm implements AutoCloseable {
         return executor.transport();
     }
 
-    /** The command engine this facade runs on: what a layer beneath the facade (e.g. a resource manager) uses. */
-    public CommandExecutor executor() {
-        return executor;
-    }
-
     /**
      * Runs one command and returns its parsed response. Handles carry their own authorisations; sessions
      * that only encrypt or audit come as {@code extraSessions}. With any session, every response HMAC is
@@ -542,23 +537,23 @@ public final class Tpm implements AutoCloseable {
 
     /**
      * Loads a sealed object under {@code parent}, runs {@code policy} on a fresh policy session (e.g.
-     * TPM2_PolicyPCR), and unseals. The policy session is salted to the parent and encrypts the response itself
-     * (unless parameter encryption is off), and ends with the unseal: TPM2_Load, TPM2_StartAuthSession, the
-     * policy's own commands, TPM2_Unseal and one TPM2_FlushContext. Everything it loads or starts is flushed.
+     * TPM2_PolicyPCR), and unseals; the data comes back encrypted in the secret channel. TPM2_Load,
+     * TPM2_StartAuthSession (unsalted: no asymmetric work), the policy's own commands, TPM2_Unseal (which ends the
+     * policy session) and one TPM2_FlushContext. Everything it loads or starts is flushed again.
      *
      * @param proof what the policy asks for besides its digest, with {@code authValue}
      */
     public byte[] unseal(TpmObject parent, Create.Response sealed, Consumer<AuthSession> policy,
                          Authorization.PolicyProof proof, byte[] authValue) {
-        Session options = Session.policy(sealed.outPublic().nameAlg());
-        if (secret.encrypting()) {
-            options = options.salted(parent.handle(), parent.publicArea()).encryptingResponses();
-        }
+        // Not the policy session itself for the encryption: the TPM keys it with the object's authValue even where
+        // the policy did not ask for it, which the caller of a PCR-only policy need not know.
         try (TpmObject object = load(parent, sealed);
-             AuthSession session = startSession(options)) {
+             AuthSession session = startSession(Session.policy(sealed.outPublic().nameAlg()))) {
             policy.accept(session);
-            Authorization.Policy auth = ((Authorization.Policy) Authorization.policy(session, proof, authValue)).lastUse();
-            return secret.run(new Unseal(object.handle(), auth), SecretCalls.names(object)).outData();
+            Authorization auth = ((Authorization.Policy) Authorization.policy(session, proof, authValue)).lastUse();
+            return secret.secretly(channel -> channel == null
+                    ? secret.run(new Unseal(object.handle(), auth), SecretCalls.names(object))
+                    : secret.run(new Unseal(object.handle(), auth), SecretCalls.names(object), channel)).outData();
         }
     }
 

@@ -157,9 +157,15 @@ class SecretChannelCostTest {
         }
     }
 
+    /** swtpm answers the first HMAC with TPM_RC_RETRY while it tests the algorithm; get that out of the count. */
+    private void selfTestHmac(TpmObject key) {
+        tpm.withoutParameterEncryption().hmac(key, new byte[1]);
+    }
+
     @Test
     void theChannelSetsUpOnceWithTheSrkCreatedOnce() {
         try (TpmObject key = tpm.load(srk, tpm.create(srk, Templates.hmacKey()))) {
+            selfTestHmac(key);
             counted.reset();
             tpm.hmac(key, new byte[1]);
             assertEquals(List.of(TpmCc.READ_PUBLIC, TpmCc.CREATE_PRIMARY, TpmCc.CONTEXT_SAVE,
@@ -174,6 +180,7 @@ class SecretChannelCostTest {
         try (Tpm fresh = Tpm.on(new CountingTransport(swtpm.unclosable()));
              TpmObject key = tpm.load(srk, tpm.create(srk, Templates.hmacKey()))) {
             CountingTransport freshCount = (CountingTransport) fresh.transport();
+            selfTestHmac(key);
             fresh.hmac(key, new byte[1]);
             assertEquals(List.of(TpmCc.READ_PUBLIC, TpmCc.START_AUTH_SESSION, TpmCc.HMAC), freshCount.sent());
         } finally {

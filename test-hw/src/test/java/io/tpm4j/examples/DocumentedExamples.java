@@ -77,6 +77,7 @@ import java.security.spec.MGF1ParameterSpec;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -173,6 +174,15 @@ final class DocumentedExamples {
             tpm.nvUndefine(index);
         }
         // end nv-index
+    }
+
+    static List<Integer> sessionsLeftLoaded(Tpm tpm) {
+        // example: sessions-left-loaded
+        // The facade keeps its secret channel's session across calls (tpm.close() flushes it): it is not yours
+        List<Integer> mine = new ArrayList<>(tpm.loadedSessions());
+        mine.removeAll(tpm.secretChannelSessions());
+        // end sessions-left-loaded
+        return mine;
     }
 
     static byte[] swtpmForTests() {

@@ -1,5 +1,6 @@
 package io.tpm4j.examples;
 
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmTransportException;
 import io.tpm4j.api.TpmTransport;
@@ -159,6 +160,8 @@ class DocumentedExamplesTest {
             Tpm tpm = Tpm.on(swtpm.transport());
             tpm.startupIfNeeded();
             assertArrayEquals("kept across reboots".getBytes(), DocumentedExamples.nvIndex(tpm));
+            assertEquals(1, tpm.secretChannelSessions().size(), "the write and read ran in the secret channel");
+            assertEquals(List.of(), DocumentedExamples.sessionsLeftLoaded(tpm));
             assertNothingLoaded(tpm);
             assertEquals(List.of(), tpm.handles(TpmHt.NV_INDEX), "the example undefines its index");
         }
@@ -362,7 +365,7 @@ class DocumentedExamplesTest {
 
     private static void assertNothingLoaded(Tpm tpm) {
         assertEquals(List.of(), tpm.handles(TpmHt.TRANSIENT), "the example left objects loaded");
-        assertEquals(List.of(), tpm.loadedSessions(), "the example left sessions loaded");
+        assertEquals(List.of(), CallerSessions.loaded(tpm), "the example left sessions loaded");
     }
 
     /** The regions between "// example: NAME" and "// end NAME", normalised. */

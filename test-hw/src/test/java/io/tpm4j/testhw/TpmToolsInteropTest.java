@@ -1,5 +1,6 @@
 package io.tpm4j.testhw;
 
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.CommandTimeouts;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
@@ -267,7 +268,7 @@ class TpmToolsInteropTest {
                 byte[] unsealed = tpm.unseal(srk, new Create.Response(sealedPrivate, sealedPublic, new byte[0],
                         new byte[0], Sign.nullTicket()), runPcrPolicy(tpm));
                 assertArrayEquals(secret, unsealed);
-                assertEquals(List.of(), tpm.loadedSessions());
+                assertEquals(List.of(), CallerSessions.loaded(tpm));
             }
         });
     }

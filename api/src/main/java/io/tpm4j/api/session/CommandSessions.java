@@ -46,12 +46,9 @@ public final class CommandSessions {
                     || proof == Authorization.PolicyProof.NONE && session != null && session.keyed();
         }
 
-        /**
-         * Whether the entity's authValue joins the session value (the HMAC and parameter-encryption key): where the
-         * authorisation uses it, by HMAC or, for PolicyPassword, in clear.
-         */
+        /** Whether the entity's authValue joins the HMAC key: only where the HMAC proves it. */
         boolean provesAuthValue() {
-            return proof == Authorization.PolicyProof.AUTH_VALUE || proof == Authorization.PolicyProof.PASSWORD;
+            return proof == Authorization.PolicyProof.AUTH_VALUE;
         }
 
         boolean password() {
@@ -63,6 +60,11 @@ public final class CommandSessions {
     private final List<Use> uses;
     private final byte[][] nonceCaller;
     private final byte[][] keys;
+    /**
+     * The parameter-encryption key of each session: the session key, then the authorised entity's authValue
+     * whenever the session authorises one (whatever its policy asked for), as the TPM computes it.
+     */
+    private final byte[][] cipherKeys;
     private final byte[][] cpHash;
     /** The TPMA_SESSION bits sessions may have on this command: decrypt and encrypt only where it has a TPM2B. */
     private final int allowed;
@@ -74,6 +76,7 @@ public final class CommandSessions {
         this.uses = uses;
         this.nonceCaller = new byte[uses.size()][];
         this.keys = new byte[uses.size()][];
+        this.cipherKeys = new byte[uses.size()][];
         this.cpHash = new byte[uses.size()][];
         this.allowed = 0xFF & ~(commandSized ? 0 : SessionAttributes.DECRYPT)
                 & ~(responseSized ? 0 : SessionAttributes.ENCRYPT);
@@ -147,15 +150,16 @@ public final class CommandSessions {
                 AuthSession s = uses.get(i).session();
                 nonceCaller[i] = AuthSession.random(s.digestSize());
                 // The session value: the authValue joins the session key only where the HMAC proves it.
-                keys[i] = s.keyFor(uses.get(i).entityName(), uses.get(i).provesAuthValue() ? uses.get(i).authValue()
-                        : new byte[0]);
+                Use use = uses.get(i);
+                keys[i] = s.keyFor(use.entityName(), use.provesAuthValue() ? use.authValue() : new byte[0]);
+                cipherKeys[i] = s.keyFor(use.entityName(), use.authValue());
             }
         }
         if (decrypt < 0) {
             return parameters;
         }
         AuthSession s = uses.get(decrypt).session();
-        return transformFirst(parameters, s, keys[decrypt], nonceCaller[decrypt], s.nonce(), true, "command");
+        return transformFirst(parameters, s, cipherKeys[decrypt], nonceCaller[decrypt], s.nonce(), true, "command");
     }
 
     /** The authorisation area (without its size): one TPMS_AUTH_COMMAND per session, HMACs over cpHash. */
@@ -248,7 +252,7 @@ public final class CommandSessions {
             return parameters;
         }
         AuthSession s = uses.get(encrypt).session();
-        return transformFirst(parameters, s, keys[encrypt], s.nonce(), nonceCaller[encrypt], false, "response");
+        return transformFirst(parameters, s, cipherKeys[encrypt], s.nonce(), nonceCaller[encrypt], false, "response");
     }
 
     /** One TPMS_AUTH_RESPONSE. */

@@ -3,6 +3,7 @@ package io.tpm4j.api.testing;
 import io.tpm4j.api.CommandTimeouts;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmTransport;
+import io.tpm4j.api.TpmTransportException;
 import io.tpm4j.api.transport.SocketTransport;
 
 import java.io.IOException;
@@ -47,11 +48,20 @@ public final class SocketSwtpm implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start swtpm (is the swtpm package installed?)", e);
         }
+        // swtpm creates the socket file before it listens on it: connect until it answers, within a deadline.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!Files.exists(socket)) {
+        while (true) {
+            if (Files.exists(socket)) {
+                try {
+                    return new SocketSwtpm(process, dir, SocketTransport.connectUnix(socket,
+                            CommandTimeouts.fixed(Duration.ofSeconds(30))));
+                } catch (TpmTransportException notYet) {
+                    // not listening yet
+                }
+            }
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 process.destroyForcibly();
-                throw new IllegalStateException("swtpm did not create " + socket + "; see " + dir.resolve("swtpm.out"));
+                throw new IllegalStateException("swtpm did not listen on " + socket + "; see " + dir.resolve("swtpm.out"));
             }
             try {
                 Thread.sleep(10);
@@ -60,8 +70,6 @@ public final class SocketSwtpm implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
-        return new SocketSwtpm(process, dir, SocketTransport.connectUnix(socket,
-                CommandTimeouts.fixed(Duration.ofSeconds(30))));
     }
 
     /** The connection to swtpm; closing a {@link Tpm} over it does not end swtpm (see {@link #unclosable()}). */

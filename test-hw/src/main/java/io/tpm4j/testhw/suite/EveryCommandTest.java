@@ -73,7 +73,10 @@ public class EveryCommandTest {
         Throwable failure = null;
         try {
             // A Tpm of its own: Clear or ChangeEPS in one exercise must not trip the SRK another one trusted.
-            exercise.work().run(Tpm.on(log));
+            // Closing it flushes its secret channel; the log's close leaves the TPM's transport open.
+            try (Tpm own = Tpm.on(log)) {
+                exercise.work().run(own);
+            }
             List<Integer> left = new ArrayList<>(LeakCheck.loaded(tpm));
             left.removeAll(before);
             if (!left.isEmpty()) {
