@@ -900,6 +900,10 @@ public final class ResourceManager implements AutoCloseable {
         byte[] response = saveContext(space, session.handle);
         int rc = CommandFrame.u32(response, 6);
         if (rc == TpmRc.CONTEXT_GAP.value() && options.avoidContextGap() && resaveOldestSession(space, -1)) {
+            if (session.state != TrackedSession.State.LOADED) {
+                // The re-save needed a slot and swapped this very session out (or lost it): nothing left to do.
+                return true;
+            }
             response = saveContext(space, session.handle);
             rc = CommandFrame.u32(response, 6);
         }
@@ -1018,6 +1022,11 @@ public final class ResourceManager implements AutoCloseable {
      * keeps the bytes its client holds, and the RM loads the new context when the client presents them.
      */
     private boolean resave(Space space, TrackedSession session, long serial) {
+        if (ungapping) {
+            // A gap met while a re-save is under way (saving a session to make room for it): a second re-save
+            // inside the first would load and save what the first is still working on. The first goes on.
+            return false;
+        }
         ungapping = true;
         try {
             makeRoomForSession(space, serial);
