@@ -1,5 +1,10 @@
 package io.tpm4j.rm;
 
+import io.tpm4j.api.types.SavedContext;
+import io.tpm4j.api.types.TpmHt;
+
+import java.util.Arrays;
+
 /**
  * An authorisation session the RM knows. A session keeps its handle when saved and loaded, so session handles
  * are not virtualised; ownership is what isolates them. Guarded by the chip's command lock.
@@ -9,7 +14,7 @@ final class TrackedSession {
     enum State {
         /** Loaded in the TPM, owned by a space. */
         LOADED,
-        /** Owned by a space, swapped out by the RM: {@link #savedContext} brings it back. */
+        /** Owned by a space, swapped out by the RM: its saved context brings it back. */
         SAVED,
         /**
          * Context-saved by a client, owned by nobody until some space loads it. The RM keeps its own copy of
@@ -18,23 +23,122 @@ final class TrackedSession {
         CLIENT_SAVED
     }
 
-    final int handle;
-    Space owner;
-    State state;
-    byte[] savedContext;
-    /** TPMS_CONTEXT.sequence of {@link #savedContext}: how old the saved context is on the TPM's context counter. */
-    long sequence;
+    private final int handle;
+    private Space owner;
+    private State state = State.LOADED;
+    private SavedContext savedContext;
     /** The context bytes the client holds, for a client-saved session; it may present them later to load it. */
-    byte[] clientContext;
+    private byte[] clientContext;
     /** For a client-saved session: the space that saved it (which alone sees it in GetCapability). */
-    Space savedBy;
-    long lastUse;
-    long pinnedFor = -1;
+    private Space savedBy;
+    private long lastUse;
+    private long pinnedFor = -1;
 
-    TrackedSession(int handle, Space owner) {
+    TrackedSession(int handle) {
         this.handle = handle;
-        this.owner = owner;
-        this.state = State.LOADED;
+    }
+
+    static boolean isSessionHandle(int handle) {
+        return TpmHt.HMAC_SESSION.contains(handle) || TpmHt.POLICY_SESSION.contains(handle);
+    }
+
+    int handle() {
+        return handle;
+    }
+
+    /** The space that owns the session; null for a client-saved one. */
+    Space owner() {
+        return owner;
+    }
+
+    State state() {
+        return state;
+    }
+
+    boolean loaded() {
+        return state == State.LOADED;
+    }
+
+    boolean savedByClient() {
+        return state == State.CLIENT_SAVED;
+    }
+
+    /** Whether {@code space} saved this session itself and nobody has loaded it since. */
+    boolean savedByClient(Space space) {
+        return state == State.CLIENT_SAVED && savedBy == space;
+    }
+
+    /** The RM's copy of the saved context; null while the session is loaded and none was kept. */
+    SavedContext savedContext() {
+        return savedContext;
+    }
+
+    /** TPMS_CONTEXT.sequence of the saved context: how old it is on the TPM's context counter. */
+    long sequence() {
+        return savedContext.sequence();
+    }
+
+    /** Whether {@code context} is what the client got from its ContextSave of this session. */
+    boolean isClientContext(byte[] context) {
+        return Arrays.equals(context, clientContext);
+    }
+
+    long lastUse() {
+        return lastUse;
+    }
+
+    boolean pinnedFor(long serial) {
+        return pinnedFor == serial;
+    }
+
+    /** Command {@code serial} uses the session: it stays loaded until that command is sent. */
+    void pin(long serial, long now) {
+        pinnedFor = serial;
+        lastUse = now;
+    }
+
+    /** Started or loaded by {@code space}, which owns it from now on. */
+    void loadedBy(Space space, long now) {
+        owner = space;
+        state = State.LOADED;
+        savedContext = null;
+        clientContext = null;
+        savedBy = null;
+        lastUse = now;
+    }
+
+    /** Saved by the RM to free its slot; still the owner's. */
+    void swappedOut(SavedContext context) {
+        state = State.SAVED;
+        savedContext = context;
+    }
+
+    /** Loaded back by the RM for its owner. */
+    void swappedIn() {
+        state = State.LOADED;
+        savedContext = null;
+    }
+
+    /** Saved by its owner's client: it leaves the space; whoever loads the context later owns it. */
+    void savedByClient(Space space, byte[] clientBytes, SavedContext context, long now) {
+        owner = null;
+        savedBy = space;
+        state = State.CLIENT_SAVED;
+        savedContext = context;
+        clientContext = clientBytes;
+        lastUse = now;
+    }
+
+    /** Loaded and saved again by the RM against the context gap: a newer context, the same state. */
+    void resaved(SavedContext context) {
+        savedContext = context;
+    }
+
+    /** Loaded for a re-save that then failed to save it: an owned session is loaded now. */
+    void leftLoadedByResave() {
+        if (owner != null) {
+            state = State.LOADED;
+        }
     }
 
     @Override
