@@ -183,42 +183,32 @@ final class CommandPreparer {
     }
 
     private void checkObjectQuota(Space space) throws Refusal {
-        int owned = space.objectCount();
-        if (owned >= options.maxObjectsPerSpace()) {
-            log.info("{}: refused a new object: the space holds {} objects, its quota", space.name(), owned);
-            throw new Refusal(TpmRc.OBJECT_MEMORY, space.name() + " already holds " + owned
-                    + " objects, its quota; flush one first");
-        }
+        checkQuota(space, space.objectCount(), options.maxObjectsPerSpace(), "objects", TpmRc.OBJECT_MEMORY);
     }
 
     private void checkSessionQuota(Space space) throws Refusal {
-        int owned = space.sessionCount();
-        if (owned >= options.maxSessionsPerSpace()) {
-            log.info("{}: refused a new session: the space holds {} sessions, its quota", space.name(), owned);
-            throw new Refusal(TpmRc.SESSION_MEMORY, space.name() + " already holds " + owned
-                    + " sessions, its quota; flush one first");
+        checkQuota(space, space.sessionCount(), options.maxSessionsPerSpace(), "sessions", TpmRc.SESSION_MEMORY);
+    }
+
+    private static void checkQuota(Space space, int owned, int quota, String what, TpmRc rc) throws Refusal {
+        if (owned >= quota) {
+            log.info("{}: refused: the space already holds {} {}, its quota", space.name(), owned, what);
+            throw new Refusal(rc, space.name() + " already holds " + owned + " " + what
+                    + ", its quota; flush one first");
         }
     }
 
     /** Loads everything the command names, frees a slot for what it creates, and translates object handles. */
     private void makeLoaded(Space space, PreparedCommand p) throws Refusal {
         long now = tracker.tick();
-        for (TrackedObject object : p.handleObjects) {
-            if (object != null) {
-                object.pin(p.serial);
-                object.used(now);
-            }
-        }
+        pin(p.serial, now, p.handleObjects);
+        pin(p.serial, now, p.handleSessions);
+        pin(p.serial, now, p.authSessions);
+        pin(p.serial, now, p.flushSession);
         if (p.flushObject != null) {
+            // Pinned so that making room does not flush it first, but not counted as a use.
             p.flushObject.pin(p.serial);
         }
-        for (TrackedSession session : p.handleSessions) {
-            pin(session, p.serial, now);
-        }
-        for (TrackedSession session : p.authSessions) {
-            pin(session, p.serial, now);
-        }
-        pin(p.flushSession, p.serial, now);
         for (int i = 0; i < p.handleSessions.length; i++) {
             loadOrRefuse(space, p.handleSessions[i], p.serial, Position.HANDLE, i + 1);
         }
@@ -256,9 +246,12 @@ final class CommandPreparer {
         }
     }
 
-    private static void pin(TrackedSession session, long serial, long now) {
-        if (session != null) {
-            session.pin(serial, now);
+    private static void pin(long serial, long now, Tracked... entities) {
+        for (Tracked entity : entities) {
+            if (entity != null) {
+                entity.pin(serial);
+                entity.used(now);
+            }
         }
     }
 

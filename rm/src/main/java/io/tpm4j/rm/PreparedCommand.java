@@ -8,6 +8,9 @@ import io.tpm4j.api.types.TpmCc;
  * in by {@link CommandPreparer} only, read by transmit and {@link ResponseCommitter}.
  */
 final class PreparedCommand {
+    /** TPMS_CONTEXT.savedHandle of a sequence object (Part 2, TPMS_CONTEXT). */
+    private static final int SEQUENCE_CONTEXT = 0x8000_0001;
+
     final CommandFrame frame;
     /** Numbers the command; what it needs loaded is pinned for this serial. */
     final long serial;
@@ -41,6 +44,15 @@ final class PreparedCommand {
 
     boolean is(TpmCc command) {
         return frame.code == command.value();
+    }
+
+    /** Whether the object the command creates is a sequence (its context changes while it is loaded). */
+    boolean createsSequence() {
+        if (is(TpmCc.CONTEXT_LOAD)) {
+            return CommandFrame.u32(frame.bytes, frame.parametersOffset + 8) == SEQUENCE_CONTEXT;
+        }
+        // HMAC_Start and MAC_Start share one command code.
+        return is(TpmCc.HASH_SEQUENCE_START) || is(TpmCc.HMAC_START);
     }
 
     /** What goes to the TPM. */

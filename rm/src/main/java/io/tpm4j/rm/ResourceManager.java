@@ -132,7 +132,8 @@ public final class ResourceManager implements AutoCloseable {
         this.swapper = new Swapper(tracker, link, options, objectSlots, sessionSlots, contextGapMax);
         this.resync = new Resync(tracker, link);
         this.preparer = new CommandPreparer(commandTable, maxCommandSize, options, tracker, swapper);
-        this.committer = new ResponseCommitter(tracker, link, swapper.gap(), resync, options.maxAbandonedSessions());
+        ClientSaves clientSaves = new ClientSaves(tracker, link, swapper.gap(), options.maxAbandonedSessions());
+        this.committer = new ResponseCommitter(tracker, clientSaves, resync);
         log.debug("{}: resource manager over {} commands, {} object and {} session slots, context gap {}, {}",
                 chip.name(), commandTable.size(), objectSlots, sessionSlots, contextGapMax, options);
     }

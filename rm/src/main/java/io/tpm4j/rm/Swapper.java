@@ -56,32 +56,28 @@ final class Swapper {
         }
     }
 
-    /** Returns 0, or the TPM's code when the context does not load (the object is then forgotten). */
-    int load(Space space, TrackedObject object, long serial) {
-        makeRoomForObject(space, serial);
-        Housekeeping.Answer<Integer> loaded = loadContext(space, object.savedContext(), serial);
-        if (!loaded.ok()) {
-            if (!loaded.code().isWarning()) {
-                tracker.forget(object);
-            }
-            return loaded.rc();
+    /**
+     * Brings a swapped-out object or session back, after making room for it. Returns 0, or the TPM's code when
+     * its context does not load: a warning leaves it as it is, an error means it is gone and it is forgotten.
+     */
+    int load(Space space, Tracked entity, long serial) {
+        switch (entity) {
+            case TrackedObject o -> makeRoomForObject(space, serial);
+            case TrackedSession s -> makeRoomForSession(space, serial);
         }
-        tracker.loaded(object, loaded.value(), keepContexts);
-        return 0;
-    }
-
-    /** Returns 0, or the TPM's code when the context does not load (the session is then forgotten). */
-    int load(Space space, TrackedSession session, long serial) {
-        makeRoomForSession(space, serial);
-        Housekeeping.Answer<Integer> loaded = loadContext(space, session.savedContext(), serial);
-        if (!loaded.ok()) {
-            if (!loaded.code().isWarning()) {
-                tracker.drop(session);
+        Housekeeping.Answer<Integer> loaded = loadContext(space, entity.savedContext(), serial);
+        if (loaded.ok()) {
+            switch (entity) {
+                case TrackedObject object -> tracker.loaded(object, loaded.value(), keepContexts);
+                case TrackedSession session -> session.swappedIn();
             }
-            return loaded.rc();
+        } else if (!loaded.code().isWarning()) {
+            switch (entity) {
+                case TrackedObject object -> tracker.forget(object);
+                case TrackedSession session -> tracker.drop(session);
+            }
         }
-        session.swappedIn();
-        return 0;
+        return loaded.rc();
     }
 
     /** TPM2_ContextLoad, counted as a context load, sent again after making room when the TPM asks for it. */

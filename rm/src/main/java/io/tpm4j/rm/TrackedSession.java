@@ -9,7 +9,7 @@ import java.util.Arrays;
  * An authorisation session the RM knows. A session keeps its handle when saved and loaded, so session handles
  * are not virtualised; ownership is what isolates them. Guarded by the chip's command lock.
  */
-final class TrackedSession {
+final class TrackedSession extends Tracked {
 
     enum State {
         /** Loaded in the TPM, owned by a space. */
@@ -24,17 +24,15 @@ final class TrackedSession {
     }
 
     private final int handle;
-    private Space owner;
     private State state = State.LOADED;
-    private SavedContext savedContext;
     /** The context bytes the client holds, for a client-saved session; it may present them later to load it. */
     private byte[] clientContext;
     /** For a client-saved session: the space that saved it (which alone sees it in GetCapability). */
     private Space savedBy;
-    private long lastUse;
-    private long pinnedFor = -1;
 
-    TrackedSession(int handle) {
+    /** A session {@code owner} started or loaded. */
+    TrackedSession(int handle, Space owner, long now) {
+        super(owner, now);
         this.handle = handle;
     }
 
@@ -44,11 +42,6 @@ final class TrackedSession {
 
     int handle() {
         return handle;
-    }
-
-    /** The space that owns the session; null for a client-saved one. */
-    Space owner() {
-        return owner;
     }
 
     State state() {
@@ -68,14 +61,9 @@ final class TrackedSession {
         return state == State.CLIENT_SAVED && savedBy == space;
     }
 
-    /** The RM's copy of the saved context; null while the session is loaded and none was kept. */
-    SavedContext savedContext() {
-        return savedContext;
-    }
-
     /** TPMS_CONTEXT.sequence of the saved context: how old it is on the TPM's context counter. */
     long sequence() {
-        return savedContext.sequence();
+        return savedContext().sequence();
     }
 
     /** Whether {@code context} is what the client got from its ContextSave of this session. */
@@ -83,60 +71,46 @@ final class TrackedSession {
         return Arrays.equals(context, clientContext);
     }
 
-    long lastUse() {
-        return lastUse;
-    }
-
-    boolean pinnedFor(long serial) {
-        return pinnedFor == serial;
-    }
-
-    /** Command {@code serial} uses the session: it stays loaded until that command is sent. */
-    void pin(long serial, long now) {
-        pinnedFor = serial;
-        lastUse = now;
-    }
-
     /** Started or loaded by {@code space}, which owns it from now on. */
     void loadedBy(Space space, long now) {
-        owner = space;
+        ownedBy(space);
         state = State.LOADED;
-        savedContext = null;
+        remember(null);
         clientContext = null;
         savedBy = null;
-        lastUse = now;
+        used(now);
     }
 
     /** Saved by the RM to free its slot; still the owner's. */
     void swappedOut(SavedContext context) {
         state = State.SAVED;
-        savedContext = context;
+        remember(context);
     }
 
     /** Loaded back by the RM for its owner. */
     void swappedIn() {
         state = State.LOADED;
-        savedContext = null;
+        remember(null);
     }
 
     /** Saved by its owner's client: it leaves the space; whoever loads the context later owns it. */
     void savedByClient(Space space, byte[] clientBytes, SavedContext context, long now) {
-        owner = null;
+        ownedBy(null);
         savedBy = space;
         state = State.CLIENT_SAVED;
-        savedContext = context;
+        remember(context);
         clientContext = clientBytes;
-        lastUse = now;
+        used(now);
     }
 
     /** Loaded and saved again by the RM against the context gap: a newer context, the same state. */
     void resaved(SavedContext context) {
-        savedContext = context;
+        remember(context);
     }
 
     /** Loaded for a re-save that then failed to save it: an owned session is loaded now. */
     void leftLoadedByResave() {
-        if (owner != null) {
+        if (owner() != null) {
             state = State.LOADED;
         }
     }
@@ -144,6 +118,6 @@ final class TrackedSession {
     @Override
     public String toString() {
         return String.format("session 0x%08x (%s, %s)", handle, state,
-                owner != null ? owner.name() : "saved by " + (savedBy == null ? "a client" : savedBy.name()));
+                owner() != null ? owner().name() : "saved by " + (savedBy == null ? "a client" : savedBy.name()));
     }
 }

@@ -91,12 +91,16 @@ final class Tracker {
         return List.copyOf(sessions.values());
     }
 
-    /** {@code session}, or a new one at {@code handle}, started or loaded by {@code space}, which now owns it. */
-    TrackedSession loadedBy(Space space, TrackedSession session, int handle, long now) {
-        TrackedSession tracked = session != null ? session : sessions.computeIfAbsent(handle, TrackedSession::new);
-        tracked.loadedBy(space, now);
-        space.adopt(tracked);
-        return tracked;
+    /** The session at {@code handle} (a new one unless the RM knows it), started or loaded by {@code space}. */
+    void loadedBy(Space space, int handle, long now) {
+        TrackedSession session = sessions.get(handle);
+        if (session == null) {
+            session = new TrackedSession(handle, space, now);
+            sessions.put(handle, session);
+        } else {
+            session.loadedBy(space, now);
+        }
+        space.adopt(session);
     }
 
     /** A client saved the session: it leaves the space that owned it. */
