@@ -68,7 +68,7 @@ final class CapabilityView {
         // saved, whatever their kind; the RM's own swapping is invisible.
         boolean loaded = type == TpmHt.HMAC_SESSION.value();
         for (TrackedSession session : tracker.sessions()) {
-            boolean visible = loaded ? session.owner() == space : session.savedByClient(space);
+            boolean visible = loaded ? session.owner() == space : session.isClientSavedBy(space);
             if (visible && (session.handle() & SESSION_RANGE) >= (property & SESSION_RANGE)) {
                 handles.add(session.handle());
             }

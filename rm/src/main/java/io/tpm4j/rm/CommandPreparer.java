@@ -171,7 +171,7 @@ final class CommandPreparer {
         }
         p.loadsSession = true;
         TrackedSession session = tracker.session(savedHandle);
-        if (session != null && !session.savedByClient()) {
+        if (session != null && !session.isClientSaved()) {
             throw Refusal.parameter(TpmRc.HANDLE, 1, String.format("session 0x%08x is %s, not a saved "
                     + "session %s may load", savedHandle, session.owner() == space ? "its own and loaded"
                     : "another space's", space.name()));

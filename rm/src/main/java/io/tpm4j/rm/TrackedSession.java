@@ -44,20 +44,16 @@ final class TrackedSession extends Tracked {
         return handle;
     }
 
-    State state() {
-        return state;
-    }
-
     boolean loaded() {
         return state == State.LOADED;
     }
 
-    boolean savedByClient() {
+    boolean isClientSaved() {
         return state == State.CLIENT_SAVED;
     }
 
     /** Whether {@code space} saved this session itself and nobody has loaded it since. */
-    boolean savedByClient(Space space) {
+    boolean isClientSavedBy(Space space) {
         return state == State.CLIENT_SAVED && savedBy == space;
     }
 

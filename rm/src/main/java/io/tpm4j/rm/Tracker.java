@@ -153,7 +153,7 @@ final class Tracker {
     List<TrackedSession> clientSavedSessions() {
         List<TrackedSession> saved = new ArrayList<>();
         for (TrackedSession session : sessions.values()) {
-            if (session.savedByClient()) {
+            if (session.isClientSaved()) {
                 saved.add(session);
             }
         }
