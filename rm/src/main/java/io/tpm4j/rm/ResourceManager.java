@@ -29,7 +29,11 @@ import java.util.Set;
  * <b>prepare</b> parses it, refuses what the space may not name (answering in the resource-manager layer
  * without touching the TPM), makes sure every object and session it names is loaded and translates their
  * handles; <b>transmit</b> sends it to the chip; <b>commit</b> records what the command created or flushed,
- * gives new objects virtual handles and applies the swapping policy.
+ * gives new objects virtual handles and applies the swapping policy. Each step has its class: prepare is
+ * {@code CommandPreparer}, transmit goes through {@code Swapper} (which sends again when the TPM asks for room)
+ * and {@code ChipLink} (which counts every command), commit is {@code ResponseCommitter}; {@code Tracker} keeps
+ * what is tracked, {@code ContextGap} the ages of saved sessions, {@code Resync} re-reads the TPM after an
+ * unknown outcome, and {@code Housekeeping} builds the RM's own commands from api's command records.
  *
  * <p>With {@link Swapping#LAZY} (the default) objects and sessions stay loaded until the TPM runs short of
  * slots, then the least recently used are swapped out: with no contention each client command costs exactly
@@ -280,7 +284,7 @@ public final class ResourceManager implements AutoCloseable {
             if (prepared.answer != null) {
                 return prepared.answer;
             }
-            byte[] response = swapper.sendMakingRoom(space, prepared.toSend(), prepared.serial);
+            byte[] response = swapper.sendMakingRoom(space, prepared.toSend(), prepared.serial);   // transmit
             committer.commit(space, prepared, response);
             if (options.swapping() == Swapping.EAGER) {
                 swapper.swapOutEverything(space, prepared.serial);
