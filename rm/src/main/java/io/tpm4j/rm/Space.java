@@ -2,8 +2,10 @@ package io.tpm4j.rm;
 
 import io.tpm4j.api.TpmTransport;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,15 +22,18 @@ public final class Space implements TpmTransport {
 
     private final ResourceManager rm;
     private final String name;
+    private final Counters counters = new Counters();
+    /** The resource manager's counts, which every event of this space counts towards too. */
+    private final Counters chipCounters;
     // Guarded by the chip's command lock.
-    final Map<Integer, TrackedObject> objects = new HashMap<>();
-    final Set<TrackedSession> sessions = new LinkedHashSet<>();
-    final Counters counters = new Counters();
-    volatile boolean closed;
+    private final Map<Integer, TrackedObject> objects = new HashMap<>();
+    private final Set<TrackedSession> sessions = new LinkedHashSet<>();
+    private volatile boolean closed;
 
-    Space(ResourceManager rm, String name) {
+    Space(ResourceManager rm, String name, Counters chipCounters) {
         this.rm = rm;
         this.name = name;
+        this.chipCounters = chipCounters;
     }
 
     /** The name given when the space was opened, with a number that makes it unique. */
@@ -60,6 +65,63 @@ public final class Space implements TpmTransport {
         if (closed) {
             throw new IllegalStateException(name + " is closed");
         }
+    }
+
+    /** Marks the space closed; false when it already was. */
+    boolean markClosed() {
+        if (closed) {
+            return false;
+        }
+        closed = true;
+        return true;
+    }
+
+    /** Counts {@code event} for this space and for its resource manager. */
+    void count(Counters.Event event) {
+        counters.add(event);
+        chipCounters.add(event);
+    }
+
+    /** The space's object at {@code virtualHandle}, or null. */
+    TrackedObject object(int virtualHandle) {
+        return objects.get(virtualHandle);
+    }
+
+    int objectCount() {
+        return objects.size();
+    }
+
+    List<TrackedObject> objects() {
+        return List.copyOf(objects.values());
+    }
+
+    /** The virtual handles of the space's objects, in no particular order. */
+    List<Integer> objectHandles() {
+        return new ArrayList<>(objects.keySet());
+    }
+
+    void adopt(TrackedObject object) {
+        objects.put(object.virtualHandle(), object);
+    }
+
+    void release(TrackedObject object) {
+        objects.remove(object.virtualHandle());
+    }
+
+    int sessionCount() {
+        return sessions.size();
+    }
+
+    List<TrackedSession> sessions() {
+        return List.copyOf(sessions);
+    }
+
+    void adopt(TrackedSession session) {
+        sessions.add(session);
+    }
+
+    void release(TrackedSession session) {
+        sessions.remove(session);
     }
 
     @Override

@@ -65,9 +65,6 @@ public final class TpmChip implements AutoCloseable {
         }
     }
 
-    private static final byte[] SHUTDOWN_CLEAR = {
-            (byte) 0x80, 0x01, 0, 0, 0, 12, 0, 0, 0x01, 0x45, 0, 0};
-
     private final String name;
     private final Options options;
     /** The kernel's chip mutex: one command (with the RM's swapping around it) at a time, first come first served. */
@@ -132,11 +129,7 @@ public final class TpmChip implements AutoCloseable {
                 locked = true;
             }
             if (options.shutdownOnRemove() && backend != null) {
-                try {
-                    backend.transmit(SHUTDOWN_CLEAR.clone());
-                } catch (RuntimeException e) {
-                    log.debug("{}: TPM2_Shutdown(CLEAR) on removal failed: {}", name, e.toString());
-                }
+                shutdownClear(backend);
             }
             closeQuietly(backend);
             backend = null;
@@ -253,6 +246,17 @@ public final class TpmChip implements AutoCloseable {
      */
     private TpmTransport backendForCancel() {
         return backend;
+    }
+
+    private void shutdownClear(TpmTransport ops) {
+        try {
+            Housekeeping.Answer<Void> answer = Housekeeping.shutdownClear(ops::transmit);
+            if (!answer.ok()) {
+                log.debug("{}: TPM2_Shutdown(CLEAR) on removal answered {}", name, answer.code());
+            }
+        } catch (RuntimeException e) {
+            log.debug("{}: TPM2_Shutdown(CLEAR) on removal failed: {}", name, e.toString());
+        }
     }
 
     private void closeQuietly(TpmTransport transport) {
