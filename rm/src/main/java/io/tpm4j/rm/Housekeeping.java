@@ -1,7 +1,7 @@
 package io.tpm4j.rm;
 
+import io.tpm4j.api.CommandExecutor;
 import io.tpm4j.api.RetryPolicy;
-import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.TpmTransport;
 import io.tpm4j.api.commands.ContextLoad;
@@ -68,8 +68,9 @@ final class Housekeeping {
         });
     }
 
-    private static Tpm tpm(TpmTransport route) {
-        return Tpm.on(route).withRetries(RetryPolicy.none());
+    /** api's engine over the route, without retries: the RM's loop decides what is sent again. */
+    private static CommandExecutor tpm(TpmTransport route) {
+        return new CommandExecutor(route, RetryPolicy.none());
     }
 
     private static <T> Answer<T> answer(Supplier<T> command) {
