@@ -1,11 +1,10 @@
 package io.tpm4j.apiswtpm;
 
-import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.commands.ActivateCredential;
 import io.tpm4j.api.commands.Create;
-import io.tpm4j.api.commands.EncryptDecrypt;
 import io.tpm4j.api.commands.EncryptDecrypt2;
+import io.tpm4j.api.commands.EncryptDecrypt;
 import io.tpm4j.api.commands.FlushContext;
 import io.tpm4j.api.commands.GetCommandAuditDigest;
 import io.tpm4j.api.commands.GetSessionAuditDigest;
@@ -16,6 +15,7 @@ import io.tpm4j.api.commands.StartAuthSession;
 import io.tpm4j.api.crypto.PublicKeys;
 import io.tpm4j.api.crypto.Signatures;
 import io.tpm4j.api.session.Authorization;
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.types.Attest;
 import io.tpm4j.api.types.CapabilityData;
 import io.tpm4j.api.types.ObjectAttributes;

@@ -1,6 +1,5 @@
 package io.tpm4j.apiswtpm;
 
-import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.commands.ActivateCredential;
@@ -16,6 +15,7 @@ import io.tpm4j.api.commands.PolicySecret;
 import io.tpm4j.api.commands.StartAuthSession;
 import io.tpm4j.api.commands.TestParms;
 import io.tpm4j.api.session.Authorization;
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.types.NvAttributes;
 import io.tpm4j.api.types.NvPublic;
 import io.tpm4j.api.types.PublicArea;

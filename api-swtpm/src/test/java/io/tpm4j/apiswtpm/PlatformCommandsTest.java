@@ -1,6 +1,5 @@
 package io.tpm4j.apiswtpm;
 
-import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.commands.FlushContext;
 import io.tpm4j.api.commands.PcrExtend;
@@ -12,6 +11,7 @@ import io.tpm4j.api.commands.PpCommands;
 import io.tpm4j.api.commands.SetAlgorithmSet;
 import io.tpm4j.api.commands.StartAuthSession;
 import io.tpm4j.api.session.Authorization;
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.types.CapabilityData;
 import io.tpm4j.api.types.SymmetricDefinition;
 import io.tpm4j.api.types.TaggedDigest;

@@ -1,6 +1,5 @@
 package io.tpm4j.apiswtpm;
 
-import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.commands.Create;
@@ -20,6 +19,7 @@ import io.tpm4j.api.crypto.Signatures;
 import io.tpm4j.api.session.AuthSession;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.session.PolicyDigest;
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.types.Signature;
 import io.tpm4j.api.types.Ticket;
 import io.tpm4j.api.types.TpmAlg;

@@ -1,6 +1,5 @@
 package io.tpm4j.apiswtpm;
 
-import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.commands.Create;
@@ -10,6 +9,7 @@ import io.tpm4j.api.commands.PolicyPcr;
 import io.tpm4j.api.session.AuthSession;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.session.PolicyDigest;
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.types.PcrSelection;
 import io.tpm4j.api.types.TaggedDigest;
 import io.tpm4j.api.types.TpmAlg;

@@ -1,6 +1,5 @@
 package io.tpm4j.apiswtpm;
 
-import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.commands.Create;
@@ -11,6 +10,7 @@ import io.tpm4j.api.commands.Unseal;
 import io.tpm4j.api.session.AuthSession;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.session.Session;
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.types.NvAttributes;
 import io.tpm4j.api.types.NvPublic;
 import io.tpm4j.api.types.ObjectAttributes;

@@ -1,6 +1,5 @@
 package io.tpm4j.apiswtpm;
 
-import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.TpmIntegrityException;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.commands.Clear;
@@ -9,6 +8,7 @@ import io.tpm4j.api.commands.GetRandom;
 import io.tpm4j.api.session.AuthSession;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.session.Session;
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmHt;

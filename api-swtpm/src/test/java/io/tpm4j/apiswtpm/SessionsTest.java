@@ -1,6 +1,5 @@
 package io.tpm4j.apiswtpm;
 
-import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmIntegrityException;
 import io.tpm4j.api.TpmObject;
@@ -16,6 +15,7 @@ import io.tpm4j.api.crypto.Signatures;
 import io.tpm4j.api.session.AuthSession;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.session.Session;
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.types.Attest;
 import io.tpm4j.api.types.ObjectAttributes;
 import io.tpm4j.api.types.PublicArea;

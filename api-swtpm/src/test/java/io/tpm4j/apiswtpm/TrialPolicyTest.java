@@ -1,6 +1,5 @@
 package io.tpm4j.apiswtpm;
 
-import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.commands.FlushContext;
@@ -29,6 +28,7 @@ import io.tpm4j.api.commands.StartAuthSession;
 import io.tpm4j.api.commands.TpmCommand;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.session.PolicyDigest;
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.types.NvAttributes;
 import io.tpm4j.api.types.NvPublic;
 import io.tpm4j.api.types.PcrSelection;

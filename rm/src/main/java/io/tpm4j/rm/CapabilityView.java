@@ -4,6 +4,7 @@ import io.tpm4j.api.types.TpmCap;
 import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.types.TpmSt;
+import io.tpm4j.api.wire.BigEndian;
 import io.tpm4j.api.wire.TpmWriter;
 
 import java.util.ArrayList;
@@ -30,9 +31,9 @@ final class CapabilityView {
         if (frame.parameterBytes() < 12) {
             return null;
         }
-        int capability = CommandFrame.u32(frame.bytes, frame.parametersOffset);
-        int property = CommandFrame.u32(frame.bytes, frame.parametersOffset + 4);
-        long count = Integer.toUnsignedLong(CommandFrame.u32(frame.bytes, frame.parametersOffset + 8));
+        int capability = BigEndian.u32(frame.bytes, frame.parametersOffset);
+        int property = BigEndian.u32(frame.bytes, frame.parametersOffset + 4);
+        long count = Integer.toUnsignedLong(BigEndian.u32(frame.bytes, frame.parametersOffset + 8));
         int type = property >>> 24;
         if (capability != TpmCap.HANDLES.value() || (type != TpmHt.TRANSIENT.value()
                 && type != TpmHt.HMAC_SESSION.value() && type != TpmHt.POLICY_SESSION.value())) {

@@ -1,8 +1,10 @@
 package io.tpm4j.rm;
 
 import io.tpm4j.api.types.CommandAttributes;
+import io.tpm4j.api.types.SessionAttributes;
 import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.types.TpmSt;
+import io.tpm4j.api.wire.BigEndian;
 import io.tpm4j.api.wire.TpmHeader;
 
 /**
@@ -14,7 +16,6 @@ final class CommandFrame {
 
     /** A TPM takes at most three sessions per command (Part 1, "Authorization Area"). */
     static final int MAX_SESSIONS = 3;
-    private static final int CONTINUE_SESSION = 0x01;
     private static final int MIN_SESSION_SIZE = 4 + 2 + 1 + 2;
 
     final byte[] bytes;
@@ -37,7 +38,7 @@ final class CommandFrame {
 
     /** Parses a command whose header {@link TpmHeader#commandCode} already checked. */
     static CommandFrame parse(byte[] command, int code, CommandAttributes attributes) throws Refusal {
-        int tag = u16(command, 0);
+        int tag = BigEndian.u16(command, 0);
         if (tag != TpmSt.NO_SESSIONS.value() && tag != TpmSt.SESSIONS.value()) {
             throw new Refusal(TpmRc.BAD_TAG, String.format("tag 0x%04x is neither TPM_ST_NO_SESSIONS nor "
                     + "TPM_ST_SESSIONS", tag));
@@ -53,7 +54,7 @@ final class CommandFrame {
         if (handlesEnd + 4 > command.length) {
             throw new Refusal(TpmRc.AUTHSIZE, "the command ends before its authorizationSize");
         }
-        long authSize = Integer.toUnsignedLong(u32(command, handlesEnd));
+        long authSize = Integer.toUnsignedLong(BigEndian.u32(command, handlesEnd));
         int authStart = handlesEnd + 4;
         if (authSize < MIN_SESSION_SIZE || authStart + authSize > command.length) {
             throw new Refusal(TpmRc.AUTHSIZE, "authorizationSize " + authSize + " does not fit the "
@@ -74,16 +75,16 @@ final class CommandFrame {
                 throw new Refusal(TpmRc.AUTHSIZE, "session " + (count + 1) + " runs past the authorisation area");
             }
             offsets[count] = at;
-            handles[count] = u32(command, at);
+            handles[count] = BigEndian.u32(command, at);
             at += 4;
-            at += 2 + u16(command, at);
+            at += 2 + BigEndian.u16(command, at);
             if (at + 3 > authEnd) {
                 throw new Refusal(TpmRc.AUTHSIZE, "session " + (count + 1) + "'s nonce runs past the "
                         + "authorisation area");
             }
-            continues[count] = (command[at] & CONTINUE_SESSION) != 0;
+            continues[count] = (command[at] & SessionAttributes.CONTINUE_SESSION) != 0;
             at += 1;
-            at += 2 + u16(command, at);
+            at += 2 + BigEndian.u16(command, at);
             if (at > authEnd) {
                 throw new Refusal(TpmRc.AUTHSIZE, "session " + (count + 1) + "'s HMAC runs past the "
                         + "authorisation area");
@@ -103,7 +104,7 @@ final class CommandFrame {
 
     /** Handle {@code i} (0-based) of the handle area. */
     int handle(int i) {
-        return u32(bytes, TpmHeader.SIZE + 4 * i);
+        return BigEndian.u32(bytes, TpmHeader.SIZE + 4 * i);
     }
 
     static int handleOffset(int i) {
@@ -113,24 +114,5 @@ final class CommandFrame {
     /** The parameter bytes left after the authorisation area. */
     int parameterBytes() {
         return bytes.length - parametersOffset;
-    }
-
-    static int u16(byte[] b, int at) {
-        return ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
-    }
-
-    static int u32(byte[] b, int at) {
-        return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
-    }
-
-    static long u64(byte[] b, int at) {
-        return (Integer.toUnsignedLong(u32(b, at)) << 32) | Integer.toUnsignedLong(u32(b, at + 4));
-    }
-
-    static void putU32(byte[] b, int at, int value) {
-        b[at] = (byte) (value >>> 24);
-        b[at + 1] = (byte) (value >>> 16);
-        b[at + 2] = (byte) (value >>> 8);
-        b[at + 3] = (byte) value;
     }
 }

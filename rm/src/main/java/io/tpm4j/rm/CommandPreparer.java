@@ -6,6 +6,7 @@ import io.tpm4j.api.types.ResponseCode;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmRc;
+import io.tpm4j.api.wire.BigEndian;
 import io.tpm4j.api.wire.TpmHeader;
 import io.tpm4j.api.wire.TpmWriter;
 import org.slf4j.Logger;
@@ -135,7 +136,7 @@ final class CommandPreparer {
         if (frame.parameterBytes() < 4) {
             throw new Refusal(TpmRc.INSUFFICIENT, "TPM2_FlushContext without its flushHandle");
         }
-        int handle = CommandFrame.u32(frame.bytes, frame.parametersOffset);
+        int handle = BigEndian.u32(frame.bytes, frame.parametersOffset);
         if (TpmHt.TRANSIENT.contains(handle)) {
             TrackedObject object = space.object(handle);
             if (object == null) {
@@ -164,7 +165,7 @@ final class CommandPreparer {
         if (frame.parameterBytes() < 8 + 4 + 4 + 2) {
             throw new Refusal(TpmRc.INSUFFICIENT, "TPM2_ContextLoad with a truncated TPMS_CONTEXT");
         }
-        int savedHandle = CommandFrame.u32(frame.bytes, at + 8);
+        int savedHandle = BigEndian.u32(frame.bytes, at + 8);
         if (!TrackedSession.isSessionHandle(savedHandle)) {
             checkObjectQuota(space);
             return;
@@ -226,10 +227,10 @@ final class CommandPreparer {
                     throw unloadable(space, object.toString(), rc, Position.HANDLE, i + 1);
                 }
             }
-            CommandFrame.putU32(p.bytes, CommandFrame.handleOffset(i), object.physicalHandle());
+            BigEndian.putU32(p.bytes, CommandFrame.handleOffset(i), object.physicalHandle());
         }
         if (p.flushObject != null) {
-            CommandFrame.putU32(p.bytes, p.frame.parametersOffset, p.flushObject.physicalHandle());
+            BigEndian.putU32(p.bytes, p.frame.parametersOffset, p.flushObject.physicalHandle());
         }
         if (p.frame.attributes.responseHandle()) {
             if (p.is(TpmCc.START_AUTH_SESSION) || p.loadsSession) {

@@ -1,6 +1,7 @@
 package io.tpm4j.rm;
 
 import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.wire.BigEndian;
 
 /**
  * A client's command as prepare leaves it: its bytes with handles translated, the objects and sessions it names
@@ -49,7 +50,7 @@ final class PreparedCommand {
     /** Whether the object the command creates is a sequence (its context changes while it is loaded). */
     boolean createsSequence() {
         if (is(TpmCc.CONTEXT_LOAD)) {
-            return CommandFrame.u32(frame.bytes, frame.parametersOffset + 8) == SEQUENCE_CONTEXT;
+            return BigEndian.u32(frame.bytes, frame.parametersOffset + 8) == SEQUENCE_CONTEXT;
         }
         // HMAC_Start and MAC_Start share one command code.
         return is(TpmCc.HASH_SEQUENCE_START) || is(TpmCc.HMAC_START);

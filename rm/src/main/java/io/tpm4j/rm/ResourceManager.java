@@ -8,6 +8,7 @@ import io.tpm4j.api.types.CommandAttributes;
 import io.tpm4j.api.types.ResponseCode;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmPt;
+import io.tpm4j.api.wire.BigEndian;
 import io.tpm4j.api.wire.TpmHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -251,7 +252,7 @@ public final class ResourceManager implements AutoCloseable {
             space.count(Counters.Event.CLIENT_COMMAND);
             for (int attempt = 1; ; attempt++) {
                 byte[] response = once(space, command, code);
-                int rc = CommandFrame.u32(response, 6);
+                int rc = BigEndian.u32(response, 6);
                 if (!options.retries().shouldRetry(rc, attempt)) {
                     return response;
                 }

@@ -2,6 +2,7 @@ package io.tpm4j.rm;
 
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmHt;
+import io.tpm4j.api.wire.BigEndian;
 import io.tpm4j.api.wire.TpmHeader;
 
 /**
@@ -23,7 +24,7 @@ final class ResponseCommitter {
 
     /** Records what the command did: new objects and sessions, flushed ones, saved sessions; rewrites handles. */
     void commit(Space space, PreparedCommand p, byte[] response) {
-        if (CommandFrame.u32(response, 6) != 0) {
+        if (BigEndian.u32(response, 6) != 0) {
             return;
         }
         CommandFrame frame = p.frame;
@@ -54,10 +55,10 @@ final class ResponseCommitter {
             clientSaves.saved(space, p.handleSessions[0], response, p.serial);
         }
         if (frame.attributes.responseHandle() && response.length >= TpmHeader.SIZE + 4) {
-            int handle = CommandFrame.u32(response, TpmHeader.SIZE);
+            int handle = BigEndian.u32(response, TpmHeader.SIZE);
             if (TpmHt.TRANSIENT.contains(handle)) {
                 TrackedObject object = tracker.newObject(space, handle, p.createsSequence(), now);
-                CommandFrame.putU32(response, TpmHeader.SIZE, object.virtualHandle());
+                BigEndian.putU32(response, TpmHeader.SIZE, object.virtualHandle());
             } else if (TrackedSession.isSessionHandle(handle)) {
                 tracker.loadedBy(space, handle, now);
             }

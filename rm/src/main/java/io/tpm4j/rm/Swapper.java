@@ -5,6 +5,7 @@ import io.tpm4j.api.types.ResponseCode;
 import io.tpm4j.api.types.SavedContext;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmRc;
+import io.tpm4j.api.wire.BigEndian;
 import io.tpm4j.api.wire.TpmHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +96,7 @@ final class Swapper {
     byte[] sendMakingRoom(Space space, byte[] command, long serial) {
         for (int tries = 0; ; tries++) {
             byte[] response = link.send(space, command);
-            int rc = CommandFrame.u32(response, 6);
+            int rc = BigEndian.u32(response, 6);
             boolean retry = false;
             if (tries < objectSlots + sessionSlots + 2) {
                 if (rc == TpmRc.OBJECT_MEMORY.value()) {

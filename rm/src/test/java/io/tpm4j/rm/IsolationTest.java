@@ -33,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class IsolationTest extends WithResourceManager {
 
-    private static final int ST_NO_SESSIONS = 0x8001;
-    private static final int ST_SESSIONS = 0x8002;
+    private static final int ST_NO_SESSIONS = io.tpm4j.api.wire.TpmHeader.ST_NO_SESSIONS;
+    private static final int ST_SESSIONS = io.tpm4j.api.wire.TpmHeader.ST_SESSIONS;
 
     @Test
     void aHostileSpaceCanNeitherUseFlushNorSeeAnotherSpacesObjectsOrSessions() {

@@ -3,6 +3,7 @@ package io.tpm4j.rm;
 import io.tpm4j.api.TpmTransport;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmRc;
+import io.tpm4j.api.wire.BigEndian;
 import io.tpm4j.api.wire.TpmHeader;
 
 import java.util.List;
@@ -35,7 +36,7 @@ final class ScriptedTransport implements TpmTransport {
     /** Matches TPM2_ContextSave of {@code handle}. */
     static Predicate<byte[]> contextSaveOf(int handle) {
         return command -> TpmHeader.commandCode(command) == TpmCc.CONTEXT_SAVE.value()
-                && CommandFrame.u32(command, TpmHeader.SIZE) == handle;
+                && BigEndian.u32(command, TpmHeader.SIZE) == handle;
     }
 
     /** How many TPM2_ContextSave commands of {@code handle} were given since the log was last cleared. */

@@ -1,13 +1,13 @@
 package io.tpm4j.examples;
 
-import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.Tpm;
-import io.tpm4j.api.TpmTransportException;
-import io.tpm4j.api.TpmTransport;
 import io.tpm4j.api.TpmObject;
+import io.tpm4j.api.TpmTransport;
+import io.tpm4j.api.TpmTransportException;
 import io.tpm4j.api.commands.Create;
 import io.tpm4j.api.commands.ReadClock;
 import io.tpm4j.api.session.PolicyDigest;
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmHt;

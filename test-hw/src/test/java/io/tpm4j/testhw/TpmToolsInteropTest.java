@@ -1,6 +1,5 @@
 package io.tpm4j.testhw;
 
-import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.CommandTimeouts;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
@@ -12,6 +11,7 @@ import io.tpm4j.api.crypto.Signatures;
 import io.tpm4j.api.session.AuthSession;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.session.PolicyDigest;
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.transport.SocketTransport;
 import io.tpm4j.api.types.NvAttributes;
 import io.tpm4j.api.types.NvPublic;

@@ -27,7 +27,7 @@ public record TpmHeader(int tag, int size, int code) {
         if (available < 6) {
             return -1;
         }
-        return ((frame[2] & 0xFF) << 24) | ((frame[3] & 0xFF) << 16) | ((frame[4] & 0xFF) << 8) | (frame[5] & 0xFF);
+        return BigEndian.u32(frame, 2);
     }
 
     /**
@@ -56,7 +56,7 @@ public record TpmHeader(int tag, int size, int code) {
     /** Validates a command frame before it is sent: a header, and a size field equal to its length. */
     public static TpmHeader ofCommand(byte[] command) {
         int code = commandCode(command);
-        return new TpmHeader(((command[0] & 0xFF) << 8) | (command[1] & 0xFF), command.length, code);
+        return new TpmHeader(BigEndian.u16(command, 0), command.length, code);
     }
 
     /**
@@ -73,6 +73,6 @@ public record TpmHeader(int tag, int size, int code) {
             throw new IllegalArgumentException("command header says " + Integer.toUnsignedString(size)
                     + " bytes but the command has " + command.length);
         }
-        return ((command[6] & 0xFF) << 24) | ((command[7] & 0xFF) << 16) | ((command[8] & 0xFF) << 8) | (command[9] & 0xFF);
+        return BigEndian.u32(command, 6);
     }
 }

@@ -35,15 +35,14 @@ public final class TpmReader {
 
     public int u16(String field) {
         need(2, field);
-        int value = ((bytes[position] & 0xFF) << 8) | (bytes[position + 1] & 0xFF);
+        int value = BigEndian.u16(bytes, position);
         position += 2;
         return value;
     }
 
     public int u32(String field) {
         need(4, field);
-        int value = ((bytes[position] & 0xFF) << 24) | ((bytes[position + 1] & 0xFF) << 16)
-                | ((bytes[position + 2] & 0xFF) << 8) | (bytes[position + 3] & 0xFF);
+        int value = BigEndian.u32(bytes, position);
         position += 4;
         return value;
     }

@@ -7,6 +7,7 @@ import io.tpm4j.api.TpmTransportException;
 import io.tpm4j.api.types.ResponseCode;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmRc;
+import io.tpm4j.api.wire.BigEndian;
 import io.tpm4j.api.wire.TpmHeader;
 import io.tpm4j.api.wire.TpmWriter;
 import io.tpm4j.ffi.SocketConnection;
@@ -15,7 +16,6 @@ import io.tpm4j.rm.Space;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 
 /**
@@ -160,13 +160,13 @@ final class Connection implements Runnable {
             if (idle != null) {
                 return idle;
             }
-            int simulatorCommand = u32(word, 0);
+            int simulatorCommand = BigEndian.u32(word, 0);
             switch (simulatorCommand) {
                 case SEND_COMMAND -> {
                     byte[] prefix = new byte[5];
                     readRest(prefix, 0);
                     int locality = prefix[0] & 0xFF;
-                    int size = frameSize(u32(prefix, 1));
+                    int size = frameSize(BigEndian.u32(prefix, 1));
                     byte[] command = new byte[size];
                     readRest(command, 0);
                     if (declaredSize(command) != size) {
@@ -213,7 +213,7 @@ final class Connection implements Runnable {
             if (idle != null) {
                 return idle;
             }
-            int signal = u32(word, 0);
+            int signal = BigEndian.u32(word, 0);
             if (signal == SESSION_END) {
                 return "the client ended its session";
             }
@@ -337,9 +337,6 @@ final class Connection implements Runnable {
         return Integer.toUnsignedLong(TpmHeader.declaredSize(header, header.length));
     }
 
-    private static int u32(byte[] bytes, int offset) {
-        return ByteBuffer.wrap(bytes).getInt(offset);
-    }
 
     /** The client broke the framing; the connection ends and nothing else is touched. */
     private static final class Malformed extends Exception {
