@@ -12,6 +12,7 @@ import io.tpm4j.api.types.TpmRh;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /**
  * A session started on the TPM: its handle, its session key and the rolling nonces. Use it through
@@ -23,7 +24,12 @@ public final class AuthSession implements AutoCloseable {
 
     static final SecureRandom RANDOM = new SecureRandom();
 
+    /** The caller's nonces of every session started through the public API: fresh from {@link #RANDOM}. */
+    private static final IntFunction<byte[]> RANDOM_NONCES = AuthSession::random;
+
     private final CommandRunner runner;
+    /** Where this session's caller nonces come from (its nonceCaller at the start, then one per command). */
+    private final IntFunction<byte[]> nonces;
     private final int handle;
     private final Session options;
     private final byte[] sessionKey;
@@ -33,8 +39,10 @@ public final class AuthSession implements AutoCloseable {
     private byte[] auditDigest;
     private boolean ended;
 
-    private AuthSession(CommandRunner runner, int handle, Session options, byte[] sessionKey, byte[] bindName, byte[] nonceTpm) {
+    private AuthSession(CommandRunner runner, IntFunction<byte[]> nonces, int handle, Session options, byte[] sessionKey,
+                        byte[] bindName, byte[] nonceTpm) {
         this.runner = runner;
+        this.nonces = nonces;
         this.handle = handle;
         this.options = options;
         this.sessionKey = sessionKey;
@@ -45,8 +53,17 @@ public final class AuthSession implements AutoCloseable {
 
     /** TPM2_StartAuthSession with {@code options}: salt encrypted to the salt key, session key derived. */
     public static AuthSession start(CommandRunner runner, Session options) {
+        return start(runner, options, RANDOM_NONCES);
+    }
+
+    /**
+     * For replaying recorded exchanges in tests: {@link #start(CommandRunner, Session)} with this session's caller
+     * nonces (at the start and for each command) taken from {@code nonces}, given the size in bytes, instead of
+     * from a SecureRandom. Only this session uses it; sessions started through the public method stay random.
+     */
+    static AuthSession start(CommandRunner runner, Session options, IntFunction<byte[]> nonces) {
         int size = options.hash().digestSize().getAsInt();
-        byte[] nonceCaller = random(size);
+        byte[] nonceCaller = nonces.apply(size);
         byte[] salt = new byte[0];
         byte[] encryptedSalt = new byte[0];
         int tpmKey = TpmRh.NULL;
@@ -71,7 +88,8 @@ public final class AuthSession implements AutoCloseable {
             sessionKey = Kdf.kdfa(options.hash(), concat(bindAuth, salt), "ATH", started.nonceTpm(), nonceCaller,
                     size * 8);
         }
-        return new AuthSession(runner, started.sessionHandle(), options, sessionKey, bindName, started.nonceTpm());
+        return new AuthSession(runner, nonces, started.sessionHandle(), options, sessionKey, bindName,
+                started.nonceTpm());
     }
 
     public int handle() {
@@ -124,6 +142,11 @@ public final class AuthSession implements AutoCloseable {
 
     byte[] nonce() {
         return nonceTpm;
+    }
+
+    /** A fresh nonceCaller for the next command. */
+    byte[] nextNonceCaller() {
+        return nonces.apply(digestSize());
     }
 
     /** The TPM's current nonce: what TPM2_PolicySigned's signer signs, and what a ticket with expiry binds. */

@@ -145,7 +145,7 @@ public final class CommandSessions {
         for (int i = 0; i < uses.size(); i++) {
             if (uses.get(i).session() != null) {
                 AuthSession s = uses.get(i).session();
-                nonceCaller[i] = AuthSession.random(s.digestSize());
+                nonceCaller[i] = s.nextNonceCaller();
                 // The session value: the authValue joins the session key only where the HMAC proves it.
                 keys[i] = s.keyFor(uses.get(i).entityName(), uses.get(i).provesAuthValue() ? uses.get(i).authValue()
                         : new byte[0]);
