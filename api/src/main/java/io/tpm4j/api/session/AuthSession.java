@@ -39,8 +39,8 @@ public final class AuthSession implements AutoCloseable {
     private byte[] auditDigest;
     private boolean ended;
 
-    private AuthSession(CommandRunner runner, IntFunction<byte[]> nonces, int handle, Session options, byte[] sessionKey,
-                        byte[] bindName, byte[] nonceTpm) {
+    private AuthSession(CommandRunner runner, IntFunction<byte[]> nonces, int handle, Session options,
+                        byte[] sessionKey, byte[] bindName, byte[] nonceTpm) {
         this.runner = runner;
         this.nonces = nonces;
         this.handle = handle;
@@ -159,10 +159,23 @@ public final class AuthSession implements AutoCloseable {
         return sessionKey.length > 0;
     }
 
-    /** The HMAC key (and parameter-encryption key): sessionKey, then the entity's authValue unless bound to it. */
+    /** The HMAC key: sessionKey, then the entity's authValue unless the session is bound to it. */
     byte[] keyFor(byte[] entityName, byte[] authValue) {
-        boolean boundToEntity = bindName.length > 0 && Arrays.equals(bindName, entityName);
-        return boundToEntity ? sessionKey : concat(sessionKey, trimmed(authValue));
+        return boundTo(entityName) ? sessionKey : concat(sessionKey, trimmed(authValue));
+    }
+
+    /**
+     * The parameter-encryption key (Part 1, "Session-based encryption"): sessionKey, then the authValue of the
+     * entity the session authorises. Unlike the HMAC key, the binding is ignored: for the bound entity its
+     * authValue (the one the session was started with) joins the key too.
+     */
+    byte[] encryptionKeyFor(byte[] entityName, byte[] authValue) {
+        byte[] entityAuth = boundTo(entityName) ? options.bind().orElseThrow().authValue() : authValue;
+        return concat(sessionKey, trimmed(entityAuth));
+    }
+
+    private boolean boundTo(byte[] entityName) {
+        return bindName.length > 0 && Arrays.equals(bindName, entityName);
     }
 
     void roll(byte[] newNonceTpm, boolean continued) {

@@ -62,7 +62,9 @@ public final class CommandSessions {
     private final TpmCc code;
     private final List<Use> uses;
     private final byte[][] nonceCaller;
+    /** Per session: the HMAC key, and the parameter-encryption key (they differ for a bound session's entity). */
     private final byte[][] keys;
+    private final byte[][] encryptionKeys;
     private final byte[][] cpHash;
     /** The TPMA_SESSION bits sessions may have on this command: decrypt and encrypt only where it has a TPM2B. */
     private final int allowed;
@@ -74,6 +76,7 @@ public final class CommandSessions {
         this.uses = uses;
         this.nonceCaller = new byte[uses.size()][];
         this.keys = new byte[uses.size()][];
+        this.encryptionKeys = new byte[uses.size()][];
         this.cpHash = new byte[uses.size()][];
         this.allowed = 0xFF & ~(commandSized ? 0 : SessionAttributes.DECRYPT)
                 & ~(responseSized ? 0 : SessionAttributes.ENCRYPT);
@@ -149,13 +152,17 @@ public final class CommandSessions {
                 // The session value: the authValue joins the session key only where the HMAC proves it.
                 keys[i] = s.keyFor(uses.get(i).entityName(), uses.get(i).provesAuthValue() ? uses.get(i).authValue()
                         : new byte[0]);
+                // Encryption uses the authValue of the entity the session authorises, even where the HMAC does not
+                // (an extra session authorises none: its key is the session key).
+                encryptionKeys[i] = s.encryptionKeyFor(uses.get(i).entityName(), uses.get(i).authValue());
             }
         }
         if (decrypt < 0) {
             return parameters;
         }
         AuthSession s = uses.get(decrypt).session();
-        return transformFirst(parameters, s, keys[decrypt], nonceCaller[decrypt], s.nonce(), true, "command");
+        return transformFirst(parameters, s, encryptionKeys[decrypt], nonceCaller[decrypt], s.nonce(), true,
+                "command");
     }
 
     /** The authorisation area (without its size): one TPMS_AUTH_COMMAND per session, HMACs over cpHash. */
@@ -248,7 +255,8 @@ public final class CommandSessions {
             return parameters;
         }
         AuthSession s = uses.get(encrypt).session();
-        return transformFirst(parameters, s, keys[encrypt], s.nonce(), nonceCaller[encrypt], false, "response");
+        return transformFirst(parameters, s, encryptionKeys[encrypt], s.nonce(), nonceCaller[encrypt], false,
+                "response");
     }
 
     /** One TPMS_AUTH_RESPONSE. */
