@@ -12,6 +12,7 @@ import io.tpm4j.api.types.TpmRh;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /**
  * A session started on the TPM: its handle, its session key and the rolling nonces. Use it through
@@ -23,7 +24,12 @@ public final class AuthSession implements AutoCloseable {
 
     static final SecureRandom RANDOM = new SecureRandom();
 
+    /** The caller's nonces of every session started through the public API: fresh from {@link #RANDOM}. */
+    private static final IntFunction<byte[]> RANDOM_NONCES = AuthSession::random;
+
     private final CommandRunner runner;
+    /** Where this session's caller nonces come from (its nonceCaller at the start, then one per command). */
+    private final IntFunction<byte[]> nonces;
     private final int handle;
     private final Session options;
     private final byte[] sessionKey;
@@ -33,8 +39,10 @@ public final class AuthSession implements AutoCloseable {
     private byte[] auditDigest;
     private boolean ended;
 
-    private AuthSession(CommandRunner runner, int handle, Session options, byte[] sessionKey, byte[] bindName, byte[] nonceTpm) {
+    private AuthSession(CommandRunner runner, IntFunction<byte[]> nonces, int handle, Session options,
+                        byte[] sessionKey, byte[] bindName, byte[] nonceTpm) {
         this.runner = runner;
+        this.nonces = nonces;
         this.handle = handle;
         this.options = options;
         this.sessionKey = sessionKey;
@@ -45,8 +53,17 @@ public final class AuthSession implements AutoCloseable {
 
     /** TPM2_StartAuthSession with {@code options}: salt encrypted to the salt key, session key derived. */
     public static AuthSession start(CommandRunner runner, Session options) {
+        return start(runner, options, RANDOM_NONCES);
+    }
+
+    /**
+     * For replaying recorded exchanges in tests: {@link #start(CommandRunner, Session)} with this session's caller
+     * nonces (at the start and for each command) taken from {@code nonces}, given the size in bytes, instead of
+     * from a SecureRandom. Only this session uses it; sessions started through the public method stay random.
+     */
+    static AuthSession start(CommandRunner runner, Session options, IntFunction<byte[]> nonces) {
         int size = options.hash().digestSize().getAsInt();
-        byte[] nonceCaller = random(size);
+        byte[] nonceCaller = nonces.apply(size);
         byte[] salt = new byte[0];
         byte[] encryptedSalt = new byte[0];
         int tpmKey = TpmRh.NULL;
@@ -71,7 +88,8 @@ public final class AuthSession implements AutoCloseable {
             sessionKey = Kdf.kdfa(options.hash(), concat(bindAuth, salt), "ATH", started.nonceTpm(), nonceCaller,
                     size * 8);
         }
-        return new AuthSession(runner, started.sessionHandle(), options, sessionKey, bindName, started.nonceTpm());
+        return new AuthSession(runner, nonces, started.sessionHandle(), options, sessionKey, bindName,
+                started.nonceTpm());
     }
 
     public int handle() {
@@ -126,6 +144,11 @@ public final class AuthSession implements AutoCloseable {
         return nonceTpm;
     }
 
+    /** A fresh nonceCaller for the next command. */
+    byte[] nextNonceCaller() {
+        return nonces.apply(digestSize());
+    }
+
     /** The TPM's current nonce: what TPM2_PolicySigned's signer signs, and what a ticket with expiry binds. */
     public byte[] nonceTpm() {
         return nonceTpm.clone();
@@ -136,10 +159,23 @@ public final class AuthSession implements AutoCloseable {
         return sessionKey.length > 0;
     }
 
-    /** The HMAC key (and parameter-encryption key): sessionKey, then the entity's authValue unless bound to it. */
+    /** The HMAC key: sessionKey, then the entity's authValue unless the session is bound to it. */
     byte[] keyFor(byte[] entityName, byte[] authValue) {
-        boolean boundToEntity = bindName.length > 0 && Arrays.equals(bindName, entityName);
-        return boundToEntity ? sessionKey : concat(sessionKey, trimmed(authValue));
+        return boundTo(entityName) ? sessionKey : concat(sessionKey, trimmed(authValue));
+    }
+
+    /**
+     * The parameter-encryption key (Part 1, "Session-based encryption"): sessionKey, then the authValue of the
+     * entity the session authorises. Unlike the HMAC key, the binding is ignored: for the bound entity its
+     * authValue (the one the session was started with) joins the key too.
+     */
+    byte[] encryptionKeyFor(byte[] entityName, byte[] authValue) {
+        byte[] entityAuth = boundTo(entityName) ? options.bind().orElseThrow().authValue() : authValue;
+        return concat(sessionKey, trimmed(entityAuth));
+    }
+
+    private boolean boundTo(byte[] entityName) {
+        return bindName.length > 0 && Arrays.equals(bindName, entityName);
     }
 
     void roll(byte[] newNonceTpm, boolean continued) {

@@ -59,12 +59,13 @@ public final class CommandSessions {
     private final TpmCc code;
     private final List<Use> uses;
     private final byte[][] nonceCaller;
+    /** Per session: the HMAC key, and the parameter-encryption key (they differ for a bound session's entity). */
     private final byte[][] keys;
     /**
      * The parameter-encryption key of each session: the session key, then the authorised entity's authValue
-     * whenever the session authorises one (whatever its policy asked for), as the TPM computes it.
+     * whenever the session authorises one (whatever its policy asked for, bound or not), as the TPM computes it.
      */
-    private final byte[][] cipherKeys;
+    private final byte[][] encryptionKeys;
     private final byte[][] cpHash;
     /** The TPMA_SESSION bits sessions may have on this command: decrypt and encrypt only where it has a TPM2B. */
     private final int allowed;
@@ -76,7 +77,7 @@ public final class CommandSessions {
         this.uses = uses;
         this.nonceCaller = new byte[uses.size()][];
         this.keys = new byte[uses.size()][];
-        this.cipherKeys = new byte[uses.size()][];
+        this.encryptionKeys = new byte[uses.size()][];
         this.cpHash = new byte[uses.size()][];
         this.allowed = 0xFF & ~(commandSized ? 0 : SessionAttributes.DECRYPT)
                 & ~(responseSized ? 0 : SessionAttributes.ENCRYPT);
@@ -148,18 +149,21 @@ public final class CommandSessions {
         for (int i = 0; i < uses.size(); i++) {
             if (uses.get(i).session() != null) {
                 AuthSession s = uses.get(i).session();
-                nonceCaller[i] = AuthSession.random(s.digestSize());
+                nonceCaller[i] = s.nextNonceCaller();
                 // The session value: the authValue joins the session key only where the HMAC proves it.
-                Use use = uses.get(i);
-                keys[i] = s.keyFor(use.entityName(), use.provesAuthValue() ? use.authValue() : new byte[0]);
-                cipherKeys[i] = s.keyFor(use.entityName(), use.authValue());
+                keys[i] = s.keyFor(uses.get(i).entityName(), uses.get(i).provesAuthValue() ? uses.get(i).authValue()
+                        : new byte[0]);
+                // Encryption uses the authValue of the entity the session authorises, even where the HMAC does not
+                // (an extra session authorises none: its key is the session key).
+                encryptionKeys[i] = s.encryptionKeyFor(uses.get(i).entityName(), uses.get(i).authValue());
             }
         }
         if (decrypt < 0) {
             return parameters;
         }
         AuthSession s = uses.get(decrypt).session();
-        return transformFirst(parameters, s, cipherKeys[decrypt], nonceCaller[decrypt], s.nonce(), true, "command");
+        return transformFirst(parameters, s, encryptionKeys[decrypt], nonceCaller[decrypt], s.nonce(), true,
+                "command");
     }
 
     /** The authorisation area (without its size): one TPMS_AUTH_COMMAND per session, HMACs over cpHash. */
@@ -252,7 +256,8 @@ public final class CommandSessions {
             return parameters;
         }
         AuthSession s = uses.get(encrypt).session();
-        return transformFirst(parameters, s, cipherKeys[encrypt], s.nonce(), nonceCaller[encrypt], false, "response");
+        return transformFirst(parameters, s, encryptionKeys[encrypt], s.nonce(), nonceCaller[encrypt], false,
+                "response");
     }
 
     /** One TPMS_AUTH_RESPONSE. */
