@@ -431,8 +431,8 @@ final class DocumentedExamples {
         PublicArea movable = new PublicArea(TpmAlg.SHA256, ObjectAttributes.of(ObjectAttributes.SENSITIVE_DATA_ORIGIN,
                 ObjectAttributes.USER_WITH_AUTH, ObjectAttributes.SIGN_ENCRYPT), mayDuplicate.digest(),
                 signing.parameters(), signing.unique());   // no fixedTPM, no fixedParent
-        // Three objects are loaded at once below, all that /dev/tpmrm0 allows: secrets go in sessions salted to
-        // this SRK rather than to one the facade would create
+        // Three objects are loaded at once below, all that /dev/tpmrm0 allows: secrets go in a session salted to
+        // this SRK rather than to one the facade would load
         Tpm secured = tpm.encryptingTo(srk);
         Create.Response created = secured.create(srk, movable);
         try (TpmObject newParent = secured.load(srk, secured.create(srk, Templates.srkEccP256()))) {
