@@ -11,7 +11,7 @@ public record GetTestResult() implements TpmCommand<GetTestResult.Response> {
 
     @Override
     public CommandLayout layout() {
-        return CommandLayout.of(TpmCc.GET_TEST_RESULT);
+        return CommandLayout.of(TpmCc.GET_TEST_RESULT).sizedResponse();
     }
 
     @Override

@@ -12,7 +12,7 @@ public record NvReadPublic(int nvIndex) implements TpmCommand<NvReadPublic.Respo
 
     @Override
     public CommandLayout layout() {
-        return CommandLayout.of(TpmCc.NV_READ_PUBLIC).handle(nvIndex);
+        return CommandLayout.of(TpmCc.NV_READ_PUBLIC).handle(nvIndex).sizedResponse();
     }
 
     @Override

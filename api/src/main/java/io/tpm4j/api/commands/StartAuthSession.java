@@ -38,7 +38,7 @@ public record StartAuthSession(int tpmKey, int bind, byte[] nonceCaller, byte[] 
         return CommandLayout.of(TpmCc.START_AUTH_SESSION).handle(tpmKey).handle(bind)
                 .parameters(sized(nonceCaller), sized(encryptedSalt), u8(sessionType), structure(symmetric::write),
                         u16(authHash.value()))
-                .returningHandle();
+                .returningHandle().sizedResponse();
     }
 
     @Override

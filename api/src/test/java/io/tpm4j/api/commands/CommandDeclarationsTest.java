@@ -17,7 +17,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static io.tpm4j.api.commands.Parameter.list;
 import static io.tpm4j.api.commands.Parameter.sized;
@@ -34,12 +36,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What each command record sends, and that whether its first parameter is sized follows from its declaration. */
 class CommandDeclarationsTest {
 
+    /** Whether a Part 3 parameter, written {@code name:TYPE} or "-" for none, is a TPM2B. */
+    private record Part3Facts(String firstCommandParameter, String firstResponseParameter) {
+        boolean commandSized() {
+            return firstCommandParameter.contains(":TPM2B_");
+        }
+
+        boolean responseSized() {
+            return firstResponseParameter.contains(":TPM2B_");
+        }
+    }
+
     private static List<String> resource(String name) throws IOException {
         try (InputStream in = CommandDeclarationsTest.class.getResourceAsStream(name)) {
             assertNotNull(in, name);
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
                     .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
         }
+    }
+
+    private static Map<String, Part3Facts> part3() throws IOException {
+        Map<String, Part3Facts> facts = new LinkedHashMap<>();
+        for (String line : resource("part3-first-parameters.txt")) {
+            String[] columns = line.trim().split("\\s+");
+            assertEquals(3, columns.length, line);
+            assertEquals(null, facts.put(columns[0], new Part3Facts(columns[1], columns[2])), "twice: " + line);
+        }
+        return facts;
     }
 
     /**
@@ -58,6 +81,31 @@ class CommandDeclarationsTest {
             }
         }
         assertEquals(List.of(), changed);
+    }
+
+    /** The flags a session's decrypt and encrypt attributes depend on, against the types Part 3 gives. */
+    @Test
+    void everyRecordAgreesWithPart3OnWhichFirstParametersAreSized() throws IOException {
+        Map<String, Part3Facts> part3 = part3();
+        List<String> wrong = new ArrayList<>();
+        for (TpmCommand<?> command : CommandRecords.byCode().values()) {
+            String name = command.code().specName();
+            Part3Facts facts = part3.remove(name);
+            if (facts == null) {
+                wrong.add(name + " is not in part3-first-parameters.txt");
+                continue;
+            }
+            if (command.firstCommandParameterSized() != facts.commandSized()) {
+                wrong.add(name + " firstCommandParameterSized=" + command.firstCommandParameterSized()
+                        + " but its first parameter is " + facts.firstCommandParameter());
+            }
+            if (command.firstResponseParameterSized() != facts.responseSized()) {
+                wrong.add(name + " firstResponseParameterSized=" + command.firstResponseParameterSized()
+                        + " but its first response parameter is " + facts.firstResponseParameter());
+            }
+        }
+        part3.keySet().forEach(name -> wrong.add(name + " has no record"));
+        assertEquals(List.of(), wrong);
     }
 
     /** The parameter bytes and the sized flag have one source: no record can state them apart. */
