@@ -107,13 +107,18 @@ public sealed interface Parameter {
 
     /** An unsigned number of {@code size} bytes, big-endian. */
     record Unsigned(int size, long value) implements Parameter {
+        public Unsigned {
+            if (size != 1 && size != 2 && size != 4 && size != 8) {
+                throw new IllegalArgumentException("TPM 2.0 has no " + size + "-byte integer");
+            }
+        }
+
         public void write(TpmWriter out) {
             switch (size) {
                 case 1 -> out.u8((int) value);
                 case 2 -> out.u16((int) value);
                 case 4 -> out.u32((int) value);
-                case 8 -> out.u64(value);
-                default -> throw new IllegalStateException("no " + size + "-byte integer in TPM 2.0");
+                default -> out.u64(value);
             }
         }
     }
@@ -134,9 +139,7 @@ public sealed interface Parameter {
     /** A structure wrapped in a TPM2B: the size of its marshalled form, then that form. */
     record SizedStructure(Body body) implements Parameter {
         public void write(TpmWriter out) {
-            TpmWriter inner = new TpmWriter();
-            body.write(inner);
-            out.tpm2b(inner.toByteArray());
+            out.tpm2b(body::write);
         }
     }
 

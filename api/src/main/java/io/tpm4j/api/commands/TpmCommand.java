@@ -43,7 +43,7 @@ public interface TpmCommand<R> {
      * (Part 3 puts a command's secret first where it has one). Derived from the declared parameters.
      */
     default boolean firstCommandParameterSized() {
-        return layout().parameters().firstSized();
+        return layout().firstCommandParameterSized();
     }
 
     /** Whether the first response parameter is a TPM2B, which a session with TPMA_SESSION.encrypt encrypts. */
@@ -53,7 +53,7 @@ public interface TpmCommand<R> {
 
     /** Writes the parameters (everything after the handle and authorisation areas) as declared. */
     default void writeParameters(TpmWriter out) {
-        layout().parameters().write(out);
+        layout().writeParameters(out);
     }
 
     /**

@@ -84,6 +84,13 @@ class ParameterTest {
     }
 
     @Test
+    void aSizedStructureOverTheTpm2bLimitIsRefused() {
+        PublicId.Ecc huge = new PublicId.Ecc(new byte[0x8000], new byte[0x8000]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> hex(sized(huge)));
+        assertEquals("a TPM2B holds at most 65535 bytes, not 65540", e.getMessage());
+    }
+
+    @Test
     void aStructureIsWrittenByItsOwnWriterAndIsNotSized() {
         Parameter structure = structure(out -> out.u16(0x0010).tpm2b(new byte[] {5}));
         assertEquals("0010" + "0001" + "05", hex(structure));
