@@ -3,9 +3,8 @@ package io.tpm4j.api.commands;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
 
 /**
  * TPM2_ActivateCredential (Part 3, section 12.5): recovers a credential made by TPM2_MakeCredential, proving
@@ -19,6 +18,12 @@ public record ActivateCredential(int activateHandle, Authorization activateAuth,
         secret = secret.clone();
     }
 
+    /** Activates the credential of {@code challenge}, as TPM2_MakeCredential (or its software equivalent) made it. */
+    public ActivateCredential(int activateHandle, Authorization activateAuth, int keyHandle, Authorization keyAuth,
+                              MakeCredential.Response challenge) {
+        this(activateHandle, activateAuth, keyHandle, keyAuth, challenge.credentialBlob(), challenge.secret());
+    }
+
     public record Response(byte[] certInfo) {
         /** Never shows the recovered credential. */
         @Override
@@ -28,28 +33,10 @@ public record ActivateCredential(int activateHandle, Authorization activateAuth,
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.ACTIVATE_CREDENTIAL;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(activateHandle, activateAuth), CommandHandle.authorized(keyHandle, keyAuth));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(credentialBlob).tpm2b(secret);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.ACTIVATE_CREDENTIAL).authorized(activateHandle, activateAuth)
+                .authorized(keyHandle, keyAuth)
+                .parameters(sized(credentialBlob), sized(secret)).sizedResponse();
     }
 
     @Override

@@ -5,9 +5,10 @@ import io.tpm4j.api.types.Scheme;
 import io.tpm4j.api.types.Signature;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.emptyBuffer;
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.structure;
 
 /**
  * TPM2_CertifyX509 (Part 3, section 18.8): the TPM signs an X.509 certificate for {@code objectHandle} with
@@ -41,30 +42,11 @@ public record CertifyX509(int objectHandle, Authorization objectAuth, int signHa
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.CERTIFY_X509;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(objectHandle, objectAuth), CommandHandle.authorized(signHandle, signAuth));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(new byte[0]); // reserved: an Empty Buffer
-        inScheme.write(out);
-        out.tpm2b(partialCertificate);
+    public CommandLayout layout() {
+        // The first parameter is reserved: an Empty Buffer.
+        return CommandLayout.of(TpmCc.CERTIFY_X509).authorized(objectHandle, objectAuth)
+                .authorized(signHandle, signAuth)
+                .parameters(emptyBuffer(), structure(inScheme::write), sized(partialCertificate)).sizedResponse();
     }
 
     @Override

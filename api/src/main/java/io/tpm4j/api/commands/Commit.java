@@ -4,10 +4,10 @@ import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.PublicId;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
 import java.util.Optional;
+
+import static io.tpm4j.api.commands.Parameter.sized;
 
 /**
  * TPM2_Commit (Part 3, section 19.2): the first phase of an anonymous (ECDAA) or SM2 signature with
@@ -27,29 +27,9 @@ public record Commit(int signHandle, Authorization signAuth, Optional<PublicId.E
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.COMMIT;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(signHandle, signAuth));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        EccPoints.writeOptional(out, p1);
-        out.tpm2b(s2).tpm2b(y2);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.COMMIT).authorized(signHandle, signAuth)
+                .parameters(sized(p1.orElse(EccPoints.EMPTY)), sized(s2), sized(y2)).sizedResponse();
     }
 
     @Override

@@ -3,7 +3,8 @@ package io.tpm4j.api.commands;
 import io.tpm4j.api.types.SavedContext;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
+
+import static io.tpm4j.api.commands.Parameter.structure;
 
 /** TPM2_ContextLoad (Part 3, section 28.3): loads a saved context; objects may get a new handle. */
 public record ContextLoad(SavedContext context) implements TpmCommand<ContextLoad.Response> {
@@ -12,18 +13,8 @@ public record ContextLoad(SavedContext context) implements TpmCommand<ContextLoa
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.CONTEXT_LOAD;
-    }
-
-    @Override
-    public boolean returnsHandle() {
-        return true;
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        context.write(out);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.CONTEXT_LOAD).parameters(structure(context::write)).returningHandle();
     }
 
     @Override

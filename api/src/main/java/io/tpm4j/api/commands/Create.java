@@ -7,9 +7,11 @@ import io.tpm4j.api.types.SensitiveCreate;
 import io.tpm4j.api.types.Ticket;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
 import java.util.List;
+
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.structures;
 
 /**
  * TPM2_Create (Part 3, section 12.1): creates an ordinary object under a loaded storage parent and returns
@@ -31,28 +33,11 @@ public record Create(int parentHandle, Authorization parentAuth, SensitiveCreate
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.CREATE;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(parentHandle, parentAuth));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        CreationParameters.write(out, inSensitive, inPublic, outsideInfo, creationPcr);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.CREATE).authorized(parentHandle, parentAuth)
+                .parameters(sized(inSensitive), sized(inPublic), sized(outsideInfo),
+                        structures(creationPcr, PcrSelection::write))
+                .sizedResponse();
     }
 
     @Override

@@ -5,9 +5,8 @@ import io.tpm4j.api.types.PublicArea;
 import io.tpm4j.api.types.SensitiveCreate;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
 
 /**
  * TPM2_CreateLoaded (Part 3, section 12.9): creates an object and loads it in one command — a primary,
@@ -20,34 +19,10 @@ public record CreateLoaded(int parentHandle, Authorization parentAuth, Sensitive
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.CREATE_LOADED;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(parentHandle, parentAuth));
-    }
-
-    @Override
-    public boolean returnsHandle() {
-        return true;
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        inSensitive.writeSized(out);
-        inPublic.writeSized(out); // TPM2B_TEMPLATE holds a TPMT_PUBLIC for primary and ordinary objects
+    public CommandLayout layout() {
+        // inPublic: the TPMT_PUBLIC a TPM2B_TEMPLATE holds
+        return CommandLayout.of(TpmCc.CREATE_LOADED).authorized(parentHandle, parentAuth)
+                .parameters(sized(inSensitive), sized(inPublic)).returningHandle().sizedResponse();
     }
 
     @Override

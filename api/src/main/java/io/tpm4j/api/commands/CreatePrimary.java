@@ -7,9 +7,11 @@ import io.tpm4j.api.types.SensitiveCreate;
 import io.tpm4j.api.types.Ticket;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
 import java.util.List;
+
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.structures;
 
 /**
  * TPM2_CreatePrimary (Part 3, section 24.1): creates a primary object under a hierarchy from a template;
@@ -30,33 +32,11 @@ public record CreatePrimary(int primaryHandle, Authorization hierarchyAuth, Sens
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.CREATE_PRIMARY;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(primaryHandle, hierarchyAuth));
-    }
-
-    @Override
-    public boolean returnsHandle() {
-        return true;
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        CreationParameters.write(out, inSensitive, inPublic, outsideInfo, creationPcr);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.CREATE_PRIMARY).authorized(primaryHandle, hierarchyAuth)
+                .parameters(sized(inSensitive), sized(inPublic), sized(outsideInfo),
+                        structures(creationPcr, PcrSelection::write))
+                .returningHandle().sizedResponse();
     }
 
     @Override

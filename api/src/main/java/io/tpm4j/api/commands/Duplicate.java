@@ -4,9 +4,9 @@ import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.SymmetricDefinition;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.structure;
 
 /**
  * TPM2_Duplicate (Part 3, section 13.1): wraps a loaded object for {@code newParentHandle} (TPM_RH_NULL for
@@ -28,29 +28,9 @@ public record Duplicate(int objectHandle, Authorization objectAuth, int newParen
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.DUPLICATE;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(objectHandle, objectAuth), CommandHandle.of(newParentHandle));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(encryptionKeyIn);
-        symmetricAlg.write(out);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.DUPLICATE).authorized(objectHandle, objectAuth).handle(newParentHandle)
+                .parameters(sized(encryptionKeyIn), structure(symmetricAlg::write)).sizedResponse();
     }
 
     @Override

@@ -3,7 +3,8 @@ package io.tpm4j.api.commands;
 import io.tpm4j.api.types.PublicId;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
+
+import static io.tpm4j.api.commands.Parameter.u16;
 
 /** TPM2_EC_Ephemeral (Part 3, section 19.3): an ephemeral point for two-phase key exchange, and its counter. */
 public record EcEphemeral(int curveId) implements TpmCommand<EcEphemeral.Response> {
@@ -12,18 +13,8 @@ public record EcEphemeral(int curveId) implements TpmCommand<EcEphemeral.Respons
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.EC_EPHEMERAL;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.u16(curveId);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.EC_EPHEMERAL).parameters(u16(curveId)).sizedResponse();
     }
 
     @Override

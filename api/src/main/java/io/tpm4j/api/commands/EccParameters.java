@@ -4,7 +4,8 @@ import io.tpm4j.api.types.PublicId;
 import io.tpm4j.api.types.Scheme;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
+
+import static io.tpm4j.api.commands.Parameter.u16;
 
 /** TPM2_ECC_Parameters (Part 3, section 14.6): the parameters of a curve the TPM implements (TPMS_ALGORITHM_DETAIL_ECC). */
 public record EccParameters(int curveId) implements TpmCommand<EccParameters.Response> {
@@ -15,13 +16,8 @@ public record EccParameters(int curveId) implements TpmCommand<EccParameters.Res
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.ECC_PARAMETERS;
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.u16(curveId);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.ECC_PARAMETERS).parameters(u16(curveId));
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.tpm4j.api.commands;
 import io.tpm4j.api.TpmProtocolException;
 import io.tpm4j.api.types.PublicId;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
 import java.util.Optional;
 
@@ -16,19 +15,8 @@ final class EccPoints {
     private EccPoints() {
     }
 
-    static void writeSized(TpmWriter out, PublicId.Ecc point) {
-        TpmWriter inner = new TpmWriter();
-        point.write(inner);
-        out.tpm2b(inner.toByteArray());
-    }
-
-    static void writeOptional(TpmWriter out, Optional<PublicId.Ecc> point) {
-        if (point.isPresent()) {
-            writeSized(out, point.get());
-        } else {
-            out.u16(4).u16(0).u16(0);
-        }
-    }
+    /** The Empty Point, sent where a command takes no point. */
+    static final PublicId.Ecc EMPTY = new PublicId.Ecc(new byte[0], new byte[0]);
 
     static PublicId.Ecc readSized(TpmReader in, String field) {
         return readOptional(in, field).orElseThrow(

@@ -3,9 +3,6 @@ package io.tpm4j.api.commands;
 import io.tpm4j.api.types.PublicId;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
-
-import java.util.List;
 
 /**
  * TPM2_ECDH_KeyGen (Part 3, section 14.4): the TPM makes an ephemeral key pair and returns the shared point
@@ -17,22 +14,8 @@ public record EcdhKeyGen(int keyHandle) implements TpmCommand<EcdhKeyGen.Respons
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.ECDH_KEY_GEN;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.of(keyHandle));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.ECDH_KEY_GEN).handle(keyHandle).sizedResponse();
     }
 
     @Override

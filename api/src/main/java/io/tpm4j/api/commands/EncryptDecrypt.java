@@ -3,9 +3,10 @@ package io.tpm4j.api.commands;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.bool;
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.u16;
 
 /**
  * TPM2_EncryptDecrypt (Part 3, section 15.2): the original symmetric command, with the data last so it cannot
@@ -20,23 +21,9 @@ public record EncryptDecrypt(int keyHandle, Authorization keyAuth, boolean decry
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.ENCRYPT_DECRYPT;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(keyHandle, keyAuth));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.u8(decrypt ? 1 : 0).u16(mode).tpm2b(ivIn).tpm2b(inData);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.ENCRYPT_DECRYPT).authorized(keyHandle, keyAuth)
+                .parameters(bool(decrypt), u16(mode), sized(ivIn), sized(inData)).sizedResponse();
     }
 
     @Override

@@ -3,9 +3,10 @@ package io.tpm4j.api.commands;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.bool;
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.u16;
 
 /**
  * TPM2_EncryptDecrypt2 (Part 3, section 15.3): symmetric encryption or decryption with a loaded symmetric key;
@@ -26,28 +27,9 @@ public record EncryptDecrypt2(int keyHandle, Authorization keyAuth, byte[] inDat
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.ENCRYPT_DECRYPT_2;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(keyHandle, keyAuth));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(inData).u8(decrypt ? 1 : 0).u16(mode).tpm2b(ivIn);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.ENCRYPT_DECRYPT_2).authorized(keyHandle, keyAuth)
+                .parameters(sized(inData), bool(decrypt), u16(mode), sized(ivIn)).sizedResponse();
     }
 
     @Override

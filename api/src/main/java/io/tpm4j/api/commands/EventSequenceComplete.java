@@ -4,9 +4,10 @@ import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.TaggedDigest;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
 import java.util.List;
+
+import static io.tpm4j.api.commands.Parameter.sized;
 
 /**
  * TPM2_EventSequenceComplete (Part 3, section 17.7): ends an event sequence (HashSequenceStart with
@@ -23,23 +24,10 @@ public record EventSequenceComplete(int pcr, Authorization pcrAuth, int sequence
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.EVENT_SEQUENCE_COMPLETE;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(pcr, pcrAuth), CommandHandle.authorized(sequenceHandle, sequenceAuth));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(buffer);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.EVENT_SEQUENCE_COMPLETE).authorized(pcr, pcrAuth)
+                .authorized(sequenceHandle, sequenceAuth)
+                .parameters(sized(buffer));
     }
 
     @Override

@@ -5,9 +5,10 @@ import io.tpm4j.api.types.CapabilityData;
 import io.tpm4j.api.types.TpmCap;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
 import java.util.Objects;
+
+import static io.tpm4j.api.commands.Parameter.u32;
 
 /**
  * TPM2_GetCapability (Part 3, section 30.2): up to {@code propertyCount} values of one capability group,
@@ -24,13 +25,9 @@ public record GetCapability(TpmCap capability, int property, int propertyCount)
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.GET_CAPABILITY;
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.u32(capability.value()).u32(property).u32(propertyCount);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.GET_CAPABILITY)
+                .parameters(u32(capability.value()), u32(property), u32(propertyCount));
     }
 
     @Override

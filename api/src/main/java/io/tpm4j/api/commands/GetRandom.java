@@ -2,7 +2,8 @@ package io.tpm4j.api.commands;
 
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
+
+import static io.tpm4j.api.commands.Parameter.u16;
 
 /**
  * TPM2_GetRandom (Part 3, section 16.1): up to the TPM's largest digest size of random bytes per call;
@@ -23,18 +24,8 @@ public record GetRandom(int bytesRequested) implements TpmCommand<GetRandom.Resp
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.GET_RANDOM;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.u16(bytesRequested);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.GET_RANDOM).parameters(u16(bytesRequested)).sizedResponse();
     }
 
     @Override

@@ -2,12 +2,10 @@ package io.tpm4j.api.commands;
 
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.Scheme;
-import io.tpm4j.api.types.SignedAttest;
 import io.tpm4j.api.types.TpmCc;
-import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.structure;
 
 /**
  * TPM2_GetSessionAuditDigest (Part 3, section 18.5): the audit digest of HMAC session {@code sessionHandle},
@@ -15,41 +13,16 @@ import java.util.List;
  */
 public record GetSessionAuditDigest(int privacyAdminHandle, Authorization privacyAuth, int signHandle,
                                     Authorization signAuth, int sessionHandle, byte[] qualifyingData, Scheme inScheme)
-        implements TpmCommand<SignedAttest> {
+        implements AttestingCommand {
 
     public GetSessionAuditDigest {
         qualifyingData = qualifyingData.clone();
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.GET_SESSION_AUDIT_DIGEST;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(privacyAdminHandle, privacyAuth),
-                CommandHandle.authorized(signHandle, signAuth), CommandHandle.of(sessionHandle));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(qualifyingData);
-        inScheme.write(out);
-    }
-
-    @Override
-    public SignedAttest readResponse(int responseHandle, TpmReader in) {
-        return SignedAttest.read(in, "auditInfo");
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.GET_SESSION_AUDIT_DIGEST).authorized(privacyAdminHandle, privacyAuth)
+                .authorized(signHandle, signAuth).handle(sessionHandle)
+                .parameters(sized(qualifyingData), structure(inScheme::write)).sizedResponse();
     }
 }

@@ -2,7 +2,6 @@ package io.tpm4j.api.commands;
 
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
 /** TPM2_GetTestResult (Part 3, section 10.4): the manufacturer's self-test data and the test status (a TPM_RC). */
 public record GetTestResult() implements TpmCommand<GetTestResult.Response> {
@@ -11,12 +10,8 @@ public record GetTestResult() implements TpmCommand<GetTestResult.Response> {
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.GET_TEST_RESULT;
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.GET_TEST_RESULT).sizedResponse();
     }
 
     @Override

@@ -2,53 +2,26 @@ package io.tpm4j.api.commands;
 
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.Scheme;
-import io.tpm4j.api.types.SignedAttest;
 import io.tpm4j.api.types.TpmCc;
-import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.structure;
 
 /**
  * TPM2_GetTime (Part 3, section 18.7): a signed statement of the TPM's time and clock, which reveals the
  * reset counts and so needs the endorsement (privacy administrator) authorisation too.
  */
 public record GetTime(int privacyAdminHandle, Authorization privacyAdminAuth, int signHandle, Authorization signAuth,
-                      byte[] qualifyingData, Scheme inScheme) implements TpmCommand<SignedAttest> {
+                      byte[] qualifyingData, Scheme inScheme) implements AttestingCommand {
 
     public GetTime {
         qualifyingData = qualifyingData.clone();
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.GET_TIME;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(privacyAdminHandle, privacyAdminAuth),
-                CommandHandle.authorized(signHandle, signAuth));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(qualifyingData);
-        inScheme.write(out);
-    }
-
-    @Override
-    public SignedAttest readResponse(int responseHandle, TpmReader in) {
-        return SignedAttest.read(in, "timeInfo");
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.GET_TIME).authorized(privacyAdminHandle, privacyAdminAuth)
+                .authorized(signHandle, signAuth)
+                .parameters(sized(qualifyingData), structure(inScheme::write)).sizedResponse();
     }
 }

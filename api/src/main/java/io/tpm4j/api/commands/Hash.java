@@ -4,7 +4,10 @@ import io.tpm4j.api.types.Ticket;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
+
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.u16;
+import static io.tpm4j.api.commands.Parameter.u32;
 
 /**
  * TPM2_Hash (Part 3, section 15.4): the TPM hashes up to TPM_PT_INPUT_BUFFER bytes; with a hierarchy other than
@@ -21,23 +24,9 @@ public record Hash(byte[] data, TpmAlg hashAlg, int hierarchy) implements TpmCom
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.HASH;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(data).u16(hashAlg.value()).u32(hierarchy);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.HASH)
+                .parameters(sized(data), u16(hashAlg.value()), u32(hierarchy)).sizedResponse();
     }
 
     @Override

@@ -3,7 +3,9 @@ package io.tpm4j.api.commands;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
+
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.u16;
 
 /**
  * TPM2_HashSequenceStart (Part 3, section 17.4): starts a hash of data longer than one command can carry;
@@ -19,23 +21,9 @@ public record HashSequenceStart(byte[] auth, TpmAlg hashAlg) implements TpmComma
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.HASH_SEQUENCE_START;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean returnsHandle() {
-        return true;
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(auth).u16(hashAlg.value());
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.HASH_SEQUENCE_START)
+                .parameters(sized(auth), u16(hashAlg.value())).returningHandle();
     }
 
     @Override

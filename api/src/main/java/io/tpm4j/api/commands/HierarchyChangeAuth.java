@@ -2,40 +2,16 @@ package io.tpm4j.api.commands;
 
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.TpmCc;
-import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
 
 /** TPM2_HierarchyChangeAuth (Part 3, section 24.8): sets the authValue of a hierarchy (owner, endorsement, platform, lockout). */
-public record HierarchyChangeAuth(int authHandle, Authorization currentAuth, byte[] newAuth) implements TpmCommand<HierarchyChangeAuth.Response> {
-
-    public record Response() {
-    }
+public record HierarchyChangeAuth(int authHandle, Authorization currentAuth, byte[] newAuth) implements NoResponseCommand {
 
     @Override
-    public TpmCc code() {
-        return TpmCc.HIERARCHY_CHANGE_AUTH;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(authHandle, currentAuth));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(newAuth);
-    }
-
-    @Override
-    public Response readResponse(int responseHandle, TpmReader in) {
-        return new Response();
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.HIERARCHY_CHANGE_AUTH).authorized(authHandle, currentAuth)
+                .parameters(sized(newAuth));
     }
 
     /** Never shows the new authValue. */

@@ -3,9 +3,9 @@ package io.tpm4j.api.commands;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.u16;
 
 /** TPM2_HMAC (Part 3, section 15.5): the HMAC of up to TPM_PT_INPUT_BUFFER bytes with a loaded HMAC key; hashAlg NULL uses the key's scheme. */
 public record Hmac(int handle, Authorization keyAuth, byte[] buffer, int hashAlg) implements TpmCommand<Hmac.Response> {
@@ -14,28 +14,9 @@ public record Hmac(int handle, Authorization keyAuth, byte[] buffer, int hashAlg
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.HMAC;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(handle, keyAuth));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(buffer).u16(hashAlg);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.HMAC).authorized(handle, keyAuth)
+                .parameters(sized(buffer), u16(hashAlg)).sizedResponse();
     }
 
     @Override

@@ -5,9 +5,9 @@ import io.tpm4j.api.types.PublicArea;
 import io.tpm4j.api.types.SymmetricDefinition;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.structure;
 
 /**
  * TPM2_Import (Part 3, section 13.3): turns a duplicate made for {@code parentHandle} (by TPM2_Duplicate,
@@ -27,31 +27,11 @@ public record Import(int parentHandle, Authorization parentAuth, byte[] encrypti
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.IMPORT;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(parentHandle, parentAuth));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(encryptionKey);
-        objectPublic.writeSized(out);
-        out.tpm2b(duplicate).tpm2b(inSymSeed);
-        symmetricAlg.write(out);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.IMPORT).authorized(parentHandle, parentAuth)
+                .parameters(sized(encryptionKey), sized(objectPublic), sized(duplicate), sized(inSymSeed),
+                        structure(symmetricAlg::write))
+                .sizedResponse();
     }
 
     @Override

@@ -2,10 +2,11 @@ package io.tpm4j.api.commands;
 
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
 import java.util.ArrayList;
 import java.util.List;
+
+import static io.tpm4j.api.commands.Parameter.list;
 
 /** TPM2_IncrementalSelfTest (Part 3, section 10.3): tests the listed algorithms; returns those still to test. */
 public record IncrementalSelfTest(List<Integer> toTest) implements TpmCommand<IncrementalSelfTest.Response> {
@@ -18,14 +19,8 @@ public record IncrementalSelfTest(List<Integer> toTest) implements TpmCommand<In
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.INCREMENTAL_SELF_TEST;
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.u32(toTest.size());
-        toTest.forEach(out::u16);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.INCREMENTAL_SELF_TEST).parameters(list(toTest, Parameter::u16));
     }
 
     @Override

@@ -3,7 +3,10 @@ package io.tpm4j.api.commands;
 import io.tpm4j.api.types.PublicArea;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
+
+import static io.tpm4j.api.commands.Parameter.emptyBuffer;
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.u32;
 
 /**
  * TPM2_LoadExternal (Part 3, section 12.3), public part only: loads a key made outside the TPM so the TPM can
@@ -15,30 +18,10 @@ public record LoadExternal(PublicArea inPublic, int hierarchy) implements TpmCom
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.LOAD_EXTERNAL;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean returnsHandle() {
-        return true;
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.u16(0); // an empty TPM2B_SENSITIVE: the public part only
-        inPublic.writeSized(out);
-        out.u32(hierarchy);
+    public CommandLayout layout() {
+        // No TPM2B_SENSITIVE: the public part only.
+        return CommandLayout.of(TpmCc.LOAD_EXTERNAL)
+                .parameters(emptyBuffer(), sized(inPublic), u32(hierarchy)).returningHandle().sizedResponse();
     }
 
     @Override

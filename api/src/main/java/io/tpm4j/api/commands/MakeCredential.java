@@ -2,9 +2,8 @@ package io.tpm4j.api.commands;
 
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
 
 /**
  * TPM2_MakeCredential (Part 3, section 12.6): wraps {@code credential} so that only the TPM holding the loaded
@@ -21,28 +20,9 @@ public record MakeCredential(int handle, byte[] credential, byte[] objectName) i
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.MAKE_CREDENTIAL;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.of(handle));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(credential).tpm2b(objectName);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.MAKE_CREDENTIAL).handle(handle)
+                .parameters(sized(credential), sized(objectName)).sizedResponse();
     }
 
     @Override

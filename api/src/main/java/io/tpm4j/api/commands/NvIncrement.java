@@ -2,33 +2,12 @@ package io.tpm4j.api.commands;
 
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.TpmCc;
-import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
-
-import java.util.List;
 
 /** TPM2_NV_Increment (Part 3, section 31.8): adds one to a counter index. */
-public record NvIncrement(int authHandle, Authorization auth, int nvIndex) implements TpmCommand<NvIncrement.Response> {
-
-    public record Response() {
-    }
+public record NvIncrement(int authHandle, Authorization auth, int nvIndex) implements NoResponseCommand {
 
     @Override
-    public TpmCc code() {
-        return TpmCc.NV_INCREMENT;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(authHandle, auth), CommandHandle.of(nvIndex));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-    }
-
-    @Override
-    public Response readResponse(int responseHandle, TpmReader in) {
-        return new Response();
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.NV_INCREMENT).authorized(authHandle, auth).handle(nvIndex);
     }
 }

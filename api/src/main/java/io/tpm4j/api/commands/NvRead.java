@@ -3,9 +3,8 @@ package io.tpm4j.api.commands;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.u16;
 
 /** TPM2_NV_Read (Part 3, section 31.13): {@code size} bytes at {@code offset}; at most TPM_PT_NV_BUFFER_MAX per call. */
 public record NvRead(int authHandle, Authorization auth, int nvIndex, int size, int offset)
@@ -21,23 +20,9 @@ public record NvRead(int authHandle, Authorization auth, int nvIndex, int size, 
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.NV_READ;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(authHandle, auth), CommandHandle.of(nvIndex));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.u16(size).u16(offset);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.NV_READ).authorized(authHandle, auth).handle(nvIndex)
+                .parameters(u16(size), u16(offset)).sizedResponse();
     }
 
     @Override

@@ -3,9 +3,6 @@ package io.tpm4j.api.commands;
 import io.tpm4j.api.types.NvPublic;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
-
-import java.util.List;
 
 /** TPM2_NV_ReadPublic (Part 3, section 31.6): an index's public area and Name. */
 public record NvReadPublic(int nvIndex) implements TpmCommand<NvReadPublic.Response> {
@@ -14,17 +11,8 @@ public record NvReadPublic(int nvIndex) implements TpmCommand<NvReadPublic.Respo
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.NV_READ_PUBLIC;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.of(nvIndex));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.NV_READ_PUBLIC).handle(nvIndex).sizedResponse();
     }
 
     @Override

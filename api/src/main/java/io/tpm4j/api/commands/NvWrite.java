@@ -2,17 +2,16 @@ package io.tpm4j.api.commands;
 
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.TpmCc;
-import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.u16;
 
 /**
  * TPM2_NV_Write (Part 3, section 31.7): writes {@code data} at {@code offset}; at most TPM_PT_NV_BUFFER_MAX
  * bytes per call. {@code authHandle} is the index itself or its hierarchy, as the index's attributes allow.
  */
 public record NvWrite(int authHandle, Authorization auth, int nvIndex, byte[] data, int offset)
-        implements TpmCommand<NvWrite.Response> {
+        implements NoResponseCommand {
 
     public NvWrite {
         data = data.clone();
@@ -21,32 +20,10 @@ public record NvWrite(int authHandle, Authorization auth, int nvIndex, byte[] da
         }
     }
 
-    public record Response() {
-    }
-
     @Override
-    public TpmCc code() {
-        return TpmCc.NV_WRITE;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(authHandle, auth), CommandHandle.of(nvIndex));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(data).u16(offset);
-    }
-
-    @Override
-    public Response readResponse(int responseHandle, TpmReader in) {
-        return new Response();
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.NV_WRITE).authorized(authHandle, auth).handle(nvIndex)
+                .parameters(sized(data), u16(offset));
     }
 
     /** Never shows the data, which may be secret. */

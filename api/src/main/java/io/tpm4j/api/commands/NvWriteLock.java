@@ -2,33 +2,12 @@ package io.tpm4j.api.commands;
 
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.TpmCc;
-import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
-
-import java.util.List;
 
 /** TPM2_NV_WriteLock (Part 3, section 31.11): stops writes to an index with WRITEDEFINE or WRITE_STCLEAR. */
-public record NvWriteLock(int authHandle, Authorization auth, int nvIndex) implements TpmCommand<NvWriteLock.Response> {
-
-    public record Response() {
-    }
+public record NvWriteLock(int authHandle, Authorization auth, int nvIndex) implements NoResponseCommand {
 
     @Override
-    public TpmCc code() {
-        return TpmCc.NV_WRITE_LOCK;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(authHandle, auth), CommandHandle.of(nvIndex));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-    }
-
-    @Override
-    public Response readResponse(int responseHandle, TpmReader in) {
-        return new Response();
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.NV_WRITE_LOCK).authorized(authHandle, auth).handle(nvIndex);
     }
 }

@@ -3,9 +3,8 @@ package io.tpm4j.api.commands;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
 
 /** TPM2_ObjectChangeAuth (Part 3, section 12.8): a new private area for an object with a new authValue; load it to use the new password. */
 public record ObjectChangeAuth(int objectHandle, Authorization objectAuth, int parentHandle, byte[] newAuth) implements TpmCommand<ObjectChangeAuth.Response> {
@@ -14,28 +13,9 @@ public record ObjectChangeAuth(int objectHandle, Authorization objectAuth, int p
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.OBJECT_CHANGE_AUTH;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(objectHandle, objectAuth), CommandHandle.of(parentHandle));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(newAuth);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.OBJECT_CHANGE_AUTH).authorized(objectHandle, objectAuth).handle(parentHandle)
+                .parameters(sized(newAuth)).sizedResponse();
     }
 
     @Override

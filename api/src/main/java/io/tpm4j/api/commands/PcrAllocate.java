@@ -4,9 +4,10 @@ import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.PcrSelection;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
 import java.util.List;
+
+import static io.tpm4j.api.commands.Parameter.structures;
 
 /** TPM2_PCR_Allocate (Part 3, section 22.5): the PCR banks to have after the next TPM Reset; platform authorisation. */
 public record PcrAllocate(int authHandle, Authorization platformAuth, List<PcrSelection> pcrAllocation)
@@ -20,18 +21,9 @@ public record PcrAllocate(int authHandle, Authorization platformAuth, List<PcrSe
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.PCR_ALLOCATE;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(authHandle, platformAuth));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        PcrSelection.writeList(out, pcrAllocation);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.PCR_ALLOCATE).authorized(authHandle, platformAuth)
+                .parameters(structures(pcrAllocation, PcrSelection::write));
     }
 
     @Override

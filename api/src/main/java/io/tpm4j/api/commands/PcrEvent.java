@@ -4,9 +4,10 @@ import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.TaggedDigest;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
 import java.util.List;
+
+import static io.tpm4j.api.commands.Parameter.sized;
 
 /**
  * TPM2_PCR_Event (Part 3, section 22.3): the TPM hashes {@code eventData} (at most 1024 bytes) in every bank
@@ -25,23 +26,8 @@ public record PcrEvent(int pcr, Authorization pcrAuth, byte[] eventData) impleme
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.PCR_EVENT;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(pcr, pcrAuth));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(eventData);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.PCR_EVENT).authorized(pcr, pcrAuth).parameters(sized(eventData));
     }
 
     @Override

@@ -3,10 +3,11 @@ package io.tpm4j.api.commands;
 import io.tpm4j.api.types.PcrSelection;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
 import java.util.ArrayList;
 import java.util.List;
+
+import static io.tpm4j.api.commands.Parameter.structures;
 
 /**
  * TPM2_PCR_Read (Part 3, section 22.4): the values of the selected PCRs. The TPM returns at most 8
@@ -30,13 +31,8 @@ public record PcrRead(List<PcrSelection> pcrSelectionIn) implements TpmCommand<P
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.PCR_READ;
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        PcrSelection.writeList(out, pcrSelectionIn);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.PCR_READ).parameters(structures(pcrSelectionIn, PcrSelection::write));
     }
 
     @Override

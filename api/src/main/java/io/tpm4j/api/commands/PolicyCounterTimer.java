@@ -2,39 +2,16 @@ package io.tpm4j.api.commands;
 
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmEo;
-import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.u16;
 
 /** TPM2_PolicyCounterTimer (Part 3, section 23.10): TPMS_TIME_INFO at {@code offset} must compare to operandB as {@code operation} says. */
-public record PolicyCounterTimer(int policySession, byte[] operandB, int offset, TpmEo operation) implements TpmCommand<PolicyCounterTimer.Response> {
-
-    public record Response() {
-    }
+public record PolicyCounterTimer(int policySession, byte[] operandB, int offset, TpmEo operation) implements NoResponseCommand {
 
     @Override
-    public TpmCc code() {
-        return TpmCc.POLICY_COUNTER_TIMER;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.of(policySession));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(operandB).u16(offset).u16(operation.value());
-    }
-
-    @Override
-    public Response readResponse(int responseHandle, TpmReader in) {
-        return new Response();
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.POLICY_COUNTER_TIMER).handle(policySession)
+                .parameters(sized(operandB), u16(offset), u16(operation.value()));
     }
 }

@@ -2,9 +2,6 @@ package io.tpm4j.api.commands;
 
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
-
-import java.util.List;
 
 /** TPM2_PolicyGetDigest (Part 3, section 23.19): the policy digest a (trial) session has accumulated. */
 public record PolicyGetDigest(int policySession) implements TpmCommand<PolicyGetDigest.Response> {
@@ -13,22 +10,8 @@ public record PolicyGetDigest(int policySession) implements TpmCommand<PolicyGet
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.POLICY_GET_DIGEST;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.of(policySession));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.POLICY_GET_DIGEST).handle(policySession).sizedResponse();
     }
 
     @Override

@@ -2,45 +2,23 @@ package io.tpm4j.api.commands;
 
 import io.tpm4j.api.types.PcrSelection;
 import io.tpm4j.api.types.TpmCc;
-import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
 import java.util.List;
 
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.structures;
+
 /** TPM2_PolicyPCR (Part 3, section 23.7): the selected PCRs must have the values whose digest is pcrDigest (empty: their current values). */
-public record PolicyPcr(int policySession, byte[] pcrDigest, List<PcrSelection> pcrs) implements TpmCommand<PolicyPcr.Response> {
+public record PolicyPcr(int policySession, byte[] pcrDigest, List<PcrSelection> pcrs) implements NoResponseCommand {
 
     public PolicyPcr {
         pcrDigest = pcrDigest.clone();
         pcrs = List.copyOf(pcrs);
     }
 
-    public record Response() {
-    }
-
     @Override
-    public TpmCc code() {
-        return TpmCc.POLICY_PCR;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.of(policySession));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(pcrDigest);
-        PcrSelection.writeList(out, pcrs);
-    }
-
-    @Override
-    public Response readResponse(int responseHandle, TpmReader in) {
-        return new Response();
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.POLICY_PCR).handle(policySession)
+                .parameters(sized(pcrDigest), structures(pcrs, PcrSelection::write));
     }
 }

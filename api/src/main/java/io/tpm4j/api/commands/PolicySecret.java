@@ -4,9 +4,9 @@ import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.Ticket;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.u32;
 
 /**
  * TPM2_PolicySecret (Part 3, section 23.4): the policy is satisfied by authorising {@code authHandle} (e.g. the
@@ -25,28 +25,9 @@ public record PolicySecret(int authHandle, Authorization auth, int policySession
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.POLICY_SECRET;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(authHandle, auth), CommandHandle.of(policySession));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(nonceTpm).tpm2b(cpHashA).tpm2b(policyRef).u32(expiration);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.POLICY_SECRET).authorized(authHandle, auth).handle(policySession)
+                .parameters(sized(nonceTpm), sized(cpHashA), sized(policyRef), u32(expiration)).sizedResponse();
     }
 
     @Override

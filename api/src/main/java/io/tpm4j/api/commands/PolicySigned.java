@@ -4,9 +4,10 @@ import io.tpm4j.api.types.Signature;
 import io.tpm4j.api.types.Ticket;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.structure;
+import static io.tpm4j.api.commands.Parameter.u32;
 
 /**
  * TPM2_PolicySigned (Part 3, section 23.3): the policy is satisfied by a signature of {@code authObject} over
@@ -25,29 +26,10 @@ public record PolicySigned(int authObject, int policySession, byte[] nonceTpm, b
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.POLICY_SIGNED;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.of(authObject), CommandHandle.of(policySession));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(nonceTpm).tpm2b(cpHashA).tpm2b(policyRef).u32(expiration);
-        auth.write(out);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.POLICY_SIGNED).handle(authObject).handle(policySession)
+                .parameters(sized(nonceTpm), sized(cpHashA), sized(policyRef), u32(expiration), structure(auth::write))
+                .sizedResponse();
     }
 
     @Override

@@ -3,10 +3,11 @@ package io.tpm4j.api.commands;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmRh;
-import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
 import java.util.List;
+
+import static io.tpm4j.api.commands.Parameter.list;
+import static io.tpm4j.api.commands.Parameter.u32;
 
 /**
  * TPM2_PP_Commands (Part 3, section 26.2): adds the commands of {@code setList} to, and removes those of
@@ -14,40 +15,16 @@ import java.util.List;
  * presence asserted on the platform.
  */
 public record PpCommands(Authorization platformAuth, List<TpmCc> setList, List<TpmCc> clearList)
-        implements TpmCommand<PpCommands.Response> {
+        implements NoResponseCommand {
 
     public PpCommands {
         setList = List.copyOf(setList);
         clearList = List.copyOf(clearList);
     }
 
-    public record Response() {
-    }
-
     @Override
-    public TpmCc code() {
-        return TpmCc.PP_COMMANDS;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(TpmRh.PLATFORM, platformAuth));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        writeList(out, setList);
-        writeList(out, clearList);
-    }
-
-    /** TPML_CC. */
-    private static void writeList(TpmWriter out, List<TpmCc> codes) {
-        out.u32(codes.size());
-        codes.forEach(c -> out.u32(c.value()));
-    }
-
-    @Override
-    public Response readResponse(int responseHandle, TpmReader in) {
-        return new Response();
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.PP_COMMANDS).authorized(TpmRh.PLATFORM, platformAuth)
+                .parameters(list(setList, c -> u32(c.value())), list(clearList, c -> u32(c.value())));
     }
 }

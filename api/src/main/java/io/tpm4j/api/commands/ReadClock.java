@@ -2,7 +2,6 @@ package io.tpm4j.api.commands;
 
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
 /** TPM2_ReadClock (Part 3, section 29.1): the TPM's time since start-up and its clock and reset counters. */
 public record ReadClock() implements TpmCommand<ReadClock.Response> {
@@ -12,12 +11,8 @@ public record ReadClock() implements TpmCommand<ReadClock.Response> {
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.READ_CLOCK;
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.READ_CLOCK);
     }
 
     @Override

@@ -3,9 +3,6 @@ package io.tpm4j.api.commands;
 import io.tpm4j.api.types.PublicArea;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
-
-import java.util.List;
 
 /** TPM2_ReadPublic (Part 3, section 12.4): the public area, Name and qualified Name of a loaded object. */
 public record ReadPublic(int objectHandle) implements TpmCommand<ReadPublic.Response> {
@@ -14,22 +11,8 @@ public record ReadPublic(int objectHandle) implements TpmCommand<ReadPublic.Resp
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.READ_PUBLIC;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.of(objectHandle));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.READ_PUBLIC).handle(objectHandle).sizedResponse();
     }
 
     @Override

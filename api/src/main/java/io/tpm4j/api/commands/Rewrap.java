@@ -3,9 +3,8 @@ package io.tpm4j.api.commands;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
 
 /**
  * TPM2_Rewrap (Part 3, section 13.2): moves a duplicate's outer wrapper from {@code oldParent} to
@@ -24,28 +23,9 @@ public record Rewrap(int oldParent, Authorization oldParentAuth, int newParent, 
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.REWRAP;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(oldParent, oldParentAuth), CommandHandle.of(newParent));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(inDuplicate).tpm2b(name).tpm2b(inSymSeed);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.REWRAP).authorized(oldParent, oldParentAuth).handle(newParent)
+                .parameters(sized(inDuplicate), sized(name), sized(inSymSeed)).sizedResponse();
     }
 
     @Override

@@ -5,9 +5,9 @@ import io.tpm4j.api.types.PublicId;
 import io.tpm4j.api.types.Scheme;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.structure;
 
 /** TPM2_RSA_Decrypt (Part 3, section 14.3): private-key decryption with a loaded RSA decryption key. */
 public record RsaDecrypt(int keyHandle, Authorization keyAuth, byte[] cipherText, Scheme inScheme, byte[] label)
@@ -27,30 +27,9 @@ public record RsaDecrypt(int keyHandle, Authorization keyAuth, byte[] cipherText
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.RSA_DECRYPT;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(keyHandle, keyAuth));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(cipherText);
-        inScheme.write(out);
-        out.tpm2b(label);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.RSA_DECRYPT).authorized(keyHandle, keyAuth)
+                .parameters(sized(cipherText), structure(inScheme::write), sized(label)).sizedResponse();
     }
 
     @Override

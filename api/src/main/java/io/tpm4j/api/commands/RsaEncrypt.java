@@ -4,9 +4,9 @@ import io.tpm4j.api.types.PublicId;
 import io.tpm4j.api.types.Scheme;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.structure;
 
 /** TPM2_RSA_Encrypt (Part 3, section 14.2): public-key encryption with a loaded RSA key; no authorisation needed. */
 public record RsaEncrypt(int keyHandle, byte[] message, Scheme inScheme, byte[] label)
@@ -21,30 +21,9 @@ public record RsaEncrypt(int keyHandle, byte[] message, Scheme inScheme, byte[] 
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.RSA_ENCRYPT;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.of(keyHandle));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(message);
-        inScheme.write(out);
-        out.tpm2b(label);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.RSA_ENCRYPT).handle(keyHandle)
+                .parameters(sized(message), structure(inScheme::write), sized(label)).sizedResponse();
     }
 
     @Override

@@ -4,9 +4,9 @@ import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.Ticket;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.u32;
 
 /** TPM2_SequenceComplete (Part 3, section 17.6): adds the last bytes, returns the digest and ends the sequence. */
 public record SequenceComplete(int sequenceHandle, Authorization sequenceAuth, byte[] buffer, int hierarchy)
@@ -20,28 +20,9 @@ public record SequenceComplete(int sequenceHandle, Authorization sequenceAuth, b
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.SEQUENCE_COMPLETE;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(sequenceHandle, sequenceAuth));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(buffer).u32(hierarchy);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.SEQUENCE_COMPLETE).authorized(sequenceHandle, sequenceAuth)
+                .parameters(sized(buffer), u32(hierarchy)).sizedResponse();
     }
 
     @Override

@@ -2,27 +2,14 @@ package io.tpm4j.api.commands;
 
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmSu;
-import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
+
+import static io.tpm4j.api.commands.Parameter.u16;
 
 /** TPM2_Shutdown (Part 3, section 9.4): prepares the TPM for power loss; STATE keeps what Startup(STATE) resumes. */
-public record Shutdown(TpmSu shutdownType) implements TpmCommand<Shutdown.Response> {
-
-    public record Response() {
-    }
+public record Shutdown(TpmSu shutdownType) implements NoResponseCommand {
 
     @Override
-    public TpmCc code() {
-        return TpmCc.SHUTDOWN;
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.u16(shutdownType.value());
-    }
-
-    @Override
-    public Response readResponse(int responseHandle, TpmReader in) {
-        return new Response();
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.SHUTDOWN).parameters(u16(shutdownType.value()));
     }
 }

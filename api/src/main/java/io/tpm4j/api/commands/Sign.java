@@ -8,9 +8,9 @@ import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmSt;
 import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.structure;
 
 /**
  * TPM2_Sign (Part 3, section 20.2): signs a digest with a loaded signing key. {@code inScheme} NULL uses the
@@ -35,25 +35,9 @@ public record Sign(int keyHandle, Authorization keyAuth, byte[] digest, Scheme i
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.SIGN;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(keyHandle, keyAuth));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(digest);
-        inScheme.write(out);
-        validation.write(out);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.SIGN).authorized(keyHandle, keyAuth)
+                .parameters(sized(digest), structure(inScheme::write), structure(validation::write));
     }
 
     @Override

@@ -4,9 +4,11 @@ import io.tpm4j.api.types.SymmetricDefinition;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.structure;
+import static io.tpm4j.api.commands.Parameter.u16;
+import static io.tpm4j.api.commands.Parameter.u8;
 
 /**
  * TPM2_StartAuthSession (Part 3, section 11.1): starts an HMAC, policy or trial session, optionally salted
@@ -31,30 +33,12 @@ public record StartAuthSession(int tpmKey, int bind, byte[] nonceCaller, byte[] 
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.START_AUTH_SESSION;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.of(tpmKey), CommandHandle.of(bind));
-    }
-
-    @Override
-    public boolean returnsHandle() {
-        return true;
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(nonceCaller).tpm2b(encryptedSalt).u8(sessionType);
-        symmetric.write(out); // a TPMT_SYM_DEF: AES-CFB, XOR or NULL
-        out.u16(authHash.value());
+    public CommandLayout layout() {
+        // symmetric: AES-CFB, XOR or NULL
+        return CommandLayout.of(TpmCc.START_AUTH_SESSION).handle(tpmKey).handle(bind)
+                .parameters(sized(nonceCaller), sized(encryptedSalt), u8(sessionType), structure(symmetric::write),
+                        u16(authHash.value()))
+                .returningHandle().sizedResponse();
     }
 
     @Override

@@ -2,27 +2,14 @@ package io.tpm4j.api.commands;
 
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmSu;
-import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
+
+import static io.tpm4j.api.commands.Parameter.u16;
 
 /** TPM2_Startup (Part 3, section 9.3): the first command after TPM initialisation. */
-public record Startup(TpmSu startupType) implements TpmCommand<Startup.Response> {
-
-    public record Response() {
-    }
+public record Startup(TpmSu startupType) implements NoResponseCommand {
 
     @Override
-    public TpmCc code() {
-        return TpmCc.STARTUP;
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.u16(startupType.value());
-    }
-
-    @Override
-    public Response readResponse(int responseHandle, TpmReader in) {
-        return new Response();
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.STARTUP).parameters(u16(startupType.value()));
     }
 }

@@ -3,9 +3,6 @@ package io.tpm4j.api.commands;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
-
-import java.util.List;
 
 /** TPM2_Unseal (Part 3, section 12.7): the data of a loaded sealed data object (a keyed-hash object without sign or decrypt). Send it with an encrypting session once sessions exist: the data comes back in clear otherwise. */
 public record Unseal(int itemHandle, Authorization itemAuth) implements TpmCommand<Unseal.Response> {
@@ -19,22 +16,8 @@ public record Unseal(int itemHandle, Authorization itemAuth) implements TpmComma
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.UNSEAL;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(itemHandle, itemAuth));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.UNSEAL).authorized(itemHandle, itemAuth).sizedResponse();
     }
 
     @Override

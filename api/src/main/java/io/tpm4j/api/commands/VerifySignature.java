@@ -4,9 +4,9 @@ import io.tpm4j.api.types.Signature;
 import io.tpm4j.api.types.Ticket;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.structure;
 
 /**
  * TPM2_VerifySignature (Part 3, section 20.1): the TPM checks a signature over a digest with a loaded key;
@@ -23,24 +23,9 @@ public record VerifySignature(int keyHandle, byte[] digest, Signature signature)
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.VERIFY_SIGNATURE;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.of(keyHandle));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        out.tpm2b(digest);
-        signature.write(out);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.VERIFY_SIGNATURE).handle(keyHandle)
+                .parameters(sized(digest), structure(signature::write));
     }
 
     @Override

@@ -4,9 +4,9 @@ import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.PublicId;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmReader;
-import io.tpm4j.api.wire.TpmWriter;
 
-import java.util.List;
+import static io.tpm4j.api.commands.Parameter.sized;
+import static io.tpm4j.api.commands.Parameter.u16;
 
 /**
  * TPM2_ZGen_2Phase (Part 3, section 14.7): the TPM's half of a two-phase key exchange (ECDH, ECMQV or SM2)
@@ -20,30 +20,9 @@ public record ZGen2Phase(int keyA, Authorization keyAuth, PublicId.Ecc inQsB, Pu
     }
 
     @Override
-    public TpmCc code() {
-        return TpmCc.ZGEN_2PHASE;
-    }
-
-    @Override
-    public boolean firstCommandParameterSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterSized() {
-        return true;
-    }
-
-    @Override
-    public List<CommandHandle> handles() {
-        return List.of(CommandHandle.authorized(keyA, keyAuth));
-    }
-
-    @Override
-    public void writeParameters(TpmWriter out) {
-        EccPoints.writeSized(out, inQsB);
-        EccPoints.writeSized(out, inQeB);
-        out.u16(inScheme).u16(counter);
+    public CommandLayout layout() {
+        return CommandLayout.of(TpmCc.ZGEN_2PHASE).authorized(keyA, keyAuth)
+                .parameters(sized(inQsB), sized(inQeB), u16(inScheme), u16(counter)).sizedResponse();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.tpm4j.api.wire;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /** Big-endian marshalling of TPM structures into a growable buffer; the only place that writes wire bytes. */
 public final class TpmWriter {
@@ -55,6 +56,23 @@ public final class TpmWriter {
             throw new IllegalArgumentException("a TPM2B holds at most 65535 bytes, not " + value.length);
         }
         return u16(value.length).bytes(value);
+    }
+
+    /**
+     * Writes a TPM2B whose body {@code body} writes here: the size goes in front once the body is written, so
+     * the body is not marshalled twice.
+     */
+    public TpmWriter tpm2b(Consumer<TpmWriter> body) {
+        int sizeAt = size;
+        u16(0);
+        body.accept(this);
+        int length = size - sizeAt - 2;
+        if (length > 0xFFFF) {
+            throw new IllegalArgumentException("a TPM2B holds at most 65535 bytes, not " + length);
+        }
+        bytes[sizeAt] = (byte) (length >>> 8);
+        bytes[sizeAt + 1] = (byte) length;
+        return this;
     }
 
     /** Overwrites four bytes already written, e.g. a size field known only at the end. */
