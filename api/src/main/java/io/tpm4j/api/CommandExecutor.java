@@ -1,6 +1,7 @@
 package io.tpm4j.api;
 
 import io.tpm4j.api.commands.CommandHandle;
+import io.tpm4j.api.commands.CommandLayout;
 import io.tpm4j.api.commands.CommandRunner;
 import io.tpm4j.api.commands.NvReadPublic;
 import io.tpm4j.api.commands.ReadPublic;
@@ -84,7 +85,9 @@ public final class CommandExecutor implements CommandRunner {
      * caller (handle → Name), so that cpHash needs no round trip for them.
      */
     public <R> R execute(TpmCommand<R> command, Map<Integer, byte[]> knownNames, List<AuthSession> extraSessions) {
-        List<CommandHandle> handles = command.handles();
+        CommandLayout layout = command.layout(); // declared once per command, asked once here
+        TpmCc code = layout.code();
+        List<CommandHandle> handles = layout.handles();
         List<Authorization> auths = new ArrayList<>(handles.size());
         for (CommandHandle handle : handles) {
             handle.authorization().ifPresent(auths::add);
@@ -92,7 +95,7 @@ public final class CommandExecutor implements CommandRunner {
         boolean withSessions = !extraSessions.isEmpty()
                 || auths.stream().anyMatch(a -> a instanceof Authorization.Hmac || a instanceof Authorization.Policy);
         TpmWriter parameterWriter = new TpmWriter(64);
-        command.writeParameters(parameterWriter);
+        layout.writeParameters(parameterWriter);
         byte[] parameters = parameterWriter.toByteArray();
         if (!withSessions) {
             byte[] authArea = null;
@@ -101,8 +104,8 @@ public final class CommandExecutor implements CommandRunner {
                 auths.forEach(a -> a.writeCommandAuth(out));
                 authArea = out.toByteArray();
             }
-            Response response = transmit(command.code(), frame(command.code(), handles, authArea, parameters));
-            return parse(command, auths.size(), response, null);
+            Response response = transmit(code, frame(code, handles, authArea, parameters));
+            return parse(command, layout, auths.size(), response, null);
         }
         List<byte[]> handleNames = namesOf(handles, knownNames);
         List<byte[]> entityNames = new ArrayList<>(auths.size());
@@ -111,12 +114,12 @@ public final class CommandExecutor implements CommandRunner {
                 entityNames.add(handleNames.get(i));
             }
         }
-        CommandSessions sessions = CommandSessions.of(command.code(), auths, entityNames, extraSessions,
-                command.firstCommandParameterSized(), command.firstResponseParameterSized());
+        CommandSessions sessions = CommandSessions.of(code, auths, entityNames, extraSessions,
+                layout.firstCommandParameterSized(), layout.firstResponseParameterSized());
         byte[] sent = sessions.protectParameters(parameters);
         byte[] authArea = sessions.authorizationArea(handleNames, sent);
-        Response response = transmit(command.code(), frame(command.code(), handles, authArea, sent));
-        return parse(command, auths.size() + extraSessions.size(), response, sessions);
+        Response response = transmit(code, frame(code, handles, authArea, sent));
+        return parse(command, layout, auths.size() + extraSessions.size(), response, sessions);
     }
 
     /**
@@ -202,17 +205,18 @@ public final class CommandExecutor implements CommandRunner {
      * parameters and one TPMS_AUTH_RESPONSE per session, which {@code sessions} checks before the parameters are
      * parsed.
      */
-    private static <R> R parse(TpmCommand<R> command, int authCount, Response response, CommandSessions sessions) {
+    private static <R> R parse(TpmCommand<R> command, CommandLayout layout, int authCount, Response response,
+                               CommandSessions sessions) {
         try {
-            return parseResponse(command, authCount, response, sessions);
+            return parseResponse(command, layout, authCount, response, sessions);
         } catch (TpmProtocolException e) {
             // Field names stay constant strings on the hot path; the command is named once, here.
-            throw e.within(command.code().specName() + " response");
+            throw e.within(layout.code().specName() + " response");
         }
     }
 
-    private static <R> R parseResponse(TpmCommand<R> command, int authCount, Response response,
-                                       CommandSessions sessions) {
+    private static <R> R parseResponse(TpmCommand<R> command, CommandLayout layout, int authCount,
+                                       Response response, CommandSessions sessions) {
         int expectedTag = authCount == 0 ? TpmHeader.ST_NO_SESSIONS : TpmHeader.ST_SESSIONS;
         if (response.header().tag() != expectedTag) {
             throw new TpmProtocolException(String.format("tag 0x%04x, expected 0x%04x", response.header().tag(),
@@ -220,7 +224,7 @@ public final class CommandExecutor implements CommandRunner {
         }
         byte[] bytes = response.bytes();
         TpmReader in = new TpmReader(bytes, TpmHeader.SIZE, bytes.length);
-        int handle = command.returnsHandle() ? in.u32("response handle") : 0;
+        int handle = layout.returnsHandle() ? in.u32("response handle") : 0;
         TpmReader parameters = in;
         if (authCount > 0) {
             int sizeAt = in.position();

@@ -59,9 +59,10 @@ final class NvIndexes {
      * public area (write, lock, define, undefine...), the indices it names are read afresh next time.
      */
     void mayHaveChanged(TpmCommand<?> command) {
-        if (command.code() == TpmCc.NV_GLOBAL_WRITE_LOCK) {
+        TpmCc code = command.code();
+        if (code == TpmCc.NV_GLOBAL_WRITE_LOCK) {
             known.clear();
-        } else if (CHANGING.contains(command.code())) {
+        } else if (CHANGING.contains(code)) {
             command.handles().stream().map(CommandHandle::handle).filter(TpmHt.NV_INDEX::contains).forEach(this::forget);
         }
     }

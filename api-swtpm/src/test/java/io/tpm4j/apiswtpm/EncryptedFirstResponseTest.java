@@ -1,7 +1,8 @@
-package io.tpm4j.ffi;
+package io.tpm4j.apiswtpm;
 
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.commands.FlushContext;
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.commands.GetTestResult;
 import io.tpm4j.api.commands.NvReadPublic;
 import io.tpm4j.api.commands.StartAuthSession;
@@ -37,7 +38,7 @@ class EncryptedFirstResponseTest extends WithSrk {
 
     @AfterEach
     void noSessionLeft() {
-        assertEquals(List.of(), tpm.loadedSessions());
+        assertEquals(List.of(), CallerSessions.loaded(tpm));
     }
 
     /** The same TPM, keeping the last response (the Name lookups before a session command go through it too). */
