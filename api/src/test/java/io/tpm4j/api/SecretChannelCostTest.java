@@ -189,6 +189,27 @@ class SecretChannelCostTest {
     }
 
     @Test
+    void threadsSharingOneTpmEachUseASessionOfTheChannelAtATime() throws Exception {
+        try (TpmObject key = tpm.load(srk, tpm.create(srk, Templates.hmacKey()))) {
+            byte[] expected = tpm.hmac(key, "same data".getBytes());
+            java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                List<java.util.concurrent.Future<byte[]>> results = new java.util.ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    results.add(threads.submit(() -> tpm.hmac(key, "same data".getBytes())));
+                }
+                for (java.util.concurrent.Future<byte[]> result : results) {
+                    assertArrayEquals(expected, result.get(60, TimeUnit.SECONDS));
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+            int sessions = tpm.secretChannelSessions().size();
+            assertTrue(sessions >= 1 && sessions <= SecretChannel.MAX_SESSIONS, sessions + " channel sessions");
+        }
+    }
+
+    @Test
     void aNameIsNotKeptPastAFlushThroughAnotherView() {
         Tpm other = tpm.withRetries(RetryPolicy.none());
         TpmObject first = tpm.load(srk, tpm.create(srk, Templates.hmacKey()));
