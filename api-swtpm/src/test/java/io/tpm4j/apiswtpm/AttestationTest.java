@@ -1,6 +1,5 @@
 package io.tpm4j.apiswtpm;
 
-import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.commands.Certify;
@@ -13,11 +12,8 @@ import io.tpm4j.api.types.Scheme;
 import io.tpm4j.api.types.SignedAttest;
 import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.TpmAlg;
-import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmRc;
-import io.tpm4j.api.types.TpmRh;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,31 +31,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Quotes and certifications from swtpm, verified by JCA alone and checked field by field. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class AttestationTest {
+class AttestationTest extends WithSrk {
 
-    private static StartedTpm started;
-    private static Tpm tpm;
-    private static TpmObject srk;
     private static TpmObject ak;
 
     @BeforeAll
-    static void start() {
-        started = StartedTpm.start();
-        tpm = started.tpm;
-        srk = tpm.createPrimary(TpmRh.OWNER, Templates.srkEccP256());
+    static void loadAttestationKey() {
         ak = tpm.load(srk, tpm.create(srk, Templates.eccAttestationKey()));
     }
 
-    @AfterEach
-    void onlyTheKeysStayLoaded() {
-        assertEquals(List.of(srk.handle(), ak.handle()), tpm.handles(TpmHt.TRANSIENT));
+    @Override
+    List<Integer> keptLoaded() {
+        return List.of(srk.handle(), ak.handle());
     }
 
     @AfterAll
-    static void stop() {
+    static void flushAttestationKey() {
         ak.close();
-        srk.close();
-        started.close();
     }
 
     private static boolean verifiedByJca(TpmObject key, SignedAttest signed) {

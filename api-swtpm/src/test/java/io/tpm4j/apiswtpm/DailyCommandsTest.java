@@ -1,6 +1,5 @@
 package io.tpm4j.apiswtpm;
 
-import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.commands.ReadClock;
 import io.tpm4j.api.types.Names;
@@ -9,9 +8,7 @@ import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmRh;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,26 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Hash, clock, PCR events and persistent objects through the facade, against swtpm. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class DailyCommandsTest {
-
-    private static StartedTpm started;
-    private static Tpm tpm;
-
-    @BeforeAll
-    static void start() {
-        started = StartedTpm.start();
-        tpm = started.tpm;
-    }
+class DailyCommandsTest extends WithSharedTpm {
 
     @AfterEach
-    void nothingLeft() {
-        assertEquals(List.of(), tpm.handles(TpmHt.TRANSIENT));
+    void nothingPersistentLeft() {
         assertEquals(List.of(), tpm.handles(TpmHt.PERSISTENT));
-    }
-
-    @AfterAll
-    static void stop() {
-        started.close();
     }
 
     @Test

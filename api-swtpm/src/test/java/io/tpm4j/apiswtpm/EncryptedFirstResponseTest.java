@@ -2,12 +2,12 @@ package io.tpm4j.apiswtpm;
 
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.commands.FlushContext;
-import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.commands.GetTestResult;
 import io.tpm4j.api.commands.NvReadPublic;
 import io.tpm4j.api.commands.StartAuthSession;
 import io.tpm4j.api.session.AuthSession;
 import io.tpm4j.api.session.Session;
+import io.tpm4j.api.testing.CallerSessions;
 import io.tpm4j.api.types.NvAttributes;
 import io.tpm4j.api.types.NvPublic;
 import io.tpm4j.api.types.SymmetricDefinition;

@@ -1,6 +1,5 @@
 package io.tpm4j.apiswtpm;
 
-import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.Names;
@@ -9,9 +8,7 @@ import io.tpm4j.api.types.NvPublic;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmRc;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,18 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** NV indices on swtpm: ordinary, counter and extend indices, their Names, and cleanup of every index defined. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class NvTest {
+class NvTest extends WithSharedTpm {
 
     private static final Authorization PASSWORD = Authorization.password("nv secret".getBytes());
-    private static StartedTpm started;
-    private static Tpm tpm;
     private final List<Integer> defined = new ArrayList<>();
-
-    @BeforeAll
-    static void start() {
-        started = StartedTpm.start();
-        tpm = started.tpm;
-    }
 
     @AfterEach
     void undefineEverything() {
@@ -47,11 +36,6 @@ class NvTest {
             tpm.nvUndefine(index);
         }
         assertEquals(List.of(), tpm.handles(TpmHt.NV_INDEX));
-    }
-
-    @AfterAll
-    static void stop() {
-        started.close();
     }
 
     private NvPublic define(int index, NvAttributes.Type type, int size) {

@@ -1,6 +1,5 @@
 package io.tpm4j.apiswtpm;
 
-import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.commands.CreatePrimary;
@@ -13,9 +12,6 @@ import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.types.TpmRh;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,26 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Primary keys from the provisioning templates: created, named, read back and flushed on swtpm. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class PrimaryKeyTest {
-
-    private static StartedTpm started;
-    private static Tpm tpm;
-
-    @BeforeAll
-    static void start() {
-        started = StartedTpm.start();
-        tpm = started.tpm;
-    }
-
-    @AfterEach
-    void nothingLeftLoaded() {
-        assertEquals(List.of(), tpm.handles(TpmHt.TRANSIENT));
-    }
-
-    @AfterAll
-    static void stop() {
-        started.close();
-    }
+class PrimaryKeyTest extends WithSharedTpm {
 
     @Test
     void eccSrkNameComputedInJavaMatchesTheTpm() {

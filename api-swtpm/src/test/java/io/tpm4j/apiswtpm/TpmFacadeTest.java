@@ -13,8 +13,6 @@ import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmPt;
 import io.tpm4j.ffi.Swtpm;
 import io.tpm4j.ffi.SwtpmProcesses;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,22 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The foundation's typed commands (Startup, GetRandom, GetCapability, PCR_Read) against swtpm. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class TpmFacadeTest {
-
-    private static StartedTpm started;
-    private static Tpm tpm;
-
-    @BeforeAll
-    static void start() {
-        started = StartedTpm.start();
-        tpm = started.tpm;
-    }
-
-    @AfterAll
-    static void stop() {
-        started.close();
-        assertEquals(List.of(), SwtpmProcesses.running());
-    }
+class TpmFacadeTest extends WithSharedTpm {
 
     @Test
     void randomOfAnyLength() {
@@ -137,41 +120,49 @@ class TpmFacadeTest {
 
     @Test
     void socketTransportCloseWakesAWaitingCommand() throws Exception {
-        try (Swtpm sock = Swtpm.startSocket(CommandTimeouts.fixed(Duration.ofSeconds(30)))) {
-            Tpm t = Tpm.on(sock.transport());
-            t.startupIfNeeded();
-            SwtpmProcesses.signal("STOP", sock.pid());
-            try {
-                java.util.concurrent.CompletableFuture<Throwable> waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    try {
-                        t.getRandom(8);
-                        return null;
-                    } catch (Throwable e) {
-                        return e;
-                    }
-                });
-                Thread.sleep(200);
-                sock.transport().close();
-                Throwable e = waiting.get(5, TimeUnit.SECONDS);
-                assertTrue(e instanceof IllegalStateException && e.getMessage().contains("closed while waiting"),
-                        String.valueOf(e));
-            } finally {
-                SwtpmProcesses.signal("CONT", sock.pid());
-            }
-        }
+        whileASocketSwtpmIsStopped(Duration.ofSeconds(30), (sock, t) -> {
+            java.util.concurrent.CompletableFuture<Throwable> waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    t.getRandom(8);
+                    return null;
+                } catch (Throwable e) {
+                    return e;
+                }
+            });
+            Thread.sleep(200);
+            sock.transport().close();
+            Throwable e = waiting.get(5, TimeUnit.SECONDS);
+            assertTrue(e instanceof IllegalStateException && e.getMessage().contains("closed while waiting"),
+                    String.valueOf(e));
+        });
     }
 
     @Test
     void socketTransportTimesOutAndThenRefusesToGuess() throws Exception {
-        try (Swtpm sock = Swtpm.startSocket(CommandTimeouts.fixed(Duration.ofMillis(300)))) {
+        whileASocketSwtpmIsStopped(Duration.ofMillis(300), (sock, t) -> {
+            TpmTimeoutException e = assertThrows(TpmTimeoutException.class, () -> t.getRandom(8));
+            assertTrue(e.getMessage().contains("TPM2_GetRandom"), e.getMessage());
+            TpmTransportException next = assertThrows(TpmTransportException.class, () -> t.getRandom(8));
+            assertTrue(next.getMessage().contains("unusable"), next.getMessage());
+        });
+    }
+
+    /** What a test does with a started socket-mode swtpm and a Tpm on it, while the swtpm does not answer. */
+    private interface WhileStopped {
+        void run(Swtpm swtpm, Tpm tpm) throws Exception;
+    }
+
+    /**
+     * Starts a socket-mode swtpm whose transport waits {@code timeout} per command, sends TPM2_Startup, stops
+     * the process (SIGSTOP) for {@code test}, then lets it continue and stops it for good.
+     */
+    private static void whileASocketSwtpmIsStopped(Duration timeout, WhileStopped test) throws Exception {
+        try (Swtpm sock = Swtpm.startSocket(CommandTimeouts.fixed(timeout))) {
             Tpm t = Tpm.on(sock.transport());
             t.startupIfNeeded();
             SwtpmProcesses.signal("STOP", sock.pid());
             try {
-                TpmTimeoutException e = assertThrows(TpmTimeoutException.class, () -> t.getRandom(8));
-                assertTrue(e.getMessage().contains("TPM2_GetRandom"), e.getMessage());
-                TpmTransportException next = assertThrows(TpmTransportException.class, () -> t.getRandom(8));
-                assertTrue(next.getMessage().contains("unusable"), next.getMessage());
+                test.run(sock, t);
             } finally {
                 SwtpmProcesses.signal("CONT", sock.pid());
             }

@@ -1,6 +1,5 @@
 package io.tpm4j.apiswtpm;
 
-import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.commands.FlushContext;
 import io.tpm4j.api.commands.NvWrite;
@@ -42,9 +41,7 @@ import io.tpm4j.api.types.TpmEo;
 import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.api.types.TpmSt;
 import io.tpm4j.api.wire.TpmWriter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,23 +59,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Every policy command in a trial session: the TPM's digest equals what {@link PolicyDigest} computes offline.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class TrialPolicyTest {
+class TrialPolicyTest extends WithSharedTpm {
 
     private static final Authorization EMPTY = Authorization.emptyPassword();
-    private static StartedTpm started;
-    private static Tpm tpm;
     private int session;
-
-    @BeforeAll
-    static void start() {
-        started = StartedTpm.start();
-        tpm = started.tpm;
-    }
-
-    @AfterAll
-    static void stop() {
-        started.close();
-    }
 
     @BeforeEach
     void trialSession() {

@@ -1,7 +1,7 @@
-// In package io.tpm4j.ffi (on the class path) so that the baseline can call the package-private LibC, Descriptors and NativeProcess.
-package io.tpm4j.ffi;
+package io.tpm4j.bench;
 
 import io.tpm4j.api.Tpm;
+import io.tpm4j.ffi.LinuxTpmDevice;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

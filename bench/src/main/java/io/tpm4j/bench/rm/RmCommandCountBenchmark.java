@@ -1,4 +1,4 @@
-package io.tpm4j.rm;
+package io.tpm4j.bench.rm;
 
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
@@ -10,6 +10,8 @@ import io.tpm4j.api.types.Scheme;
 import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmRh;
+import io.tpm4j.rm.RmCounters;
+import io.tpm4j.rm.Space;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

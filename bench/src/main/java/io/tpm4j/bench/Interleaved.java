@@ -1,7 +1,8 @@
-package io.tpm4j.ffi;
+package io.tpm4j.bench;
 
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
+import io.tpm4j.ffi.LinuxTpmDevice;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -1,6 +1,8 @@
-package io.tpm4j.ffi;
+package io.tpm4j.bench;
 
 import io.tpm4j.api.Tpm;
+import io.tpm4j.ffi.LinuxTpmDevice;
+import io.tpm4j.ffi.Swtpm;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;

@@ -1,8 +1,10 @@
-package io.tpm4j.rm;
+package io.tpm4j.bench.rm;
 
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.ffi.Swtpm;
+import io.tpm4j.rm.ResourceManager;
+import io.tpm4j.rm.TpmChip;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package io.tpm4j.ffi;
+package io.tpm4j.bench;
 
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.commands.Create;
@@ -21,6 +21,7 @@ import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmCap;
 import io.tpm4j.api.types.TpmPt;
 import io.tpm4j.api.types.TpmRh;
+import io.tpm4j.ffi.Swtpm;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

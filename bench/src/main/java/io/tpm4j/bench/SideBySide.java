@@ -1,4 +1,4 @@
-package io.tpm4j.ffi;
+package io.tpm4j.bench;
 
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.results.Result;

@@ -1,5 +1,6 @@
-package io.tpm4j.rm;
+package io.tpm4j.bench.rm;
 
+import io.tpm4j.rm.RmCounters;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;

@@ -1,5 +1,4 @@
-// In package io.tpm4j.ffi (on the class path) so that the baseline can use BareTpm and the package-private LibC.
-package io.tpm4j.ffi;
+package io.tpm4j.bench;
 
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
