@@ -67,6 +67,8 @@ final class SecretChannel implements AutoCloseable {
     private final Deque<AuthSession> idle = new ArrayDeque<>();
     private final List<AuthSession> started = new ArrayList<>();
     private boolean closed;
+    /** How many sessions the channel may hold: fewer than MAX_SESSIONS once the TPM had no room for more. */
+    private int limit = MAX_SESSIONS;
     // What the channel knows of its SRK, kept so that a later session start does not create it again.
     private boolean persistentLooked;
     private PublicArea persistentSrk;
@@ -183,23 +185,42 @@ final class SecretChannel implements AutoCloseable {
                 if (free != null) {
                     return free;
                 }
-                if (started.size() < MAX_SESSIONS) {
-                    break;
+                if (started.size() < limit) {
+                    AuthSession fresh = startOrWait();
+                    if (fresh != null) {
+                        started.add(fresh);
+                        return fresh;
+                    }
                 }
                 if (nanos <= 0) {
-                    throw new IllegalStateException("all " + MAX_SESSIONS + " sessions of the secret channel stayed "
-                            + "busy for " + WAIT_SECONDS + " s");
+                    throw new IllegalStateException("all " + started.size() + " sessions of the secret channel "
+                            + "stayed busy for " + WAIT_SECONDS + " s");
                 }
                 nanos = returned.awaitNanos(nanos);
             }
-            AuthSession fresh = start();
-            started.add(fresh);
-            return fresh;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a secret-channel session", e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * A new session, or null when the TPM has no room for one more and the channel has sessions of its own to
+     * wait for: the channel then stays at the size the TPM allows.
+     */
+    private AuthSession startOrWait() {
+        try {
+            return start();
+        } catch (TpmResponseException e) {
+            if (started.isEmpty() || !(e.is(TpmRc.SESSION_MEMORY) || e.is(TpmRc.SESSION_HANDLES)
+                    || e.is(TpmRc.OBJECT_MEMORY))) {
+                throw e;
+            }
+            limit = started.size();
+            log.debug("the TPM has room for {} secret-channel sessions ({})", limit, e.responseCode().describe());
+            return null;
         }
     }
 
