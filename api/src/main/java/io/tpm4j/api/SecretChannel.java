@@ -145,7 +145,8 @@ final class SecretChannel implements AutoCloseable {
     private void flushQuietly(AuthSession s) {
         try {
             s.close();
-        } catch (TpmException e) {
+        } catch (TpmException | IllegalStateException e) {
+            // The TPM is gone, or its transport closed already: nothing is left to flush.
             log.debug("flushing the secret channel's session {} failed: {}", s, e.getMessage());
         }
     }
