@@ -79,13 +79,14 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
- * Thread-safe as far as the transport is. Closing the {@code Tpm} closes its transport. Set the logger
+ * Calls that carry secrets run in the secret channel, a salted session kept across calls (see
+ * {@link #encryptingTo} and {@link #withoutParameterEncryption}). Thread-safe as far as the transport is.
+ * Closing the {@code Tpm} flushes the channel's sessions and closes its transport. Set the logger
  * {@code io.tpm4j.api.Tpm} to TRACE to hex-dump every command and response.
  */
 public final class Tpm implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Tpm.class);
-
 
     /** What every view of one TPM shares: the SRK's Name trusted on first use, NV indices, the secret channels. */
     private record Shared(AtomicReference<byte[]> srkName, NvIndexes nv, Map<Object, SecretChannel> channels) {
