@@ -151,7 +151,10 @@ final class CommandPreparer {
             }
             p.flushObject = object;
         } else if (TrackedSession.isSessionHandle(handle)) {
-            p.flushSession = ownSession(space, handle, Position.PARAMETER, 1);
+            TrackedSession saved = tracker.session(handle);
+            // A TPM flushes a session in the saved state too; the space that saved it may, no other space.
+            p.flushSession = saved != null && saved.isClientSavedBy(space) ? saved
+                    : ownSession(space, handle, Position.PARAMETER, 1);
         }
     }
 

@@ -227,9 +227,9 @@ class BaselineTest extends WithResourceManager {
             assertEquals(List.of(), ta.loadedSessions());
             assertEquals(List.of(session.handle()), ta.savedSessions());
             assertEquals(List.of(), tb.savedSessions(), "another space does not see it");
-            // No longer a's to flush or use.
+            // Saved, it is nobody's to flush but a's (as a TPM would, a may flush it: SavedSessionFlushTest).
             TpmResponseException e = assertThrows(TpmResponseException.class,
-                    () -> ta.execute(new FlushContext(session.handle())));
+                    () -> tb.execute(new FlushContext(session.handle())));
             assertEquals(11, e.responseCode().layer());
             // b loads it and owns it now; a cannot touch it.
             int loaded = tb.execute(new ContextLoad(saved)).loadedHandle();
