@@ -4,6 +4,7 @@ import io.tpm4j.api.RetryPolicy;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmException;
 import io.tpm4j.api.TpmTransport;
+import io.tpm4j.api.TpmTransportException;
 import io.tpm4j.api.types.CommandAttributes;
 import io.tpm4j.api.types.ResponseCode;
 import io.tpm4j.api.types.TpmCc;
@@ -246,6 +247,8 @@ public final class ResourceManager implements AutoCloseable {
     byte[] execute(Space space, byte[] command) {
         int code = TpmHeader.commandCode(command);
         chip.lockCommands(code);
+        // Whether this thread holds the chip: it lets go while it backs off, and may fail to get it back.
+        boolean locked = true;
         try {
             space.checkOpen();
             chip.checkPresent();
@@ -261,19 +264,28 @@ public final class ResourceManager implements AutoCloseable {
                         new ResponseCode(rc), delay.toMillis());
                 // Other spaces go on while this one waits; whatever they swap, prepare runs again.
                 chip.unlockCommands();
-                try {
-                    Thread.sleep(delay);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    chip.lockCommands(code);
-                    return response;
-                }
+                locked = false;
+                backOff(space, code, rc, delay);
                 chip.lockCommands(code);
+                locked = true;
                 space.checkOpen();
                 chip.checkPresent();
             }
         } finally {
-            chip.unlockCommands();
+            if (locked) {
+                chip.unlockCommands();
+            }
+        }
+    }
+
+    /** Waits before sending again; an interrupt ends the command with tpm4j's exception, the flag kept. */
+    private void backOff(Space space, int code, int rc, Duration delay) {
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TpmTransportException(chip.name(), space.name() + ": interrupted while waiting to send "
+                    + TpmCc.describe(code) + " again after " + new ResponseCode(rc));
         }
     }
 

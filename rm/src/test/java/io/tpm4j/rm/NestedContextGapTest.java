@@ -68,14 +68,8 @@ class NestedContextGapTest {
 
     @AfterEach
     void nothingLeft() {
-        try {
-            space.close();
-            rm.close();
-            WithResourceManager.assertNothingLoaded(raw);
-        } finally {
-            chip.close();
-            swtpm.close();
-        }
+        space.close();
+        WithResourceManager.closeAndCheckNothingLeft(rm, chip, raw, swtpm);
     }
 
     /**

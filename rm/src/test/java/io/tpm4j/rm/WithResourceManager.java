@@ -38,6 +38,11 @@ abstract class WithResourceManager {
 
     @AfterEach
     void closeAndCheckNothingLeft() {
+        closeAndCheckNothingLeft(rm, chip, raw, swtpm);
+    }
+
+    /** Closes the RM, checks (unless the chip was removed) that the raw TPM holds nothing, then stops it all. */
+    static void closeAndCheckNothingLeft(ResourceManager rm, TpmChip chip, Tpm raw, Swtpm swtpm) {
         try {
             rm.close();
             if (!chip.isRemoved()) {
