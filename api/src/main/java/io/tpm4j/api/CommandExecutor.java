@@ -16,13 +16,13 @@ import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.wire.TpmHeader;
 import io.tpm4j.api.wire.TpmReader;
 import io.tpm4j.api.wire.TpmWriter;
+import io.tpm4j.api.wire.TraceDump;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,7 +35,7 @@ import java.util.Objects;
  * or are read from the TPM for that command.
  *
  * <p>Thread-safe as far as the transport is. Set the logger {@code io.tpm4j.api.Tpm} to TRACE to hex-dump every
- * command and response.
+ * command and response, passwords and secret parameters left out ({@link TraceDump}).
  */
 public final class CommandExecutor implements CommandRunner {
 
@@ -104,7 +104,7 @@ public final class CommandExecutor implements CommandRunner {
                 auths.forEach(a -> a.writeCommandAuth(out));
                 authArea = out.toByteArray();
             }
-            Response response = transmit(code, frame(code, handles, authArea, parameters));
+            Response response = transmit(layout, frame(code, handles, authArea, parameters));
             return parse(command, layout, auths.size(), response, null);
         }
         List<byte[]> handleNames = namesOf(handles, knownNames);
@@ -118,7 +118,7 @@ public final class CommandExecutor implements CommandRunner {
                 layout.firstCommandParameterSized(), layout.firstResponseParameterSized());
         byte[] sent = sessions.protectParameters(parameters);
         byte[] authArea = sessions.authorizationArea(handleNames, sent);
-        Response response = transmit(code, frame(code, handles, authArea, sent));
+        Response response = transmit(layout, frame(code, handles, authArea, sent));
         return parse(command, layout, auths.size() + extraSessions.size(), response, sessions);
     }
 
@@ -176,15 +176,21 @@ public final class CommandExecutor implements CommandRunner {
     private record Response(byte[] bytes, TpmHeader header) {
     }
 
-    /** Sends {@code request}, again after a back-off while the TPM answers with a retryable warning. */
-    private Response transmit(TpmCc code, byte[] request) {
+    /**
+     * Sends {@code request}, again after a back-off while the TPM answers with a retryable warning. At TRACE,
+     * both are dumped without their secrets ({@link TraceDump}).
+     */
+    private Response transmit(CommandLayout layout, byte[] request) {
+        TpmCc code = layout.code();
         for (int attempt = 1; ; attempt++) {
             if (log.isTraceEnabled()) {
-                log.trace("{} -> {}", code.specName(), HexFormat.of().formatHex(request));
+                log.trace("{} -> {}", code.specName(),
+                        TraceDump.command(request, layout.handles().size(), layout.firstCommandParameterSized()));
             }
             byte[] response = transport.transmit(request);
             if (log.isTraceEnabled()) {
-                log.trace("{} <- {}", code.specName(), HexFormat.of().formatHex(response));
+                log.trace("{} <- {}", code.specName(),
+                        TraceDump.response(response, code.value(), layout.returnsHandle()));
             }
             TpmHeader header = TpmHeader.ofResponse(response);
             if (header.code() == 0) {
