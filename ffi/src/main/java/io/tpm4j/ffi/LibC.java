@@ -32,6 +32,11 @@ final class LibC {
     static final int O_TRUNC = 0x200;
     static final int O_NONBLOCK = 0x800;
     static final int O_CLOEXEC = 0x80000;
+    /** O_DIRECTORY and O_NOFOLLOW are 040000 and 0100000 on arm and powerpc, 0200000 and 0400000 elsewhere. */
+    private static final boolean ARM_OPEN_FLAGS = Set.of("aarch64", "arm", "ppc64", "ppc64le")
+            .contains(System.getProperty("os.arch"));
+    static final int O_DIRECTORY = ARM_OPEN_FLAGS ? 0x4000 : 0x10000;
+    static final int O_NOFOLLOW = ARM_OPEN_FLAGS ? 0x8000 : 0x20000;
     static final int F_GETFL = 3;
     static final int F_SETFL = 4;
     static final short POLLIN = 0x1;
@@ -136,6 +141,7 @@ final class LibC {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle EVENTFD = bind("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
             CAPTURE_ERRNO);
+    private static final MethodHandle GETEUID = bind("geteuid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle KILL = bind("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle WAITPID = bind("waitpid",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
@@ -342,6 +348,15 @@ final class LibC {
     static int eventfd(MemorySegment state, int initialValue, int flags) {
         try {
             return (int) EVENTFD.invokeExact(state, initialValue, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The effective uid: whose files this process creates. Cannot fail. */
+    static int geteuid() {
+        try {
+            return (int) GETEUID.invokeExact();
         } catch (Throwable t) {
             throw rethrow(t);
         }

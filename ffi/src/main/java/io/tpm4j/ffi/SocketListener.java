@@ -20,17 +20,16 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A listening stream socket, Unix-domain or TCP, whose connections carry their peer's credentials. A Unix
- * socket file is created under a temporary name, given its mode and owner, and only then renamed into
- * place, so no client can ever connect while it still has the process's default permissions.
+ * socket file is created in a {@link PrivateDirectory} beside its final name, given its mode and owner there,
+ * and only then renamed into place: no client can ever connect while it still has the process's default
+ * permissions, and no other user can swap the file for a link that the chmod or chown would follow.
  */
 public final class SocketListener implements AutoCloseable {
 
@@ -112,32 +111,31 @@ public final class SocketListener implements AutoCloseable {
     public static SocketListener unix(Path path, Access access) {
         Path target = path.toAbsolutePath();
         String address = "unix:" + target;
-        removeStaleSocket(target, address);
-        Path temporary = target.resolveSibling(".tpm4j-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
         Descriptors.unixPath(target, address);
-        byte[] name = Descriptors.unixPath(temporary, address);
-        int fd = Descriptors.streamSocket(LibC.AF_UNIX, address);
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment state = LibC.callState(call);
-            if (LibC.bind(state, fd, Descriptors.sockaddrUn(call, name), Descriptors.SOCKADDR_UN_SIZE) != 0) {
-                throw NativeFailures.ofSocket(address, "bind", LibC.errno(state));
-            }
-            try {
+        removeStaleSocket(target, address);
+        try (PrivateDirectory staging = PrivateDirectory.create(target.getParent(), address)) {
+            Path temporary = staging.resolve("socket");
+            byte[] name = Descriptors.unixPath(temporary, address);
+            int fd = Descriptors.streamSocket(LibC.AF_UNIX, address);
+            try (Arena call = Arena.ofConfined()) {
+                MemorySegment state = LibC.callState(call);
+                if (LibC.bind(state, fd, Descriptors.sockaddrUn(call, name), Descriptors.SOCKADDR_UN_SIZE) != 0) {
+                    throw NativeFailures.ofSocket(address, "bind", LibC.errno(state));
+                }
                 applyAccess(temporary, access);
                 if (LibC.listen(state, fd, BACKLOG) != 0) {
                     throw NativeFailures.ofSocket(address, "listen", LibC.errno(state));
                 }
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+                return new SocketListener(fd, address, target, -1);
             } catch (IOException e) {
+                Descriptors.close(fd);
                 throw new TpmTransportException(address, "chmod/chown/rename", null, "cannot give the socket its access "
                         + "and put it in place: " + e, e);
-            } finally {
-                deleteQuietly(temporary);
+            } catch (RuntimeException e) {
+                Descriptors.close(fd);
+                throw e;
             }
-            return new SocketListener(fd, address, target, -1);
-        } catch (RuntimeException e) {
-            Descriptors.close(fd);
-            throw e;
         }
     }
 
@@ -257,7 +255,8 @@ public final class SocketListener implements AutoCloseable {
 
     private static void applyAccess(Path socket, Access access) throws IOException {
         // Following links: with NOFOLLOW_LINKS the JDK opens the file to change it, which a socket refuses (ENXIO).
-        // The name is our own fresh one, not a link.
+        // The path leads through the private directory's descriptor to the socket just bound there, where
+        // nobody else can put a link.
         PosixFileAttributeView view = Files.getFileAttributeView(socket, PosixFileAttributeView.class);
         UserPrincipalLookupService users = socket.getFileSystem().getUserPrincipalLookupService();
         if (access.owner() != null) {

@@ -10,11 +10,14 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -94,6 +97,53 @@ class SocketListenerTest {
                 () -> SocketListener.unix(regular, SocketListener.Access.defaults()));
         assertTrue(inTheWay.getMessage().contains("not a socket"), inTheWay.getMessage());
         assertEquals("keep me", Files.readString(regular));
+    }
+
+    /**
+     * In a directory others may write to (no sticky bit), another user can replace whatever the set-up creates
+     * with a symbolic link to a file of their choosing, hoping the server's chmod/chown (as root) follows it. A
+     * thread here swaps every temporary entry for a link to a private file as fast as it can.
+     */
+    @Test
+    void setUpInADirectoryOthersCanWriteNeverChangesAFilePlantedUnderItsTemporaryName() throws Exception {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path victim = Files.writeString(dir.resolve("victim"), "secret");
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-------"));
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger swaps = new AtomicInteger();
+        Thread attacker = Thread.ofPlatform().start(() -> {
+            while (!stop.get()) {
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(shared, ".tpm4j-*")) {
+                    for (Path entry : entries) {
+                        if (!Files.isSymbolicLink(entry)) {
+                            Files.move(entry, shared.resolve("aside-" + swaps.incrementAndGet()));
+                            Files.createSymbolicLink(entry, victim);
+                        }
+                    }
+                } catch (java.io.IOException | java.nio.file.DirectoryIteratorException raced) {
+                    // The server moved or removed the entry first: try again.
+                }
+            }
+        });
+        int refused = 0;
+        try {
+            for (int attempt = 0; attempt < 3000; attempt++) {
+                try {
+                    SocketListener.unix(shared.resolve("tpm.sock"), SocketListener.Access.defaults().withMode("0666"))
+                            .release();
+                } catch (TpmTransportException noticed) {
+                    refused++;   // The set-up saw its private directory replaced and gave up: what it should do.
+                }
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(victim)),
+                        "attempt " + attempt + " changed the planted file's mode (" + swaps.get() + " swaps)");
+            }
+        } finally {
+            stop.set(true);
+            attacker.join();
+        }
+        assertEquals("secret", Files.readString(victim));
+        assertTrue(swaps.get() > 0, "the attacking thread never saw a temporary entry (" + refused + " set-ups refused)");
     }
 
     @Test

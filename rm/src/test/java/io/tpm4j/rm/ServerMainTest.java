@@ -51,6 +51,11 @@ class ServerMainTest {
         return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    private static Outcome refusal(String... args) {
+        return org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () -> main(args),
+                () -> String.join(" ", args) + " was not refused");
+    }
+
     @Test
     void badCommandLinesSayWhatIsWrong() throws Exception {
         Outcome help = main("--help");
@@ -79,6 +84,37 @@ class ServerMainTest {
     }
 
     @Test
+    void tcpListensOnLoopbackOnlyUnlessRemoteClientsAreAllowedExplicitly() throws Exception {
+        // Bounded: a server that accepted these would block in run() until the JVM stops.
+        Outcome anyAddress = refusal("--swtpm", "--mssim", "tcp:0.0.0.0:2321");
+        assertEquals(2, anyAddress.status(), anyAddress.err());
+        assertTrue(anyAddress.err().contains("tcp:0.0.0.0:2321 is not a loopback address")
+                && anyAddress.err().contains("--allow-remote"), anyAddress.err());
+
+        Outcome rawTcp = refusal("--swtpm", "--raw", "tcp:127.0.0.1:2321");
+        assertEquals(2, rawTcp.status(), rawTcp.err());
+        assertTrue(rawTcp.err().contains("--raw takes unix:PATH only"), rawTcp.err());
+        Outcome healthTcp = refusal("--swtpm", "--mssim", "unix:" + dir.resolve("m.sock"), "--health", "tcp:127.0.0.1:2321");
+        assertEquals(2, healthTcp.status(), healthTcp.err());
+        assertTrue(healthTcp.err().contains("--health takes unix:PATH only"), healthTcp.err());
+
+        Process server = startServer("--swtpm", "--mssim", "tcp:0.0.0.0:0", "--allow-remote");
+        try {
+            String ready = readyLine(server);
+            assertTrue(ready.contains("mssim_command tcp:0.0.0.0:") && ready.contains("warning: TCP has no access control"),
+                    ready);
+            int port = Integer.parseInt(ready.replaceAll(".*mssim_command tcp:0\\.0\\.0\\.0:(\\d+).*", "$1"));
+            try (java.net.Socket client = new java.net.Socket("127.0.0.1", port)) {
+                assertTrue(client.isConnected());
+            }
+        } finally {
+            server.destroy();
+            assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server did not stop on SIGTERM\n" + log());
+        }
+        assertTrue(log().contains("TCP has no access control"), log());
+    }
+
+    @Test
     void aServerThatCannotBindSaysWhereAndWhyAndLeavesNothingRunning() throws Exception {
         try (Swtpm swtpm = Swtpm.startSocketServer()) {
             Outcome outcome = main("--swtpm-socket", swtpm.socketPath().orElseThrow().toString(), "--raw",
@@ -97,15 +133,14 @@ class ServerMainTest {
         Path rawSocket = dir.resolve("raw.sock");
         try (Swtpm swtpm = Swtpm.startSocketServer()) {
             Path tpmSocket = swtpm.socketPath().orElseThrow();
-            Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                    "--swtpm-socket", tpmSocket.toString(), "--raw", "unix:" + rawSocket, "--mssim", "tcp:127.0.0.1:0")
-                    .redirectError(dir.resolve("server.log").toFile()).start();
+            Process server = startServer("--swtpm-socket", tpmSocket.toString(), "--raw", "unix:" + rawSocket,
+                    "--mssim", "tcp:127.0.0.1:0");
             try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-                String ready = CompletableFuture.supplyAsync(() -> readLine(out)).get(60, TimeUnit.SECONDS);
-                assertTrue(ready != null && ready.startsWith("tpm4j serve: ready: "), ready + "\n" + log());
+                String ready = readyLine(server);
                 assertTrue(ready.contains("raw unix:" + rawSocket) && ready.contains("mssim_platform tcp:127.0.0.1:"), ready);
+                assertTrue(ready.contains("warning: TCP has no access control: every process that can reach tcp:127.0.0.1:"),
+                        ready);
+                assertFalse(ready.contains("reach unix:"), ready);
                 assertEquals("rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(
                         Files.getPosixFilePermissions(rawSocket)));
 
@@ -130,6 +165,20 @@ class ServerMainTest {
                 assertEquals(List.of(), tpm.savedSessions(), "saved sessions left after SIGTERM");
             }
         }
+    }
+
+    private Process startServer(String... args) throws java.io.IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectError(dir.resolve("server.log").toFile()).start();
+    }
+
+    private String readyLine(Process server) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        String ready = CompletableFuture.supplyAsync(() -> readLine(out)).get(60, TimeUnit.SECONDS);
+        assertTrue(ready != null && ready.startsWith("tpm4j serve: ready: "), ready + "\n" + log());
+        return ready;
     }
 
     private String log() {

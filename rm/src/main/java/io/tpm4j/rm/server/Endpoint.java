@@ -50,6 +50,20 @@ public record Endpoint(Protocol protocol, Address address) {
             }
         }
 
+        /**
+         * Whether {@link #host} is a loopback address (127.0.0.0/8, ::1, or a name resolving to one), reachable
+         * only from this host's network namespace.
+         *
+         * @throws IllegalArgumentException when the host cannot be resolved
+         */
+        public boolean isLoopback() {
+            try {
+                return java.net.InetAddress.getByName(host).isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException(this + ": cannot resolve host: " + e.getMessage());
+            }
+        }
+
         @Override
         public String toString() {
             return "tcp:" + host + ":" + port;

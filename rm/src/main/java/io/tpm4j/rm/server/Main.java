@@ -28,16 +28,20 @@ public final class Main {
                 --swtpm                 a private swtpm, started and stopped with the server
                 --swtpm-socket PATH     the data socket of a running `swtpm socket --server type=unixio,path=PATH`
               listeners (any number, at least one):
-                --mssim tcp:HOST:PORT   Microsoft-simulator protocol (tpm2-tss mssim TCTI): PORT and PORT+1
+                --mssim tcp:HOST:PORT   Microsoft-simulator protocol (tpm2-tss mssim TCTI): PORT and PORT+1;
+                                        HOST must be a loopback address (127.0.0.1) unless --allow-remote
                 --mssim unix:PATH       the same on Unix sockets PATH and PATH.ctrl
                 --raw unix:PATH         raw TPM packets on one connection (tpm4j's SocketTransport, tpm2-tss cmd TCTI)
                 --health unix:PATH      one line of JSON about the server per connection
+              TCP has no access control: any process that can reach the port (other users, containers in the
+              network namespace, other hosts) can use the TPM. Prefer Unix sockets, which have a mode and owner.
               options:
                 --socket-mode MODE      Unix sockets' mode, octal or rw-rw---- (default 0660)
                 --socket-owner USER     --socket-group GROUP   owner and group of the Unix sockets
                 --max-connections N     (default 64)   --max-frame BYTES (default 4096)
                 --max-objects N         --max-sessions N   per connection (default 128, 16)
                 --swapping lazy|eager   (default lazy)
+                --allow-remote          let --mssim tcp: listen on an address other hosts can reach (0.0.0.0...)
             """;
 
     private Main() {
@@ -77,7 +81,7 @@ public final class Main {
             stopped.countDown();
         }, "tpm4j-serve-shutdown"));
         out.println("tpm4j serve: ready: " + String.join(", ", running.server.addresses()) + " (TPM: "
-                + running.chip.name() + ")");
+                + running.chip.name() + ")" + tcpWarning(running.server.addresses()));
         out.flush();
         try {
             stopped.await();
@@ -85,6 +89,14 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** What the ready line adds when a listener is TCP, which has no access control of its own. */
+    static String tcpWarning(List<String> addresses) {
+        List<String> tcp = addresses.stream().map(a -> a.substring(a.indexOf(' ') + 1)).filter(a -> a.startsWith("tcp:"))
+                .toList();
+        return tcp.isEmpty() ? "" : "; warning: TCP has no access control: every process that can reach "
+                + String.join(", ", tcp) + " can use the TPM (prefer unix:PATH)";
     }
 
     /** The command line, checked. */
@@ -95,6 +107,7 @@ public final class Main {
             String device = null;
             String swtpmSocket = null;
             boolean swtpm = false;
+            boolean allowRemote = false;
             List<Endpoint> endpoints = new ArrayList<>();
             RmServer.Options server = RmServer.Options.defaults();
             SocketListener.Access access = SocketListener.Access.defaults();
@@ -103,8 +116,9 @@ public final class Main {
             int sessions = rm.maxSessionsPerSpace();
             for (int i = 0; i < args.length; i++) {
                 String option = args[i];
-                if (option.equals("--swtpm")) {
-                    swtpm = true;
+                if (option.equals("--swtpm") || option.equals("--allow-remote")) {
+                    swtpm |= option.equals("--swtpm");
+                    allowRemote |= option.equals("--allow-remote");
                     continue;
                 }
                 if (i + 1 >= args.length) {
@@ -139,8 +153,31 @@ public final class Main {
             if (endpoints.stream().noneMatch(e -> e.protocol() != Endpoint.Protocol.HEALTH)) {
                 throw new IllegalArgumentException("name at least one listener: --mssim ADDRESS or --raw ADDRESS");
             }
+            for (Endpoint endpoint : endpoints) {
+                checkTcp(endpoint, allowRemote);
+            }
             return new Config(device, swtpm, swtpmSocket, List.copyOf(endpoints), server.withAccess(access),
                     rm.withQuotas(objects, sessions));
+        }
+
+        /**
+         * Raw and health endpoints are Unix sockets only (a socket file has a mode and an owner); an mssim TCP
+         * endpoint must be loopback unless remote clients are allowed explicitly.
+         */
+        private static void checkTcp(Endpoint endpoint, boolean allowRemote) {
+            if (!(endpoint.address() instanceof Endpoint.Tcp tcp)) {
+                return;
+            }
+            String option = "--" + endpoint.protocol().name().toLowerCase(java.util.Locale.ROOT);
+            if (endpoint.protocol() != Endpoint.Protocol.MSSIM) {
+                throw new IllegalArgumentException(option + " takes unix:PATH only, not '" + tcp + "': a Unix socket "
+                        + "has a mode and an owner, TCP has no access control (--mssim tcp:HOST:PORT serves TCP clients)");
+            }
+            if (!allowRemote && !tcp.isLoopback()) {
+                throw new IllegalArgumentException(option + " " + tcp + " is not a loopback address: every host and "
+                        + "container that can reach it would get the TPM; use 127.0.0.1 or unix:PATH, or add "
+                        + "--allow-remote if that is what you want");
+            }
         }
 
         private static int number(String option, String value) {

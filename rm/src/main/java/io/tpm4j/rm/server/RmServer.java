@@ -176,6 +176,10 @@ public final class RmServer implements AutoCloseable {
     }
 
     private void add(SocketListener socket, Kind kind) {
+        if (socket.port() >= 0) {
+            log.warn("{}: TCP has no access control: every process that can reach this address (any user, any "
+                    + "container in the network namespace) can use the TPM; prefer a Unix socket", socket.address());
+        }
         Thread acceptor = Thread.ofPlatform().name("tpm4j-accept " + socket.address()).daemon(true)
                 .unstarted(() -> acceptLoop(socket, kind));
         listeners.add(new Listening(socket, kind, acceptor));
