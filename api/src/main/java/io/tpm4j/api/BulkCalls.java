@@ -28,12 +28,13 @@ final class BulkCalls {
     }
 
     static byte[] hmac(SecretCalls calls, TpmObject key, byte[] data) {
+        if (data.length <= SEQUENCE_CHUNK) {
+            return calls.authorized(Authorization.emptyPassword(), a -> new Hmac(key.handle(), a, data,
+                    TpmAlg.NULL.value()), SecretCalls.names(key)).outHmac();
+        }
+        // A sequence's commands share one session of the channel.
         return calls.secretly(channel -> {
             Authorization auth = SecretCalls.protect(Authorization.emptyPassword(), channel);
-            if (data.length <= SEQUENCE_CHUNK) {
-                return calls.run(new Hmac(key.handle(), auth, data, TpmAlg.NULL.value()), SecretCalls.names(key))
-                        .outHmac();
-            }
             return completeSequence(calls, calls.run(new HmacStart(key.handle(), auth, new byte[0],
                     TpmAlg.NULL.value()), SecretCalls.names(key)).sequenceHandle(), data, channel);
         });
@@ -64,21 +65,20 @@ final class BulkCalls {
 
     /** Encrypts or decrypts in TPM-buffer chunks, each continuing from the previous chunk's IV. */
     static byte[] symmetric(SecretCalls calls, TpmObject key, byte[] iv, byte[] data, boolean decrypt) {
-        return calls.secretly(channel -> {
-            Authorization auth = SecretCalls.protect(Authorization.emptyPassword(), channel);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(data.length);
-            byte[] chainIv = iv;
-            int offset = 0;
-            do {
-                int end = Math.min(data.length, offset + EncryptDecrypt2.MAX_BUFFER);
-                EncryptDecrypt2.Response r = calls.run(new EncryptDecrypt2(key.handle(), auth,
-                        Arrays.copyOfRange(data, offset, end), decrypt, TpmAlg.NULL.value(), chainIv),
-                        SecretCalls.names(key));
-                out.writeBytes(r.outData());
-                chainIv = r.ivOut();
-                offset = end;
-            } while (offset < data.length);
-            return out.toByteArray();
-        });
+        Map<Integer, byte[]> name = SecretCalls.names(key);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length);
+        byte[] chainIv = iv;
+        int offset = 0;
+        do {
+            int end = Math.min(data.length, offset + EncryptDecrypt2.MAX_BUFFER);
+            byte[] chunk = Arrays.copyOfRange(data, offset, end);
+            byte[] chunkIv = chainIv;
+            EncryptDecrypt2.Response r = calls.authorized(Authorization.emptyPassword(), a -> new EncryptDecrypt2(
+                    key.handle(), a, chunk, decrypt, TpmAlg.NULL.value(), chunkIv), name);
+            out.writeBytes(r.outData());
+            chainIv = r.ivOut();
+            offset = end;
+        } while (offset < data.length);
+        return out.toByteArray();
     }
 }

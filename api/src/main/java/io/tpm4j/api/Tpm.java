@@ -552,9 +552,8 @@ public final class Tpm implements AutoCloseable {
              AuthSession session = startSession(Session.policy(sealed.outPublic().nameAlg()))) {
             policy.accept(session);
             Authorization auth = ((Authorization.Policy) Authorization.policy(session, proof, authValue)).lastUse();
-            return secret.secretly(channel -> channel == null
-                    ? secret.run(new Unseal(object.handle(), auth), SecretCalls.names(object))
-                    : secret.run(new Unseal(object.handle(), auth), SecretCalls.names(object), channel)).outData();
+            // A policy authorisation is not the channel's to protect: the channel goes alongside and encrypts.
+            return secret.authorized(auth, a -> new Unseal(object.handle(), a), SecretCalls.names(object)).outData();
         }
     }
 

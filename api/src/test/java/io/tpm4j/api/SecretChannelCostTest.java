@@ -28,6 +28,8 @@ import java.util.function.IntConsumer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -206,6 +208,46 @@ class SecretChannelCostTest {
             }
             int sessions = tpm.secretChannelSessions().size();
             assertTrue(sessions >= 1 && sessions <= SecretChannel.MAX_SESSIONS, sessions + " channel sessions");
+        }
+    }
+
+    @Test
+    void theFacadeGivesUpItsIdleSessionWhenTheTpmHasNoRoomForTheCallers() {
+        try (TpmObject key = tpm.load(srk, tpm.create(srk, Templates.hmacKey()))) {
+            byte[] expected = tpm.hmac(key, new byte[1]);
+            assertEquals(1, tpm.secretChannelSessions().size());
+            List<io.tpm4j.api.session.AuthSession> mine = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {   // swtpm holds three loaded sessions: the third needs the channel's slot
+                    mine.add(tpm.startSession(io.tpm4j.api.session.Session.hmac(TpmAlg.SHA256)));
+                }
+                assertEquals(List.of(), tpm.secretChannelSessions(), "the idle channel session was flushed");
+            } finally {
+                mine.forEach(io.tpm4j.api.session.AuthSession::close);
+            }
+            assertArrayEquals(expected, tpm.hmac(key, new byte[1]), "the channel starts again when next needed");
+        }
+    }
+
+    @Test
+    void aResponseThatFailsItsHmacRetiresTheChannelsSession() {
+        java.util.concurrent.atomic.AtomicBoolean tamper = new java.util.concurrent.atomic.AtomicBoolean();
+        TpmTransport tampering = command -> {
+            byte[] response = swtpm.transport().transmit(command);
+            if (tamper.getAndSet(false)) {
+                response[response.length - 1] ^= 1; // the last byte of the response HMAC
+            }
+            return response;
+        };
+        Tpm raw = Tpm.on(swtpm.unclosable());
+        try (Tpm victim = Tpm.on(tampering); TpmObject key = tpm.load(srk, tpm.create(srk, Templates.hmacKey()))) {
+            byte[] expected = victim.hmac(key, new byte[1]);
+            int first = victim.secretChannelSessions().getFirst();
+            tamper.set(true);
+            assertThrows(TpmIntegrityException.class, () -> victim.hmac(key, new byte[1]));
+            assertEquals(List.of(), victim.secretChannelSessions(), "its nonces are unknown now: not used again");
+            assertFalse(raw.loadedSessions().contains(first), "and flushed");
+            assertArrayEquals(expected, victim.hmac(key, new byte[1]));
         }
     }
 
