@@ -212,6 +212,26 @@ class SecretChannelCostTest {
     }
 
     @Test
+    void anIndexWhoseNameChangedBehindTheFacadesBackIsReadAfreshAfterTheRefusal() {
+        NvPublic nv = new NvPublic(NV_INDEX, TpmAlg.SHA256, NvAttributes.of(NvAttributes.Type.ORDINARY,
+                NvAttributes.AUTHWRITE, NvAttributes.AUTHREAD, NvAttributes.NO_DA), new byte[0], 8);
+        tpm.nvDefine(nv, new byte[0]);   // the facade knows the index, not yet written
+        try {
+            // Another client's first write sets TPMA_NV_WRITTEN, and with it a new Name.
+            Tpm.on(swtpm.unclosable()).withoutParameterEncryption()
+                    .nvWrite(NV_INDEX, Authorization.emptyPassword(), new byte[8]);
+            TpmResponseException refused = assertThrows(TpmResponseException.class,
+                    () -> tpm.nvRead(NV_INDEX, Authorization.emptyPassword()));
+            assertTrue(refused.is(io.tpm4j.api.types.TpmRc.BAD_AUTH), refused.getMessage());
+            counted.reset();
+            assertArrayEquals(new byte[8], tpm.nvRead(NV_INDEX, Authorization.emptyPassword()));
+            assertEquals(List.of(TpmCc.NV_READ_PUBLIC, TpmCc.NV_READ), counted.sent(), "read afresh, then read");
+        } finally {
+            tpm.nvUndefine(NV_INDEX);
+        }
+    }
+
+    @Test
     void theFacadeGivesUpItsIdleSessionWhenTheTpmHasNoRoomForTheCallers() {
         try (TpmObject key = tpm.load(srk, tpm.create(srk, Templates.hmacKey()))) {
             byte[] expected = tpm.hmac(key, new byte[1]);
