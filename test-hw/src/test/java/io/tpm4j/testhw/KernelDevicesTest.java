@@ -47,8 +47,10 @@ class KernelDevicesTest {
                 "--share", project.toString(), "--",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                // qemu's TCG emulates "-cpu max"; JIT code using its AVX once died there with SIGILL.
-                "-XX:UseAVX=0",
+                // qemu's TCG emulates "-cpu max": JIT code died there with SIGILL (AVX) and SIGSEGV (the crypto
+                // intrinsics, JIT-compiled code), so the guest JVM gets the options test-hw/kernel-vm-run gives it.
+                "-XX:+UnlockDiagnosticVMOptions", "-XX:TieredStopAtLevel=1", "-XX:UseAVX=0",
+                "-XX:-UseAESIntrinsics", "-XX:-UseAESCTRIntrinsics", "-XX:-UseGHASHIntrinsics", "-XX:-UseSHA",
                 "-cp", System.getProperty("java.class.path"), KernelDeviceProbe.class.getName()));
         Path log = Files.createTempFile("tpm4j-kernel-vm", ".log");
         try {
