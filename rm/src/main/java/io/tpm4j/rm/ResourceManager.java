@@ -43,7 +43,8 @@ import java.util.Set;
  * for comparison. Sessions that clients save and never load again are bounded, and the oldest saved session is
  * re-saved before the TPM's context counter gets too far ahead of it (TPM_RC_CONTEXT_GAP).
  *
- * <p>Thread-safe: commands from all spaces reach the TPM one at a time, in arrival order. Set the logger
+ * <p>Thread-safe: commands from all spaces reach the TPM one at a time, taking turns round-robin across peers and
+ * their spaces (see {@link #openSpace(String, Object)}), in arrival order within a space. Set the logger
  * {@code io.tpm4j.rm} to DEBUG to see every swap and refusal.
  */
 public final class ResourceManager implements AutoCloseable {
@@ -123,7 +124,7 @@ public final class ResourceManager implements AutoCloseable {
     private final Set<Space> spaces = new LinkedHashSet<>();
     private final Counters counters = new Counters();
     /** Stands for the RM itself in the counts of work no client asked for (flushing abandoned sessions at close). */
-    private final Space housekeeping = new Space(this, "resource manager", counters);
+    private final Space housekeeping = new Space(this, "resource manager", counters, null);
     private int nextSpaceId = 1;
 
     private ResourceManager(TpmChip chip, Options options, Map<Integer, CommandAttributes> commandTable,
@@ -186,12 +187,22 @@ public final class ResourceManager implements AutoCloseable {
         return options;
     }
 
-    /** A new space: an empty view of the TPM for one client. */
+    /** A new space: an empty view of the TPM for one client, with a turn of its own at the TPM. */
     public Space openSpace(String name) {
+        return openSpace(name, null);
+    }
+
+    /**
+     * A new space for one client of {@code peer}: spaces of equal peers (by {@code equals}) share one turn at the
+     * TPM, so a peer gets the same share however many spaces it opens; within it, its spaces take turns. The
+     * server passes whom a connection comes from (a uid, a remote address); null gives the space a turn of its
+     * own, as {@link #openSpace(String)} does.
+     */
+    public Space openSpace(String name, Object peer) {
         Objects.requireNonNull(name, "name");
         chip.lockCommands(0);
         try {
-            Space space = new Space(this, name + "#" + nextSpaceId++, counters);
+            Space space = new Space(this, name + "#" + nextSpaceId++, counters, peer);
             spaces.add(space);
             return space;
         } finally {
@@ -246,7 +257,7 @@ public final class ResourceManager implements AutoCloseable {
 
     byte[] execute(Space space, byte[] command) {
         int code = TpmHeader.commandCode(command);
-        chip.lockCommands(code);
+        chip.lockCommands(space.flow, code);
         // Whether this thread holds the chip: it lets go while it backs off, and may fail to get it back.
         boolean locked = true;
         try {
@@ -266,7 +277,7 @@ public final class ResourceManager implements AutoCloseable {
                 chip.unlockCommands();
                 locked = false;
                 backOff(space, code, rc, delay);
-                chip.lockCommands(code);
+                chip.lockCommands(space.flow, code);
                 locked = true;
                 space.checkOpen();
                 chip.checkPresent();
@@ -318,7 +329,7 @@ public final class ResourceManager implements AutoCloseable {
     void close(Space space) {
         // An interrupted thread must still be able to release what its space holds; the flag is restored below.
         boolean interrupted = Thread.interrupted();
-        chip.lockCommands(0);
+        chip.lockCommands(space.flow, 0);
         try {
             if (!space.markClosed()) {
                 return;

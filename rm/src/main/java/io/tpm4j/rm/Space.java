@@ -14,7 +14,10 @@ import java.util.Set;
  * a TPM of its own. Its transient objects have virtual handles that mean nothing elsewhere; its sessions and
  * objects cannot be named, flushed or listed by any other space; closing it flushes everything it still holds.
  *
- * <p>Thread-safe; commands from several threads on one space keep their arrival order. After the chip is
+ * <p>Thread-safe; commands from several threads on one space keep their arrival order. Spaces take turns at the
+ * TPM: round-robin across peers (the owner given to {@link ResourceManager#openSpace(String, Object)}), then
+ * across the spaces of a peer, so neither many threads on one space nor many spaces of one peer get more than
+ * one turn per round. After the chip is
  * removed every command fails with {@link io.tpm4j.api.TpmDeviceRemovedException}, and {@link #close()} still
  * works.
  */
@@ -25,15 +28,18 @@ public final class Space implements TpmTransport {
     private final Counters counters = new Counters();
     /** The resource manager's counts, which every event of this space counts towards too. */
     private final Counters chipCounters;
+    /** This space's place in the chip's turns: its own, within its peer's. */
+    final FairCommandQueue.Flow flow;
     // Guarded by the chip's command lock.
     private final Map<Integer, TrackedObject> objects = new HashMap<>();
     private final Set<TrackedSession> sessions = new LinkedHashSet<>();
     private volatile boolean closed;
 
-    Space(ResourceManager rm, String name, Counters chipCounters) {
+    Space(ResourceManager rm, String name, Counters chipCounters, Object peer) {
         this.rm = rm;
         this.name = name;
         this.chipCounters = chipCounters;
+        this.flow = new FairCommandQueue.Flow(peer, this);
     }
 
     /** The name given when the space was opened, with a number that makes it unique. */

@@ -13,12 +13,11 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * One TPM as the resource manager sees it: the backend transport that reaches it (its "ops"), a fair lock
- * that lets one command at a time through in arrival order, and removal.
+ * One TPM as the resource manager sees it: the backend transport that reaches it (its "ops"), a fair queue
+ * that lets one command at a time through, taking turns across peers and spaces, and removal.
  *
  * <p>Removal follows the Linux kernel's "ops-nulling": {@link #remove()} marks the chip gone for new callers,
  * takes the ops write lock (so it waits for the command in flight), closes the backend and drops it. From then
@@ -67,8 +66,13 @@ public final class TpmChip implements AutoCloseable {
 
     private final String name;
     private final Options options;
-    /** The kernel's chip mutex: one command (with the RM's swapping around it) at a time, first come first served. */
-    private final ReentrantLock commands = new ReentrantLock(true);
+    /**
+     * The kernel's chip mutex, made fair between clients: one command (with the RM's swapping around it) at a
+     * time, round-robin across peers and their spaces, first come first served within a space.
+     */
+    private final FairCommandQueue commands = new FairCommandQueue();
+    /** Whose turn the chip's own work is (starting a resource manager, opening spaces) when no space asks. */
+    private final FairCommandQueue.Flow housekeeping = new FairCommandQueue.Flow(null, this);
     /** The kernel's ops_sem: commands hold it shared, removal exclusively. */
     private final ReentrantReadWriteLock opsLock = new ReentrantReadWriteLock(true);
     private final AtomicBoolean removing = new AtomicBoolean();
@@ -151,13 +155,19 @@ public final class TpmChip implements AutoCloseable {
         remove();
     }
 
-    /**
-     * Takes the chip for one client command and whatever swapping it needs, in arrival order; waits at most
-     * the queue timeout. Removal does not need this lock, so it never waits behind queued commands.
-     */
+    /** Takes the chip for work of its own or of its resource manager that no space asked for. */
     void lockCommands(int commandCode) {
+        lockCommands(housekeeping, commandCode);
+    }
+
+    /**
+     * Takes the chip for one command of {@code flow} (a space, and the peer it belongs to) and whatever swapping
+     * it needs, when its turn comes; waits at most the queue timeout. Removal does not need this, so it never
+     * waits behind queued commands.
+     */
+    void lockCommands(FairCommandQueue.Flow flow, int commandCode) {
         try {
-            if (!commands.tryLock(options.queueTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+            if (!commands.acquire(flow, options.queueTimeout().toNanos())) {
                 throw new TpmTimeoutException(name, commandCode, options.queueTimeout(), TpmCc.describe(commandCode)
                         + " waited " + options.queueTimeout().toMillis() + " ms for its turn at the TPM");
             }
@@ -168,7 +178,7 @@ public final class TpmChip implements AutoCloseable {
     }
 
     void unlockCommands() {
-        commands.unlock();
+        commands.release();
     }
 
     /** Records {@code rm} as the chip's one resource manager; refuses a second one while the first is open. */
