@@ -181,6 +181,11 @@ public final class TpmChip implements AutoCloseable {
         commands.release();
     }
 
+    /** How many commands wait for their turn at the chip, for tests and diagnostics. */
+    int waitingForTurn() {
+        return commands.waiting();
+    }
+
     /** Records {@code rm} as the chip's one resource manager; refuses a second one while the first is open. */
     void claim(ResourceManager rm) {
         if (!manager.compareAndSet(null, rm)) {
