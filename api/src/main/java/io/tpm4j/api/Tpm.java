@@ -231,7 +231,8 @@ public final class Tpm implements AutoCloseable {
     }
 
     /**
-     * Starts the TPM with Startup(CLEAR) unless it is already started (TPM_RC_INITIALIZE).
+     * Starts the TPM with Startup(CLEAR) unless it is already started (TPM_RC_INITIALIZE). The platform hierarchy
+     * is left enabled with an empty password: {@link PlatformHierarchy#startupIfNeeded} also does firmware's duty.
      *
      * @return whether this call started it
      */

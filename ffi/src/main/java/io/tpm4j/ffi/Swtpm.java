@@ -35,7 +35,9 @@ import java.util.stream.Stream;
  *   on /dev/tpm0.</li>
  *   <li>{@link #startSocket} runs {@code swtpm socket} on a Unix socket and connects a {@link SocketTransport}.</li>
  * </ul>
- * The TPM is powered on but not started: send TPM2_Startup first (e.g. {@code Tpm.startupIfNeeded()}).
+ * The TPM is powered on but not started: send TPM2_Startup first, as firmware would. {@code Tpm.startupIfNeeded()}
+ * leaves the platform hierarchy enabled with an empty password (what platform tests want);
+ * {@code PlatformHierarchy.DISABLE.startupIfNeeded(tpm)} also disables it, as a TPM shared with others needs.
  */
 public final class Swtpm implements AutoCloseable {
 

@@ -1,6 +1,6 @@
 package io.tpm4j.ffi;
 
-import io.tpm4j.api.TpmException;
+import io.tpm4j.api.TpmProtocolException;
 import io.tpm4j.api.TpmTransport;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmRc;
@@ -43,6 +43,8 @@ public final class VtpmProxy implements AutoCloseable {
     static final int CC_SET_LOCALITY = 0x20001000;
 
     private static final Duration STOP_TICK = Duration.ofMillis(100);
+    /** A backend fault is logged at WARN at most this often (each at DEBUG): a broken backend must not flood the log. */
+    private static final Duration FAULT_WARNING_INTERVAL = Duration.ofSeconds(10);
     private static final ValueLayout.OfInt BIG_ENDIAN_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -54,9 +56,12 @@ public final class VtpmProxy implements AutoCloseable {
     private final Thread server;
     /** Held for each call on {@link #fd}, never while the backend works, so close() need not wait for the backend. */
     private final ReentrantLock descriptor = new ReentrantLock();
+    /** Guarded by {@link #descriptor}: the descriptor is closed exactly once, by close() or by the serving thread. */
     private boolean closed;
-    private volatile boolean stopping;
     private volatile int locality;
+    // Confined to the serving thread.
+    private long nextFaultWarning = System.nanoTime();
+    private long faultsNotWarned;
 
     private VtpmProxy(int fd, int tpmNumber, int major, int minor, TpmTransport backend) {
         this.fd = fd;
@@ -149,18 +154,8 @@ public final class VtpmProxy implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (stopping) {
+        if (!closeDescriptor()) {
             return;
-        }
-        stopping = true;
-        descriptor.lock();
-        try {
-            closed = true;
-            try (Arena call = Arena.ofConfined()) {
-                LibC.close(LibC.callState(call), fd);
-            }
-        } finally {
-            descriptor.unlock();
         }
         try {
             // The server notices within a poll tick, unless the backend holds it.
@@ -173,8 +168,49 @@ public final class VtpmProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the descriptor unless it is closed already; the check and the close are one step under the lock, so a
+     * second close (from another thread, or the serving thread giving up) can never close a reused descriptor number.
+     *
+     * @return whether this call closed it
+     */
+    private boolean closeDescriptor() {
+        descriptor.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            try (Arena call = Arena.ofConfined()) {
+                LibC.close(LibC.callState(call), fd);
+            }
+            return true;
+        } finally {
+            descriptor.unlock();
+        }
+    }
+
+    /**
+     * Whether the serving thread still answers the kernel. It stops only when the proxy is closed, the kernel side
+     * goes away or the descriptor fails; it then closes the descriptor, so that the kernel removes the chip instead
+     * of waiting for an answer that will never come.
+     */
+    boolean serving() {
+        return server.isAlive();
+    }
+
     /** Reads commands (the driver writes each whole), answers them, until closed or the descriptor fails. */
     private void serve() {
+        try {
+            serveUntilStopped();
+        } finally {
+            if (closeDescriptor()) {
+                log.warn("vTPM {}: stopped serving; the descriptor is closed, so the kernel removes the chip", tpmNumber);
+            }
+        }
+    }
+
+    private void serveUntilStopped() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = LibC.callState(arena);
             MemorySegment pollFd = arena.allocate(LibC.POLLFD);
@@ -225,7 +261,7 @@ public final class VtpmProxy implements AutoCloseable {
                 } else if (filled < declared) {
                     continue;
                 } else {
-                    response = answer(buffer.asSlice(0, filled).toArray(ValueLayout.JAVA_BYTE));
+                    response = answer(buffer.asSlice(0, declared).toArray(ValueLayout.JAVA_BYTE));
                 }
                 filled = 0;
                 MemorySegment.copy(response, 0, buffer, ValueLayout.JAVA_BYTE, 0, response.length);
@@ -248,12 +284,50 @@ public final class VtpmProxy implements AutoCloseable {
             locality = command[TpmHeader.SIZE] & 0xFF;
             return errorResponse(0);
         }
+        byte[] response;
         try {
-            return backend.transmit(command);
-        } catch (TpmException | IllegalArgumentException | IllegalStateException e) {
-            log.warn("vTPM {}: backend failed on {}: {}", tpmNumber, TpmCc.describe(code), e.getMessage());
-            return errorResponse(TpmRc.FAILURE.value());
+            response = backend.transmit(command);
+        } catch (RuntimeException e) {
+            // Whatever the backend throws, the kernel gets an answer: a serving thread that died would hang the chip.
+            return backendFault(code, "backend failed: " + e);
         }
+        String malformed = malformed(response);
+        return malformed == null ? response : backendFault(code, malformed);
+    }
+
+    /** Why the kernel cannot be given {@code response}, or null when it is a well-formed TPM response it can take. */
+    static String malformed(byte[] response) {
+        if (response == null) {
+            return "backend returned no response";
+        }
+        if (response.length > LinuxTpmDevice.MAX_MESSAGE) {
+            return "backend response of " + response.length + " bytes is over the kernel's " + LinuxTpmDevice.MAX_MESSAGE;
+        }
+        try {
+            TpmHeader header = TpmHeader.ofResponse(response);
+            if (header.code() != 0 && response.length != TpmHeader.SIZE) {
+                return "backend error response 0x" + Integer.toHexString(header.code()) + " carries "
+                        + (response.length - TpmHeader.SIZE) + " bytes after the header";
+            }
+            return null;
+        } catch (TpmProtocolException e) {
+            return "malformed backend response: " + e.getMessage();
+        }
+    }
+
+    /** Answers TPM_RC_FAILURE for a command the backend could not answer properly; logs it, WARN at most so often. */
+    private byte[] backendFault(int code, String what) {
+        long now = System.nanoTime();
+        if (now - nextFaultWarning >= 0) {
+            log.warn("vTPM {}: {} on {}; answered TPM_RC_FAILURE{}", tpmNumber, what, TpmCc.describe(code),
+                    faultsNotWarned == 0 ? "" : " (" + faultsNotWarned + " such faults since the last warning)");
+            nextFaultWarning = now + FAULT_WARNING_INTERVAL.toNanos();
+            faultsNotWarned = 0;
+        } else {
+            faultsNotWarned++;
+            log.debug("vTPM {}: {} on {}; answered TPM_RC_FAILURE", tpmNumber, what, TpmCc.describe(code));
+        }
+        return errorResponse(TpmRc.FAILURE.value());
     }
 
     private static byte[] errorResponse(int rc) {

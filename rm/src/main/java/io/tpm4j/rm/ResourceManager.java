@@ -1,5 +1,6 @@
 package io.tpm4j.rm;
 
+import io.tpm4j.api.PlatformHierarchy;
 import io.tpm4j.api.RetryPolicy;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmException;
@@ -151,8 +152,9 @@ public final class ResourceManager implements AutoCloseable {
     }
 
     /**
-     * A resource manager over {@code chip}: starts the TPM if nobody has (TPM2_Startup(CLEAR)), then reads its
-     * command-attribute table and the limits it works with (loaded objects and sessions, context gap, command
+     * A resource manager over {@code chip}: starts the TPM if nobody has (TPM2_Startup(CLEAR), then, as firmware
+     * would, {@link PlatformHierarchy#DISABLE disables the platform hierarchy}: start it yourself with
+     * {@link PlatformHierarchy#KEEP} to keep it), then reads its command-attribute table and the limits it works with (loaded objects and sessions, context gap, command
      * size). A chip has one resource manager at a time.
      *
      * @throws IllegalStateException when the chip already has an open resource manager
@@ -169,7 +171,7 @@ public final class ResourceManager implements AutoCloseable {
             }
         };
         Tpm tpm = Tpm.on(direct);
-        tpm.startupIfNeeded();
+        PlatformHierarchy.DISABLE.startupIfNeeded(tpm);
         Map<Integer, CommandAttributes> table = new HashMap<>();
         for (CommandAttributes attributes : tpm.commands()) {
             table.put(attributes.commandCode(), attributes);

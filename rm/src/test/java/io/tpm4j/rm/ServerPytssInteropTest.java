@@ -1,5 +1,6 @@
 package io.tpm4j.rm;
 
+import io.tpm4j.api.PlatformHierarchy;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.crypto.PublicKeys;
@@ -30,6 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link ServerToolsInteropTest}: keys and policy sessions carried across processes, signatures checked both ways.
  */
 class ServerPytssInteropTest extends WithServer {
+
+    /** The tests clear the TPM with the platform's authorisation, as a test rig may: the hierarchy is kept. */
+    @Override
+    PlatformHierarchy platformHierarchy() {
+        return PlatformHierarchy.KEEP;
+    }
 
     private static final String PYTHON = "/usr/bin/python3";
     private Path script;

@@ -1,5 +1,6 @@
 package io.tpm4j.rm;
 
+import io.tpm4j.api.PlatformHierarchy;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.crypto.PublicKeys;
@@ -29,6 +30,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sessions carried between processes in saved-context files, while a Java client shares the same TPM.
  */
 class ServerToolsInteropTest extends WithServer {
+
+    /** The tests clear the TPM with the platform's authorisation, as a test rig may: the hierarchy is kept. */
+    @Override
+    PlatformHierarchy platformHierarchy() {
+        return PlatformHierarchy.KEEP;
+    }
 
     private static final String NV_INDEX = "0x1500016";
     private static final String PERSISTENT = "0x81000099";

@@ -1,5 +1,6 @@
 package io.tpm4j.rm;
 
+import io.tpm4j.api.PlatformHierarchy;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmTransport;
 import io.tpm4j.api.types.TpmHt;
@@ -27,11 +28,20 @@ abstract class WithResourceManager {
         return ResourceManager.Options.defaults();
     }
 
+    /**
+     * What becomes of the platform hierarchy when the TPM is started: disabled, as the RM does when it starts a
+     * TPM itself; tests that use it as a test rig would (TPM2_Clear with the platform's authorisation) keep it.
+     */
+    PlatformHierarchy platformHierarchy() {
+        return PlatformHierarchy.DISABLE;
+    }
+
     @BeforeEach
     void startTpmAndResourceManager() {
         swtpm = Swtpm.startChardev();
         TpmTransport device = swtpm.transport();
         raw = Tpm.on(device::transmit);
+        platformHierarchy().startupIfNeeded(raw);
         chip = TpmChip.over(device, "swtpm");
         rm = ResourceManager.over(chip, options());
     }

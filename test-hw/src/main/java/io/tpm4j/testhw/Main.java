@@ -93,7 +93,7 @@ public final class Main {
                     : "TPM: this machine has no /dev/tpmrm device, so a private swtpm (swtpm chardev on a socketpair) "
                     + "stands in; pass --device PATH to check another device");
         }
-        try (Target.Opened opened = target.open()) {
+        try (Target.Opened opened = target.open(permitted)) {
             java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
             PrintStream overviewOut = new PrintStream(buffer, true, java.nio.charset.StandardCharsets.UTF_8);
             int overviewStatus = report(TpmCheck.run(opened.tpm()), overviewOut);

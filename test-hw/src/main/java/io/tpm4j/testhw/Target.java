@@ -1,5 +1,6 @@
 package io.tpm4j.testhw;
 
+import io.tpm4j.api.PlatformHierarchy;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmTransport;
 import io.tpm4j.ffi.LinuxTpmDevice;
@@ -10,6 +11,7 @@ import io.tpm4j.rm.TpmChip;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** The TPM the hardware suite runs against, chosen on the command line. */
 public sealed interface Target {
@@ -46,8 +48,14 @@ public sealed interface Target {
         }
     }
 
-    /** Opens the target; everything opened is closed with the result. */
-    default Opened open() {
+    /**
+     * Opens the target; everything opened is closed with the result. A TPM the run starts (a private swtpm, or a
+     * device nobody started) keeps its platform hierarchy only when {@code permitted} includes
+     * {@link Permission#PLATFORM}; otherwise it is disabled after TPM2_Startup, as firmware does.
+     */
+    default Opened open(Set<Permission> permitted) {
+        PlatformHierarchy platform = permitted.contains(Permission.PLATFORM) ? PlatformHierarchy.KEEP
+                : PlatformHierarchy.DISABLE;
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             TpmTransport transport = switch (this) {
@@ -55,13 +63,16 @@ public sealed interface Target {
                 case Server s -> add(resources, LinuxTpmDevice.connect(s.rawSocket(), LinuxTpmDevice.Options.defaults()));
                 case PrivateSwtpm p -> add(resources, Swtpm.startChardev()).transport();
                 case ResourceManagerOver r -> {
-                    TpmChip chip = add(resources, TpmChip.over(LinuxTpmDevice.open(r.device()), r.device().toString()));
+                    LinuxTpmDevice device = LinuxTpmDevice.open(r.device());
+                    // Started here, not by the RM (which always disables the platform hierarchy), to honour platform.
+                    platform.startupIfNeeded(Tpm.on(device));
+                    TpmChip chip = add(resources, TpmChip.over(device, r.device().toString()));
                     ResourceManager rm = add(resources, ResourceManager.over(chip));
                     yield add(resources, rm.openSpace("tpm4j check"));
                 }
             };
             Tpm tpm = Tpm.on(transport);
-            tpm.startupIfNeeded();
+            platform.startupIfNeeded(tpm);
             return new Opened(this, tpm, List.copyOf(resources));
         } catch (RuntimeException e) {
             new Opened(this, null, resources).close();

@@ -24,7 +24,7 @@ class EveryCommandOnSwtpmTest {
 
     @Test
     void everyAdvertisedCommandPassesAndTheStateIsPutBack() {
-        try (Target.Opened opened = new Target.PrivateSwtpm().open()) {
+        try (Target.Opened opened = new Target.PrivateSwtpm().open(EnumSet.allOf(Permission.class))) {
             Tpm tpm = opened.tpm();
             Map<Integer, Integer> before = tpm.allProperties();
             SuiteRunner.Result result = SuiteRunner.run(opened, EnumSet.allOf(Permission.class),

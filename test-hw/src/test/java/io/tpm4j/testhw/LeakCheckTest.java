@@ -32,7 +32,7 @@ class LeakCheckTest {
 
     @Test
     void aTestThatLeavesAnObjectLoadedFails() {
-        try (Target.Opened opened = new Target.PrivateSwtpm().open()) {
+        try (Target.Opened opened = new Target.PrivateSwtpm().open(EnumSet.noneOf(Permission.class))) {
             SuiteRunner.Result result = SuiteRunner.run(opened, EnumSet.noneOf(Permission.class), List.of(Leaky.class));
             SuiteRunner.Outcome leaky = result.outcomes().stream().filter(o -> o.name().startsWith("leaves")).findFirst()
                     .orElseThrow();

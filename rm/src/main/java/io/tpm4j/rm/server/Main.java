@@ -1,5 +1,7 @@
 package io.tpm4j.rm.server;
 
+import io.tpm4j.api.PlatformHierarchy;
+import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmException;
 import io.tpm4j.api.TpmTransport;
 import io.tpm4j.ffi.LinuxTpmDevice;
@@ -7,11 +9,14 @@ import io.tpm4j.ffi.SocketListener;
 import io.tpm4j.ffi.Swtpm;
 import io.tpm4j.rm.ResourceManager;
 import io.tpm4j.rm.TpmChip;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -20,6 +25,8 @@ import java.util.concurrent.CountDownLatch;
  * left in the TPM.
  */
 public final class Main {
+
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
 
     static final String USAGE = """
             usage: ./tpm4j serve BACKEND LISTENER... [OPTION...]
@@ -42,6 +49,9 @@ public final class Main {
                 --max-objects N         --max-sessions N   per connection (default 128, 16)
                 --swapping lazy|eager   (default lazy)
                 --allow-remote          let --mssim tcp: listen on an address other hosts can reach (0.0.0.0...)
+                --keep-platform-hierarchy  on a TPM the server starts (--swtpm, or one not yet started), leave the
+                                        platform hierarchy enabled with its empty password, for test rigs; by
+                                        default the server disables it after TPM2_Startup, as firmware does
             """;
 
     private Main() {
@@ -81,7 +91,8 @@ public final class Main {
             stopped.countDown();
         }, "tpm4j-serve-shutdown"));
         out.println("tpm4j serve: ready: " + String.join(", ", running.server.addresses()) + " (TPM: "
-                + running.chip.name() + ")" + tcpWarning(running.server.addresses()));
+                + running.chip.name() + ")" + tcpWarning(running.server.addresses())
+                + running.platformWarning().map(w -> "; warning: " + w).orElse(""));
         out.flush();
         try {
             stopped.await();
@@ -101,13 +112,14 @@ public final class Main {
 
     /** The command line, checked. */
     record Config(String device, boolean swtpm, String swtpmSocket, List<Endpoint> endpoints,
-                  RmServer.Options server, ResourceManager.Options rm) {
+                  RmServer.Options server, ResourceManager.Options rm, PlatformHierarchy platform) {
 
         static Config parse(String[] args) {
             String device = null;
             String swtpmSocket = null;
             boolean swtpm = false;
             boolean allowRemote = false;
+            PlatformHierarchy platform = PlatformHierarchy.DISABLE;
             List<Endpoint> endpoints = new ArrayList<>();
             RmServer.Options server = RmServer.Options.defaults();
             SocketListener.Access access = SocketListener.Access.defaults();
@@ -116,9 +128,10 @@ public final class Main {
             int sessions = rm.maxSessionsPerSpace();
             for (int i = 0; i < args.length; i++) {
                 String option = args[i];
-                if (option.equals("--swtpm") || option.equals("--allow-remote")) {
+                if (List.of("--swtpm", "--allow-remote", "--keep-platform-hierarchy").contains(option)) {
                     swtpm |= option.equals("--swtpm");
                     allowRemote |= option.equals("--allow-remote");
+                    platform = option.equals("--keep-platform-hierarchy") ? PlatformHierarchy.KEEP : platform;
                     continue;
                 }
                 if (i + 1 >= args.length) {
@@ -157,7 +170,7 @@ public final class Main {
                 checkTcp(endpoint, allowRemote);
             }
             return new Config(device, swtpm, swtpmSocket, List.copyOf(endpoints), server.withAccess(access),
-                    rm.withQuotas(objects, sessions));
+                    rm.withQuotas(objects, sessions), platform);
         }
 
         /**
@@ -193,8 +206,9 @@ public final class Main {
         }
     }
 
-    /** What a started server holds, closed in reverse order. */
-    record Running(Swtpm swtpm, TpmChip chip, ResourceManager rm, RmServer server) implements AutoCloseable {
+    /** What a started server holds, closed in reverse order, and what the ready line warns about the TPM. */
+    record Running(Swtpm swtpm, TpmChip chip, ResourceManager rm, RmServer server, Optional<String> platformWarning)
+            implements AutoCloseable {
 
         static Running start(Config config) {
             Swtpm swtpm = null;
@@ -214,14 +228,34 @@ public final class Main {
                     backend = LinuxTpmDevice.connect(Path.of(config.swtpmSocket()), LinuxTpmDevice.Options.defaults());
                     name = "unix:" + config.swtpmSocket();
                 }
+                Optional<String> platformWarning = startTpm(backend, config.platform());
                 chip = TpmChip.over(backend, name);
                 rm = ResourceManager.over(chip, config.rm());
                 RmServer server = RmServer.start(rm, config.endpoints(), config.server());
-                return new Running(swtpm, chip, rm, server);
+                return new Running(swtpm, chip, rm, server, platformWarning);
             } catch (RuntimeException e) {
-                new Running(swtpm, chip, rm, null).close();
+                new Running(swtpm, chip, rm, null, Optional.empty()).close();
                 throw e;
             }
+        }
+
+        /**
+         * Sends TPM2_Startup if nobody has, then does firmware's duty unless told to keep the platform hierarchy.
+         * A TPM somebody else started is left as it is (the server is not its firmware), with a warning when its
+         * platform hierarchy takes the empty password, which every client could then use.
+         */
+        private static Optional<String> startTpm(TpmTransport backend, PlatformHierarchy platform) {
+            Tpm direct = Tpm.on(backend);   // not closed: that would close the backend, which the chip takes over
+            boolean started = platform.startupIfNeeded(direct);
+            if (!PlatformHierarchy.isOpen(direct)) {
+                return Optional.empty();
+            }
+            String warning = (started ? "the platform hierarchy is kept enabled with an empty password "
+                    + "(--keep-platform-hierarchy)" : "the TPM was started by someone else with the platform hierarchy "
+                    + "enabled and an empty password") + ": every client can disable the owner's hierarchy, clear the "
+                    + "TPM and change its seeds";
+            log.warn("{}", warning);
+            return Optional.of(warning);
         }
 
         @Override
