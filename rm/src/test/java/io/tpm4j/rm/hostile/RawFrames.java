@@ -75,6 +75,27 @@ final class RawFrames {
         return buffer.array();
     }
 
+    /** What the server sends until it closes the connection (a health line), within the read limit. */
+    static byte[] readUntilClosed(SocketChannel c) throws IOException {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        long deadline = System.nanoTime() + READ_LIMIT.toNanos();
+        c.configureBlocking(false);
+        ByteBuffer buffer = ByteBuffer.allocate(1024);
+        try (Selector selector = Selector.open()) {
+            c.register(selector, SelectionKey.OP_READ);
+            while (System.nanoTime() < deadline) {
+                selector.select(100);
+                selector.selectedKeys().clear();
+                int n = c.read(buffer.clear());
+                if (n < 0) {
+                    return all.toByteArray();
+                }
+                all.write(buffer.array(), 0, n);
+            }
+        }
+        throw new AssertionError("the server did not close the connection within " + READ_LIMIT);
+    }
+
     /** Whether the server closed the connection (end of stream or reset) within the read limit, sending nothing. */
     static boolean closedByServer(SocketChannel c) throws IOException {
         c.configureBlocking(false);

@@ -12,9 +12,7 @@ import io.tpm4j.rm.server.RmServer;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -61,17 +59,6 @@ final class ServerOnSwtpm implements AutoCloseable {
         SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
         c.connect(UnixDomainSocketAddress.of(socket));
         return c;
-    }
-
-    /** The health socket's line of JSON. */
-    String healthLine() throws IOException {
-        try (SocketChannel c = connect(healthSocket)) {
-            ByteBuffer buffer = ByteBuffer.allocate(1024);
-            while (buffer.hasRemaining() && c.read(buffer) >= 0) {
-                // Until the server closes it.
-            }
-            return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
-        }
     }
 
     void assertNothingLoaded() {
