@@ -27,6 +27,11 @@ import static org.mockito.Mockito.withSettings;
  */
 class SpaceCloseFailureStillFreesTheSlotAndClosesTheSocketTest {
 
+    static {
+        // Mockito's Byte Buddy predates this JDK's class-file version; it handles it when told to.
+        System.setProperty("net.bytebuddy.experimental", "true");
+    }
+
     @TempDir
     Path dir;
 
