@@ -32,11 +32,13 @@ enum Errno {
     ELOOP(40, "too many levels of symbolic links"),
     ENODATA(61, "no data available"),
     ETIME(62, "timer expired"),
+    EPROTO(71, "protocol error"),
     EOPNOTSUPP(95, "operation not supported"),
     EADDRINUSE(98, "address already in use"),
     EADDRNOTAVAIL(99, "cannot assign requested address"),
     ECONNABORTED(103, "software caused connection abort"),
     ECONNRESET(104, "connection reset by peer"),
+    ENOBUFS(105, "no buffer space available"),
     ETIMEDOUT(110, "connection timed out"),
     ECONNREFUSED(111, "connection refused"),
     ECANCELED(125, "operation canceled");

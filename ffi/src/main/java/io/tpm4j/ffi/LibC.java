@@ -67,10 +67,13 @@ final class LibC {
     static final int EFD_CLOEXEC = 0x80000;
     static final int EPOLL_CLOEXEC = 0x80000;
     static final int EPOLL_CTL_ADD = 1;
+    static final int EPOLL_CTL_DEL = 2;
+    static final int EPOLL_CTL_MOD = 3;
     static final int EPOLLIN = 0x1;
     static final int EPOLLOUT = 0x4;
     static final int EPOLLERR = 0x8;
     static final int EPOLLHUP = 0x10;
+    static final int EPOLLONESHOT = 1 << 30;
     static final int EPOLLET = 1 << 31;
 
     /** struct pollfd { int fd; short events; short revents; } */
@@ -82,7 +85,8 @@ final class LibC {
 
     /**
      * struct epoll_event { uint32_t events; epoll_data_t data; }: packed on x86_64 (data at 4, 12 bytes), naturally
-     * aligned on other 64-bit architectures (data at 8, 16 bytes). tpm4j keeps a descriptor number in data.
+     * aligned on other 64-bit architectures (data at 8, 16 bytes). tpm4j keeps a descriptor number, or a
+     * registration's number (SocketEvents), in data.
      */
     private static final boolean PACKED_EPOLL_EVENT = Set.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
     static final long EPOLL_EVENT_SIZE = PACKED_EPOLL_EVENT ? 12 : 16;
@@ -132,6 +136,8 @@ final class LibC {
     private static final MethodHandle GETSOCKOPT = bind("getsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), CAPTURE_ERRNO);
     private static final MethodHandle GETSOCKNAME = bind("getsockname",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), CAPTURE_ERRNO);
+    private static final MethodHandle GETPEERNAME = bind("getpeername",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), CAPTURE_ERRNO);
     private static final MethodHandle SETSOCKOPT = bind("setsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
@@ -316,6 +322,14 @@ final class LibC {
     static int getsockname(MemorySegment state, int fd, MemorySegment address, MemorySegment length) {
         try {
             return (int) GETSOCKNAME.invokeExact(state, fd, address, length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int getpeername(MemorySegment state, int fd, MemorySegment address, MemorySegment length) {
+        try {
+            return (int) GETPEERNAME.invokeExact(state, fd, address, length);
         } catch (Throwable t) {
             throw rethrow(t);
         }

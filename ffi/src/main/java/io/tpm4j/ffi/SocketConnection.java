@@ -5,13 +5,16 @@ import io.tpm4j.api.TpmTransportException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One accepted stream connection (Unix or TCP), read and written with deadlines through poll. Meant for one
- * thread; {@link #wake()} alone may be called from another, to make a blocked read or write return at once.
+ * One accepted stream connection (Unix or TCP), non-blocking, read and written with deadlines: a read or write
+ * that would block waits for readiness through the shared event loop ({@link WakeablePoll}), parked, so the
+ * thread that serves the connection may be virtual. Meant for one thread; {@link #wake()} alone may be called
+ * from another, to make a waiting read or write return at once.
  */
 public final class SocketConnection implements AutoCloseable {
 
@@ -23,19 +26,20 @@ public final class SocketConnection implements AutoCloseable {
     private final String description;
     private final Optional<PeerCredentials> peer;
     private final boolean tcp;
+    private final Optional<InetAddress> remote;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment callState = LibC.callState(arena);
     private final MemorySegment buffer = arena.allocate(CHUNK);
     private final MemorySegment one = arena.allocate(ValueLayout.JAVA_INT);
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile boolean wakeRequested;
 
-    /** {@code fd} must be non-blocking. */
-    SocketConnection(int fd, String description, Optional<PeerCredentials> peer, boolean tcp) {
+    /** {@code fd} must be non-blocking; {@code remote} is a TCP client's address. */
+    SocketConnection(int fd, String description, Optional<PeerCredentials> peer, Optional<InetAddress> remote) {
         this.fd = fd;
         this.description = description;
         this.peer = peer;
-        this.tcp = tcp;
+        this.remote = remote;
+        this.tcp = remote.isPresent();
         try {
             this.poll = new WakeablePoll(fd, description, arena);
         } catch (RuntimeException e) {
@@ -55,7 +59,15 @@ public final class SocketConnection implements AutoCloseable {
         return peer;
     }
 
-    /** The listener's address, with the peer for a Unix socket: "unix:/run/tpm4j.sock pid 123 uid 1000 gid 1000". */
+    /** The address a TCP client connected from (empty for a Unix socket, whose peer is {@link #peer()}). */
+    public Optional<InetAddress> remoteAddress() {
+        return remote;
+    }
+
+    /**
+     * The listener's address, with the peer: "unix:/run/tpm4j.sock pid 123 uid 1000 gid 1000",
+     * "tcp:127.0.0.1:2321 from 127.0.0.1:40312".
+     */
     @Override
     public String toString() {
         return description;
@@ -68,7 +80,7 @@ public final class SocketConnection implements AutoCloseable {
      *         connection (or reset it) or {@link #wake()} was called
      */
     public int read(byte[] into, int offset, int length, Duration timeout) {
-        if (wakeRequested) {
+        if (poll.woken()) {
             return -1;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -94,7 +106,7 @@ public final class SocketConnection implements AutoCloseable {
                 throw NativeFailures.ofSocket(description, "read", errno);
             }
             long left = deadline - System.nanoTime();
-            if (left <= 0 || poll.await(LibC.POLLIN, Duration.ofNanos(left)) != WakeablePoll.Outcome.READY) {
+            if (left <= 0 || poll.await(LibC.EPOLLIN, Duration.ofNanos(left)) != WakeablePoll.Outcome.READY) {
                 return poll.woken() ? -1 : 0;
             }
         }
@@ -122,32 +134,30 @@ public final class SocketConnection implements AutoCloseable {
                 throw NativeFailures.ofSocket(description, "send", errno);
             }
             long left = deadline - System.nanoTime();
-            if (left <= 0 || poll.await(LibC.POLLOUT, Duration.ofNanos(left)) != WakeablePoll.Outcome.READY) {
+            if (left <= 0 || poll.await(LibC.EPOLLOUT, Duration.ofNanos(left)) != WakeablePoll.Outcome.READY) {
                 throw new TpmTransportException(description, "write", null, poll.woken() ? "the connection was closed"
                         : "the peer read nothing for " + timeout.toMillis() + " ms", null);
             }
         }
     }
 
-    /** Makes a read or write blocked in another thread return; later calls return at once too. */
+    /**
+     * Makes a read or write waiting in another thread return; later calls return at once too. Touches no
+     * descriptor, so it is safe while the connection is being closed.
+     */
     public void wake() {
-        wakeRequested = true;
-        if (closed.get()) {
-            return;
-        }
         poll.wake();
     }
 
+    /** Closes the connection; by the thread that reads and writes it (or before any does). Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        try (Arena call = Arena.ofConfined()) {
-            LibC.shutdown(LibC.callState(call), fd, LibC.SHUT_RDWR);
-        }
-        Descriptors.close(fd);
         poll.close();
+        LibC.shutdown(callState, fd, LibC.SHUT_RDWR);
+        Descriptors.close(fd);
         arena.close();
     }
 }

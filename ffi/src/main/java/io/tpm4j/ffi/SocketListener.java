@@ -1,12 +1,15 @@
 package io.tpm4j.ffi;
 
 import io.tpm4j.api.TpmTransportException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteOrder;
@@ -24,6 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A listening stream socket, Unix-domain or TCP, whose connections carry their peer's credentials. A Unix
@@ -34,7 +38,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class SocketListener implements AutoCloseable {
 
     private static final int SOCKADDR_IN_SIZE = 16;
-    private static final int BACKLOG = 64;
+    private static final int BACKLOG = 1024;
+    /** How long accept pauses when the process or the system is out of descriptors or memory. */
+    private static final Duration BACKOFF = Duration.ofMillis(100);
+    private static final Set<Errno> OUT_OF_RESOURCES = Set.of(Errno.EMFILE, Errno.ENFILE, Errno.ENOBUFS, Errno.ENOMEM);
+    private static final Logger log = LoggerFactory.getLogger(SocketListener.class);
 
     /** Who may connect to a Unix socket: its file mode, and optionally its owner and group (by name). */
     public record Access(Set<PosixFilePermission> mode, String owner, String group) {
@@ -88,7 +96,12 @@ public final class SocketListener implements AutoCloseable {
     private final MemorySegment callState = LibC.callState(arena);
     private final MemorySegment credentials = arena.allocate(12);
     private final MemorySegment credentialsLength = arena.allocate(ValueLayout.JAVA_INT);
+    private final MemorySegment peerAddress = arena.allocate(SOCKADDR_IN_SIZE);
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean released = new AtomicBoolean();
+    private final AtomicLong failures = new AtomicLong();
+    private volatile String failure;
+    private long episodeStart;
 
     private SocketListener(int fd, String address, Path unixPath, int port) {
         this.fd = fd;
@@ -96,6 +109,10 @@ public final class SocketListener implements AutoCloseable {
         this.unixPath = unixPath;
         this.port = port;
         try {
+            // Non-blocking: accept is tried first and waited for only when nothing is queued.
+            if (LibC.fcntl(callState, fd, LibC.F_SETFL, LibC.O_NONBLOCK) != 0) {
+                throw NativeFailures.ofSocket(address, "fcntl(O_NONBLOCK)", LibC.errno(callState));
+            }
             this.poll = new WakeablePoll(fd, address, arena);
         } catch (RuntimeException e) {
             Descriptors.close(fd);
@@ -196,32 +213,98 @@ public final class SocketListener implements AutoCloseable {
     }
 
     /**
-     * Waits at most {@code timeout} for the next connection.
+     * Waits at most {@code timeout} for the next connection. When the process or the system runs out of
+     * descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM), the connection stays queued in the kernel: the
+     * listener logs it once, reports it through {@link #acceptFailure()}, pauses briefly (the queued connection
+     * keeps the socket readable) and tries again on the next call, until accepting works again.
      *
-     * @return the connection, or empty on timeout or once {@link #close()} has been called
+     * @return the connection, or empty on timeout, during such a pause, or once {@link #close()} has been called
+     * @throws TpmTransportException when accepting fails for another reason (the listener is unusable)
      */
     public Optional<SocketConnection> accept(Duration timeout) {
-        if (closed.get()) {
-            return Optional.empty();
-        }
-        if (poll.await(LibC.POLLIN, timeout) != WakeablePoll.Outcome.READY || closed.get()) {
-            return Optional.empty();
-        }
-        // Non-blocking: a read or write is tried first and polled for only when it would block.
-        int client = LibC.accept4(callState, fd, LibC.SOCK_CLOEXEC | LibC.SOCK_NONBLOCK);
-        if (client < 0) {
-            int errno = LibC.errno(callState);
-            // The peer gave up between poll and accept, or the descriptor table is full: try again later.
-            if (errno == Errno.ECONNABORTED.number() || errno == Errno.EAGAIN.number() || errno == Errno.EINTR.number()) {
-                return Optional.empty();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!closed.get()) {
+            int client = LibC.accept4(callState, fd, LibC.SOCK_CLOEXEC | LibC.SOCK_NONBLOCK);
+            if (client >= 0) {
+                recovered();
+                return Optional.of(connection(client));
             }
-            throw NativeFailures.ofSocket(address, "accept4", errno);
+            int errno = LibC.errno(callState);
+            long left = deadline - System.nanoTime();
+            if (errno == Errno.EAGAIN.number() || errno == Errno.EINTR.number()) {
+                if (left <= 0 || poll.await(LibC.EPOLLIN, Duration.ofNanos(left)) != WakeablePoll.Outcome.READY) {
+                    return Optional.empty();
+                }
+            } else if (errno == Errno.ECONNABORTED.number() || errno == Errno.EPROTO.number()) {
+                // That peer gave up before it was accepted (accept(2) passes such errors on): take the next one.
+                continue;
+            } else if (OUT_OF_RESOURCES.contains(Errno.of(errno))) {
+                starved(errno);
+                poll.await(0, Duration.ofNanos(Math.max(0, Math.min(left, BACKOFF.toNanos()))));
+                return Optional.empty();
+            } else {
+                throw NativeFailures.ofSocket(address, "accept4", errno);
+            }
         }
+        return Optional.empty();
+    }
+
+    /**
+     * Why connections are waiting unaccepted right now ("EMFILE: too many open files, 12 attempts"), or empty
+     * while accepting works.
+     */
+    public Optional<String> acceptFailure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** How many accept attempts have failed for lack of descriptors or memory since the listener started. */
+    public long acceptFailures() {
+        return failures.get();
+    }
+
+    private void starved(int errno) {
+        long count = failures.incrementAndGet();
+        if (failure == null) {
+            log.warn("{}: cannot accept connections: {} ({}); they wait in the queue, retrying every {} ms", address,
+                    Errno.nameOf(errno), Errno.of(errno).description(), BACKOFF.toMillis());
+            episodeStart = count - 1;
+        }
+        failure = Errno.nameOf(errno) + ": " + Errno.of(errno).description() + ", " + (count - episodeStart)
+                + " attempts";
+    }
+
+    private void recovered() {
+        if (failure != null) {
+            log.info("{}: accepting connections again ({})", address, failure);
+            failure = null;
+        }
+    }
+
+    private SocketConnection connection(int client) {
         if (unixPath == null) {
-            return Optional.of(new SocketConnection(client, address, Optional.empty(), true));
+            Optional<InetSocketAddress> from = remote(client);
+            return new SocketConnection(client, address + from.map(a -> " from " + a.getAddress().getHostAddress() + ":"
+                    + a.getPort()).orElse(""), Optional.empty(), Optional.of(from.map(InetSocketAddress::getAddress)
+                    .orElse(InetAddress.getLoopbackAddress())));
         }
         Optional<PeerCredentials> peer = peerCredentials(client);
-        return Optional.of(new SocketConnection(client, address + peer.map(p -> " " + p).orElse(""), peer, false));
+        return new SocketConnection(client, address + peer.map(p -> " " + p).orElse(""), peer, Optional.empty());
+    }
+
+    /** A TCP client's address (getpeername), empty if the client is already gone. */
+    private Optional<InetSocketAddress> remote(int client) {
+        credentialsLength.set(ValueLayout.JAVA_INT, 0, SOCKADDR_IN_SIZE);
+        if (LibC.getpeername(callState, client, peerAddress, credentialsLength) != 0) {
+            return Optional.empty();
+        }
+        byte[] ip = new byte[4];
+        MemorySegment.copy(peerAddress, ValueLayout.JAVA_BYTE, 4, ip, 0, 4);
+        int port = Short.toUnsignedInt(peerAddress.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 2));
+        try {
+            return Optional.of(new InetSocketAddress(InetAddress.getByAddress(ip), port));
+        } catch (java.net.UnknownHostException e) {
+            return Optional.empty();   // Not for four bytes.
+        }
     }
 
     private Optional<PeerCredentials> peerCredentials(int client) {
@@ -245,12 +328,14 @@ public final class SocketListener implements AutoCloseable {
         }
     }
 
-    /** Releases the descriptors; call after the thread that accepts has stopped. */
+    /** Releases the descriptor; call after the thread that accepts has stopped. Idempotent. */
     public void release() {
         close();
-        Descriptors.close(fd);
-        poll.close();
-        arena.close();
+        if (released.compareAndSet(false, true)) {
+            poll.close();
+            Descriptors.close(fd);
+            arena.close();
+        }
     }
 
     private static void applyAccess(Path socket, Access access) throws IOException {

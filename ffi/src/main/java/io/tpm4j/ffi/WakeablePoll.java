@@ -2,77 +2,112 @@ package io.tpm4j.ffi;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * A descriptor polled together with an eventfd that another thread signals to end the wait at once: how a
- * listener or a connection is stopped without waiting for its timeout. Used by one thread, except {@link #wake()}.
+ * A wait for one non-blocking descriptor to become ready, through the shared {@link SocketEvents} loop: the
+ * waiting thread arms a one-shot interest and parks, so it never sits in a native call and may be virtual.
+ * Another thread ends the wait with {@link #wake()}, in Java: no descriptor is written, so waking a socket that
+ * is being closed cannot touch whatever reuses its descriptor number. Used by one thread, except {@link #wake()}.
  */
 final class WakeablePoll {
 
     /** How a wait ended. */
     enum Outcome { READY, TIMEOUT, WOKEN }
 
-    private static final long WAKE = LibC.POLLFD.byteSize();
-
+    private final int fd;
     private final String owner;
-    private final int wakeFd;
+    private final SocketEvents events;
+    private final long number;
     private final MemorySegment callState;
-    private final MemorySegment pollFds;
+    private final MemorySegment event;
+    /** Whether the descriptor is in the loop's epoll set; touched by the waiting thread only. */
+    private boolean added;
+    private volatile boolean ready;
+    private volatile boolean woken;
+    private volatile Thread waiter;
 
-    /** Creates the eventfd; on failure nothing is left open (the caller still owns {@code fd}). */
+    /** Registers with the loop (no descriptor is created); the caller still owns {@code fd}. */
     WakeablePoll(int fd, String owner, Arena arena) {
+        this.fd = fd;
         this.owner = owner;
-        this.wakeFd = Descriptors.newWakeFd(owner);
+        this.events = SocketEvents.shared();
         this.callState = LibC.callState(arena);
-        this.pollFds = arena.allocate(LibC.POLLFD, 2);
-        pollFds.set(ValueLayout.JAVA_INT, 0, fd);
-        pollFds.set(ValueLayout.JAVA_INT, WAKE, wakeFd);
-        pollFds.set(ValueLayout.JAVA_SHORT, WAKE + LibC.POLLFD_EVENTS, LibC.POLLIN);
+        this.event = arena.allocate(LibC.EPOLL_EVENT_SIZE, 8);
+        this.number = events.register(this);
     }
 
-    /** Waits at most {@code timeout} for {@code events} on the descriptor; hang-up and errors count as ready. */
-    Outcome await(short events, Duration timeout) {
+    /**
+     * Waits at most {@code timeout} for {@code interest} (EPOLLIN, EPOLLOUT) on the descriptor; hang-up and
+     * errors count as ready. With no interest (0) it only pauses, until the timeout or a wake. An interrupt of
+     * the waiting thread ends the wait as a wake would, for this wait only.
+     */
+    Outcome await(int interest, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        pollFds.set(ValueLayout.JAVA_SHORT, LibC.POLLFD_EVENTS, events);
-        while (true) {
-            pollFds.set(ValueLayout.JAVA_SHORT, LibC.POLLFD_REVENTS, (short) 0);
-            pollFds.set(ValueLayout.JAVA_SHORT, WAKE + LibC.POLLFD_REVENTS, (short) 0);
-            long left = deadline - System.nanoTime();
-            int millis = (int) Math.max(0, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
-            int ready = LibC.poll(callState, pollFds, 2, millis);
-            if (ready < 0) {
-                int errno = LibC.errno(callState);
-                if (errno == Errno.EINTR.number()) {
-                    continue;
+        if (woken) {
+            return Outcome.WOKEN;
+        }
+        ready = false;
+        waiter = Thread.currentThread();
+        try {
+            if (interest != 0) {
+                int errno = events.arm(fd, number, interest, !added, event, callState);
+                if (errno != 0) {
+                    throw NativeFailures.ofSocket(owner, "epoll_ctl", errno);
                 }
-                throw NativeFailures.ofSocket(owner, "poll", errno);
+                added = true;
             }
-            if (woken()) {
-                return Outcome.WOKEN;
+            while (true) {
+                if (woken || Thread.currentThread().isInterrupted()) {
+                    return Outcome.WOKEN;
+                }
+                if (ready) {
+                    // Readiness left over from an earlier wait that timed out is possible: callers retry the
+                    // non-blocking call, which says EAGAIN, and wait again.
+                    return Outcome.READY;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return Outcome.TIMEOUT;
+                }
+                LockSupport.parkNanos(this, left);
             }
-            if (ready > 0) {
-                return Outcome.READY;
-            }
-            if (System.nanoTime() >= deadline) {
-                return Outcome.TIMEOUT;
-            }
+        } finally {
+            waiter = null;
         }
     }
 
-    /** Whether the last wait ended because of {@link #wake()}. */
+    /** Called by the loop when the armed interest fired. */
+    void ready() {
+        ready = true;
+        Thread t = waiter;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Whether {@link #wake()} has been called. */
     boolean woken() {
-        return (pollFds.get(ValueLayout.JAVA_SHORT, WAKE + LibC.POLLFD_REVENTS) & LibC.POLLIN) != 0;
+        return woken;
     }
 
     /** Ends the current wait, and every later one, at once. */
     void wake() {
-        Descriptors.signal(wakeFd);
+        woken = true;
+        Thread t = waiter;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
     }
 
-    /** Closes the eventfd (not the descriptor). */
+    /** Leaves the loop; call before the descriptor is closed, from the thread that waits. */
     void close() {
-        Descriptors.close(wakeFd);
+        wake();
+        events.deregister(number);
+        if (added) {
+            events.remove(fd, callState);
+            added = false;
+        }
     }
 }

@@ -78,6 +78,14 @@ class ServerMainTest {
         assertEquals(2, badNumber.status());
         assertTrue(badNumber.err().contains("--max-connections takes a positive number"), badNumber.err());
 
+        assertTrue(help.out().contains("--max-connections-per-peer") && help.out().contains("--idle-timeout"), help.out());
+        Outcome badIdle = main("--swtpm", "--raw", "unix:/x", "--idle-timeout", "-1");
+        assertEquals(2, badIdle.status());
+        assertTrue(badIdle.err().contains("--idle-timeout takes a number of seconds"), badIdle.err());
+        Outcome badPerPeer = main("--swtpm", "--raw", "unix:/x", "--max-connections-per-peer", "0");
+        assertEquals(2, badPerPeer.status());
+        assertTrue(badPerPeer.err().contains("--max-connections-per-peer takes a positive number"), badPerPeer.err());
+
         Outcome missingDevice = main("--device", dir.resolve("tpm-that-is-not-there").toString(), "--raw", "unix:/x");
         assertEquals(1, missingDevice.status());
         assertTrue(missingDevice.err().contains("ENOENT"), missingDevice.err());

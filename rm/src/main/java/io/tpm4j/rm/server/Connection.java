@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 
 /**
- * One client connection and the space it owns, served on its own thread until the client leaves, sends
- * something that is not a frame, or the server or the TPM goes away. Whatever ends it, the space is closed,
- * which flushes everything the client left in the TPM.
+ * One client connection and the space it owns, served on a virtual thread of its own until the client leaves,
+ * sends something that is not a frame, stays idle past the idle timeout, or the server or the TPM goes away.
+ * Whatever ends it, the space is closed, which flushes everything the client left in the TPM, and then the
+ * socket is closed and the connection's slot given back, even if closing the space failed.
  */
 final class Connection implements Runnable {
 
@@ -47,35 +48,55 @@ final class Connection implements Runnable {
     private static final int TPM_PLATFORM_AVAILABLE = 0x1;
     private static final int INBOX = 8192;
 
+    /** An idle timeout of zero means none; waits are still cut into pieces this long. */
+    private static final Duration FOREVER = Duration.ofDays(1);
+
     final long id;
+    final ConnectionSlots.Pool pool;
+    final String peer;
     private final RmServer server;
     private final SocketConnection socket;
     private final RmServer.Kind kind;
     private volatile Thread thread;
+    /** Whether the connection waits for its client's next command (and may be ended without losing an answer). */
+    private volatile boolean betweenCommands;
     private Space space;
     private final byte[] inbox = new byte[INBOX];
     private int inboxStart;
     private int inboxEnd;
 
-    Connection(RmServer server, long id, SocketConnection socket, RmServer.Kind kind) {
+    Connection(RmServer server, long id, SocketConnection socket, RmServer.Kind kind, ConnectionSlots.Pool pool,
+               String peer) {
         this.server = server;
         this.id = id;
         this.socket = socket;
         this.kind = kind;
+        this.pool = pool;
+        this.peer = peer;
     }
 
     Thread thread() {
         return thread;
     }
 
-    /** Serves the connection on a thread of its own. */
+    /**
+     * Serves the connection on a virtual thread of its own: its socket waits park it (no native call blocks),
+     * and only the TPM command itself, one at a time under the chip's lock, holds a carrier thread.
+     */
     void start() {
-        thread = Thread.ofPlatform().name("tpm4j-conn-" + id).daemon(true).unstarted(this);
+        thread = Thread.ofVirtual().name("tpm4j-conn-" + id).unstarted(this);
         thread.start();
     }
 
     void wake() {
         socket.wake();
+    }
+
+    /** Ends the connection if it is waiting for its client's next command. */
+    void wakeIfIdle() {
+        if (betweenCommands) {
+            socket.wake();
+        }
     }
 
     /** Gives up a connection that never got its thread. */
@@ -113,12 +134,14 @@ final class Connection implements Runnable {
             reason = "internal error: " + e;
             log.error("connection {} ({}): {}", id, socket, reason, e);
         } finally {
-            RmCounters spent = space == null ? null : space.counters();
-            if (space != null) {
-                space.close();
+            RmCounters spent = closeSpace();
+            try {
+                socket.close();
+            } catch (RuntimeException e) {
+                log.error("connection {} ({}): closing the socket failed: {}", id, socket, e.toString(), e);
+            } finally {
+                server.ended(this);
             }
-            socket.close();
-            server.ended(this);
             if (spent == null) {
                 log.debug("connection {} closed: {}", id, reason);
             } else {
@@ -126,6 +149,21 @@ final class Connection implements Runnable {
                         spent.tpmCommands(), reason);
             }
         }
+    }
+
+    /** Closes the space, if any, flushing what it held; what it cost, or null. A failure is logged, never thrown. */
+    private RmCounters closeSpace() {
+        if (space == null) {
+            return null;
+        }
+        RmCounters spent = null;
+        try {
+            spent = space.counters();
+            space.close();
+        } catch (RuntimeException e) {
+            log.error("connection {} ({}): closing its space failed: {}", id, socket, e.toString(), e);
+        }
+        return spent;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -259,24 +297,39 @@ final class Connection implements Runnable {
 
     /**
      * Waits for the first bytes of the next frame and reads the rest of {@code into}; returns why the
-     * connection should end instead (client gone, server stopping, TPM gone), or null when {@code into} is full.
+     * connection should end instead (client gone, idle too long, server stopping, TPM gone), or null when
+     * {@code into} is full.
      */
     private String awaitFrame(byte[] into) throws Malformed {
-        while (true) {
-            int n = fill(RmServer.TICK);
-            if (n < 0) {
-                return server.isClosing() ? "the server is stopping" : "the client closed the connection";
+        Duration idle = server.options.idleTimeout();
+        long idleDeadline = System.nanoTime() + (idle.isZero() ? 0 : idle.toNanos());
+        betweenCommands = true;
+        try {
+            while (true) {
+                // After betweenCommands is set, so that either this sees the TPM gone or the watcher sees us idle.
+                if (space != null && server.tpmGone()) {
+                    return "the TPM is gone";
+                }
+                long left = idleDeadline - System.nanoTime();
+                if (!idle.isZero() && left <= 0) {
+                    return "idle for " + idle.toSeconds() + " s (--idle-timeout)";
+                }
+                int n = fill(idle.isZero() ? FOREVER : Duration.ofNanos(left));
+                if (n < 0) {
+                    return server.isClosing() ? "the server is stopping"
+                            : space != null && server.tpmGone() ? "the TPM is gone" : "the client closed the connection";
+                }
+                if (n > 0) {
+                    betweenCommands = false;
+                    readRest(into, 0);
+                    return null;
+                }
+                if (server.isClosing()) {
+                    return "the server is stopping";
+                }
             }
-            if (n > 0) {
-                readRest(into, 0);
-                return null;
-            }
-            if (server.isClosing()) {
-                return "the server is stopping";
-            }
-            if (space != null && server.tpmGone()) {
-                return "the TPM is gone";
-            }
+        } finally {
+            betweenCommands = false;
         }
     }
 

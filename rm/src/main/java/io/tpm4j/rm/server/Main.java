@@ -45,7 +45,13 @@ public final class Main {
               options:
                 --socket-mode MODE      Unix sockets' mode, octal or rw-rw---- (default 0660)
                 --socket-owner USER     --socket-group GROUP   owner and group of the Unix sockets
-                --max-connections N     (default 64)   --max-frame BYTES (default 4096)
+                --max-connections N     connections with a TPM space (default 1024); platform and health
+                                        connections are bounded apart by the same number
+                --max-connections-per-peer N   per uid (Unix sockets) or address (TCP), in each of those
+                                        (default a quarter of --max-connections: 256)
+                --idle-timeout SECONDS  close a connection that sends nothing for that long, flushing what it
+                                        held (default 600; 0 = never)
+                --max-frame BYTES       (default 4096)
                 --max-objects N         --max-sessions N   per connection (default 128, 16)
                 --swapping lazy|eager   (default lazy)
                 --allow-remote          let --mssim tcp: listen on an address other hosts can reach (0.0.0.0...)
@@ -124,6 +130,8 @@ public final class Main {
             RmServer.Options server = RmServer.Options.defaults();
             SocketListener.Access access = SocketListener.Access.defaults();
             ResourceManager.Options rm = ResourceManager.Options.defaults();
+            Integer maxConnections = null;
+            Integer perPeer = null;
             int objects = rm.maxObjectsPerSpace();
             int sessions = rm.maxSessionsPerSpace();
             for (int i = 0; i < args.length; i++) {
@@ -147,7 +155,9 @@ public final class Main {
                     case "--socket-mode" -> access = access.withMode(value);
                     case "--socket-owner" -> access = access.withOwner(value);
                     case "--socket-group" -> access = access.withGroup(value);
-                    case "--max-connections" -> server = server.withMaxConnections(number(option, value));
+                    case "--max-connections" -> maxConnections = number(option, value);
+                    case "--max-connections-per-peer" -> perPeer = number(option, value);
+                    case "--idle-timeout" -> server = server.withIdleTimeout(seconds(option, value));
                     case "--max-frame" -> server = server.withMaxFrame(number(option, value));
                     case "--max-objects" -> objects = number(option, value);
                     case "--max-sessions" -> sessions = number(option, value);
@@ -168,6 +178,13 @@ public final class Main {
             }
             for (Endpoint endpoint : endpoints) {
                 checkTcp(endpoint, allowRemote);
+            }
+            if (maxConnections != null) {
+                server = server.withMaxConnections(maxConnections)
+                        .withMaxConnectionsPerPeer(RmServer.Options.defaultPerPeer(maxConnections));
+            }
+            if (perPeer != null) {
+                server = server.withMaxConnectionsPerPeer(perPeer);
             }
             return new Config(device, swtpm, swtpmSocket, List.copyOf(endpoints), server.withAccess(access),
                     rm.withQuotas(objects, sessions), platform);
@@ -191,6 +208,18 @@ public final class Main {
                         + "container that can reach it would get the TPM; use 127.0.0.1 or unix:PATH, or add "
                         + "--allow-remote if that is what you want");
             }
+        }
+
+        private static java.time.Duration seconds(String option, String value) {
+            try {
+                long n = Long.parseLong(value);
+                if (n >= 0) {
+                    return java.time.Duration.ofSeconds(n);
+                }
+            } catch (NumberFormatException e) {
+                // Falls through to the message below.
+            }
+            throw new IllegalArgumentException(option + " takes a number of seconds (0 for none), not '" + value + "'");
         }
 
         private static int number(String option, String value) {

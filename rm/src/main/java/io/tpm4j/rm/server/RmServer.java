@@ -23,56 +23,106 @@ import java.util.concurrent.atomic.AtomicLong;
  * Shares one {@link ResourceManager} with other processes: every connection to a TPM socket is a space of its
  * own, so tpm2-tools, tpm2-tss applications, tpm2-pytss and other JVMs use one TPM side by side, isolated.
  *
- * <p>One thread per connection: a client that sends half a command, or stops reading its response, holds
- * only its own thread, never the TPM (the chip's lock is taken only once a whole command has arrived). When
- * the TPM goes away, the command in flight is answered with {@link io.tpm4j.api.types.ResponseCode#RM_TPM_GONE}, every connection is
- * closed within a second, and new connections are refused until the server is restarted; the server itself
- * keeps running and says so in its log and its health endpoint.
+ * <p>Each connection is served by a virtual thread that parks while it waits for its client (the sockets wait
+ * for readiness through one shared epoll loop in the ffi module), so a thousand idle connections cost a thousand
+ * parked virtual threads and their sockets, and no platform thread each. A client that sends half a command, or
+ * stops reading its response, holds only its own connection, never the TPM (the chip's lock is taken only once a
+ * whole command has arrived). Connections are bounded in total and per peer, and close after an idle timeout.
+ * When the TPM goes away, the command in flight is answered with
+ * {@link io.tpm4j.api.types.ResponseCode#RM_TPM_GONE}, every connection is closed within a second, and new
+ * connections are refused until the server is restarted; the server itself keeps running and says so in its log
+ * and its health endpoint.
  */
 public final class RmServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RmServer.class);
-    /** How often idle connections and listeners look at the server's and the TPM's state. */
+    /** How often the server looks at the TPM's state, and listeners at the server's. */
     static final Duration TICK = Duration.ofMillis(500);
 
-    /** Limits and socket access. */
+    /**
+     * Limits and socket access. {@code maxConnections} bounds the connections that own a space (raw, mssim
+     * command) and, apart, the control connections (mssim platform, health); {@code maxConnectionsPerPeer} bounds
+     * each pool per peer (a Unix socket's uid, a TCP client's address), never above {@code maxConnections}.
+     * {@code idleTimeout}: a connection that sends nothing for that long is closed; {@link Duration#ZERO} for never.
+     */
     public record Options(int maxConnections, int maxFrame, Duration frameTimeout, Duration writeTimeout,
-                          Duration shutdownTimeout, SocketListener.Access access) {
+                          Duration shutdownTimeout, SocketListener.Access access, int maxConnectionsPerPeer,
+                          Duration idleTimeout) {
         public Options {
             Objects.requireNonNull(frameTimeout, "frameTimeout");
             Objects.requireNonNull(writeTimeout, "writeTimeout");
             Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
             Objects.requireNonNull(access, "access");
-            if (maxConnections < 1 || maxFrame < 10) {
-                throw new IllegalArgumentException("maxConnections must be >= 1 and maxFrame >= 10: "
-                        + maxConnections + ", " + maxFrame);
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            if (maxConnections < 1 || maxConnectionsPerPeer < 1 || maxFrame < 10) {
+                throw new IllegalArgumentException("maxConnections and maxConnectionsPerPeer must be >= 1 and maxFrame "
+                        + ">= 10: " + maxConnections + ", " + maxConnectionsPerPeer + ", " + maxFrame);
+            }
+            if (idleTimeout.isNegative()) {
+                throw new IllegalArgumentException("idleTimeout must not be negative: " + idleTimeout);
             }
         }
 
+        /** The limits before per-peer bounds and idle timeouts: those take their defaults. */
+        public Options(int maxConnections, int maxFrame, Duration frameTimeout, Duration writeTimeout,
+                       Duration shutdownTimeout, SocketListener.Access access) {
+            this(maxConnections, maxFrame, frameTimeout, writeTimeout, shutdownTimeout, access,
+                    defaultPerPeer(maxConnections), DEFAULT_IDLE_TIMEOUT);
+        }
+
+        private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+
         /**
-         * 64 connections; frames up to 4096 bytes (the kernel's TPM buffer, and more than any TPM's
-         * TPM_PT_MAX_COMMAND_SIZE); 10 s to finish a frame once begun and to take a response; 30 s for
+         * 1024 connections, 256 of them per peer (and as many platform and health connections, apart); 10 minutes
+         * idle before a connection is closed; frames up to 4096 bytes (the kernel's TPM buffer, and more than any
+         * TPM's TPM_PT_MAX_COMMAND_SIZE); 10 s to finish a frame once begun and to take a response; 30 s for
          * commands in flight at shutdown; Unix sockets mode 0660.
          */
         public static Options defaults() {
-            return new Options(64, 4096, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(30),
+            return new Options(1024, 4096, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(30),
                     SocketListener.Access.defaults());
         }
 
+        /** A quarter of the total, what the per-peer bound is unless given. */
+        static int defaultPerPeer(int maxConnections) {
+            return Math.max(1, maxConnections / 4);
+        }
+
+        /** The per-peer bound in force: never above the total. */
+        public int perPeerLimit() {
+            return Math.min(maxConnections, maxConnectionsPerPeer);
+        }
+
+        /** Sets the total; the per-peer bound is kept (and applies up to the total). */
         public Options withMaxConnections(int value) {
-            return new Options(value, maxFrame, frameTimeout, writeTimeout, shutdownTimeout, access);
+            return new Options(value, maxFrame, frameTimeout, writeTimeout, shutdownTimeout, access,
+                    maxConnectionsPerPeer, idleTimeout);
+        }
+
+        public Options withMaxConnectionsPerPeer(int value) {
+            return new Options(maxConnections, maxFrame, frameTimeout, writeTimeout, shutdownTimeout, access, value,
+                    idleTimeout);
+        }
+
+        /** {@link Duration#ZERO}: connections never close for being idle. */
+        public Options withIdleTimeout(Duration value) {
+            return new Options(maxConnections, maxFrame, frameTimeout, writeTimeout, shutdownTimeout, access,
+                    maxConnectionsPerPeer, value);
         }
 
         public Options withMaxFrame(int value) {
-            return new Options(maxConnections, value, frameTimeout, writeTimeout, shutdownTimeout, access);
+            return new Options(maxConnections, value, frameTimeout, writeTimeout, shutdownTimeout, access,
+                    maxConnectionsPerPeer, idleTimeout);
         }
 
         public Options withTimeouts(Duration frame, Duration write) {
-            return new Options(maxConnections, maxFrame, frame, write, shutdownTimeout, access);
+            return new Options(maxConnections, maxFrame, frame, write, shutdownTimeout, access, maxConnectionsPerPeer,
+                    idleTimeout);
         }
 
         public Options withAccess(SocketListener.Access value) {
-            return new Options(maxConnections, maxFrame, frameTimeout, writeTimeout, shutdownTimeout, value);
+            return new Options(maxConnections, maxFrame, frameTimeout, writeTimeout, shutdownTimeout, value,
+                    maxConnectionsPerPeer, idleTimeout);
         }
     }
 
@@ -90,7 +140,7 @@ public final class RmServer implements AutoCloseable {
     /** What a listening socket carries. */
     enum Kind { RAW, MSSIM_COMMAND, MSSIM_PLATFORM, HEALTH }
 
-    private record Listening(SocketListener socket, Kind kind, Thread acceptor) {
+    private record Listening(SocketListener socket, Kind kind, Thread acceptor, AtomicBoolean stopped) {
     }
 
     final ResourceManager rm;
@@ -103,10 +153,13 @@ public final class RmServer implements AutoCloseable {
     final AtomicLong malformed = new AtomicLong();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean tpmGoneLogged = new AtomicBoolean();
+    private final ConnectionSlots slots;
+    private final Thread watcher = Thread.ofVirtual().name("tpm4j-server-watch").unstarted(this::watch);
 
     private RmServer(ResourceManager rm, Options options) {
         this.rm = rm;
         this.options = options;
+        this.slots = new ConnectionSlots(options.maxConnections(), options.perPeerLimit());
     }
 
     /**
@@ -134,6 +187,7 @@ public final class RmServer implements AutoCloseable {
         for (Listening listening : server.listeners) {
             listening.acceptor.start();
         }
+        server.watcher.start();
         return server;
     }
 
@@ -180,9 +234,10 @@ public final class RmServer implements AutoCloseable {
             log.warn("{}: TCP has no access control: every process that can reach this address (any user, any "
                     + "container in the network namespace) can use the TPM; prefer a Unix socket", socket.address());
         }
-        Thread acceptor = Thread.ofPlatform().name("tpm4j-accept " + socket.address()).daemon(true)
-                .unstarted(() -> acceptLoop(socket, kind));
-        listeners.add(new Listening(socket, kind, acceptor));
+        AtomicBoolean stopped = new AtomicBoolean();
+        Thread acceptor = Thread.ofVirtual().name("tpm4j-accept " + socket.address())
+                .unstarted(() -> acceptLoop(socket, kind, stopped));
+        listeners.add(new Listening(socket, kind, acceptor, stopped));
     }
 
     /** The addresses listened on, as bound (a TCP port 0 shows the port chosen). */
@@ -197,8 +252,13 @@ public final class RmServer implements AutoCloseable {
                 .map(l -> l.socket.port()).findFirst();
     }
 
+    /**
+     * The server's state: {@code serving}; {@code degraded} while a listener cannot accept (out of descriptors or
+     * memory: connections wait in the kernel's queue) or has stopped; {@code tpm-removed}; {@code stopping}.
+     */
     public Health health() {
-        String state = closing.get() ? "stopping" : tpmGone() ? "tpm-removed" : "serving";
+        boolean degraded = listeners.stream().anyMatch(l -> l.stopped.get() || l.socket.acceptFailure().isPresent());
+        String state = closing.get() ? "stopping" : tpmGone() ? "tpm-removed" : degraded ? "degraded" : "serving";
         return new Health(state, connections.size(), accepted.get(), refused.get(), malformed.get(), rm.counters());
     }
 
@@ -217,46 +277,78 @@ public final class RmServer implements AutoCloseable {
         return closing.get();
     }
 
-    private void acceptLoop(SocketListener socket, Kind kind) {
+    private void acceptLoop(SocketListener socket, Kind kind, AtomicBoolean stopped) {
         while (!closing.get()) {
             Optional<SocketConnection> next;
             try {
                 next = socket.accept(TICK);
             } catch (RuntimeException e) {
+                // Not a lack of descriptors or memory (the listener waits those out): the socket itself is unusable.
+                stopped.set(true);
                 log.error("{}: accept failed, listener stopped: {}", socket.address(), e.getMessage());
                 return;
             }
-            tpmGone();
-            if (next.isEmpty()) {
-                continue;
+            if (next.isPresent()) {
+                admit(next.get(), kind);
             }
-            SocketConnection client = next.get();
-            String refusal = closing.get() ? "the server is stopping"
-                    : kind != Kind.HEALTH && tpmGone() ? "the TPM is gone"
-                    : kind != Kind.HEALTH && connections.size() >= options.maxConnections()
-                    ? "already " + options.maxConnections() + " connections (--max-connections)" : null;
-            if (refusal != null) {
-                refused.incrementAndGet();
-                log.warn("{}: connection refused: {}", client, refusal);
-                client.close();
-                continue;
+        }
+    }
+
+    private void admit(SocketConnection client, Kind kind) {
+        ConnectionSlots.Pool pool = ConnectionSlots.Pool.of(kind);
+        String peer = peerOf(client);
+        String refusal = closing.get() ? "the server is stopping"
+                : kind != Kind.HEALTH && tpmGone() ? "the TPM is gone"
+                : slots.take(pool, peer);
+        if (refusal != null) {
+            refused.incrementAndGet();
+            log.warn("{}: connection refused: {}", client, refusal);
+            client.close();
+            return;
+        }
+        accepted.incrementAndGet();
+        long id = nextId.incrementAndGet();
+        Connection connection = new Connection(this, id, client, kind, pool, peer);
+        connections.put(id, connection);
+        try {
+            connection.start();
+        } catch (RuntimeException | OutOfMemoryError e) {
+            log.error("{}: no thread for the connection: {}", client, e.toString());
+            connection.abandon();
+            ended(connection);
+        }
+    }
+
+    /** Whom a connection counts against: a Unix socket's uid, a TCP client's address. */
+    private static String peerOf(SocketConnection client) {
+        return client.peer().map(p -> "uid " + p.uid())
+                .or(() -> client.remoteAddress().map(a -> "address " + a.getHostAddress()))
+                .orElse("an unknown peer");
+    }
+
+    /**
+     * Notices the TPM going away, and then ends every connection waiting for its next command (one in the middle
+     * of a command gets its answer first).
+     */
+    private void watch() {
+        while (!closing.get()) {
+            if (tpmGone()) {
+                for (Connection connection : connections.values()) {
+                    connection.wakeIfIdle();
+                }
             }
-            accepted.incrementAndGet();
-            long id = nextId.incrementAndGet();
-            Connection connection = new Connection(this, id, client, kind);
-            connections.put(id, connection);
             try {
-                connection.start();
-            } catch (RuntimeException | OutOfMemoryError e) {
-                connections.remove(id);
-                log.error("{}: no thread for the connection: {}", client, e.toString());
-                connection.abandon();
+                Thread.sleep(TICK);
+            } catch (InterruptedException e) {
+                return;
             }
         }
     }
 
     void ended(Connection connection) {
-        connections.remove(connection.id);
+        if (connections.remove(connection.id) != null) {
+            slots.give(connection.pool, connection.peer);
+        }
     }
 
     /**
@@ -272,9 +364,12 @@ public final class RmServer implements AutoCloseable {
         for (Listening listening : listeners) {
             listening.socket.close();
         }
+        watcher.interrupt();
         for (Listening listening : listeners) {
             join(listening.acceptor, TICK.multipliedBy(4));
-            listening.socket.release();
+            if (!listening.acceptor.isAlive()) {
+                listening.socket.release();
+            }
         }
         for (Connection connection : connections.values()) {
             connection.wake();
