@@ -109,7 +109,8 @@ final class Connection implements Runnable {
         String reason = "the client closed the connection";
         try {
             if (kind == RmServer.Kind.RAW || kind == RmServer.Kind.MSSIM_COMMAND) {
-                space = server.rm.openSpace("conn-" + id + socket.peer().map(p -> " pid " + p.pid()).orElse(""));
+                // The peer groups this connection's space with the peer's others: they take one turn at the TPM together.
+                space = server.rm.openSpace("conn-" + id + socket.peer().map(p -> " pid " + p.pid()).orElse(""), peer);
             }
             if (space != null) {
                 log.info("connection {} opened: {} ({})", id, socket, kind.name().toLowerCase(java.util.Locale.ROOT));
