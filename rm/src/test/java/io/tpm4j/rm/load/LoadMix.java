@@ -50,6 +50,8 @@ final class LoadMix {
     private final Deque<AuthSession> sessions = new ArrayDeque<>();
     /** Sessions this connection saved and has not loaded back: it may flush them as they are, or leave them. */
     private final Deque<Integer> savedSessions = new ArrayDeque<>();
+    /** The session {@link #savedSession()} has saved and not yet loaded back, for what {@link #flush} counts. */
+    private int saving;
 
     LoadMix(TpmTransport transport, SplittableRandom random, long deadline, LoadStats stats) {
         this.tpm = Tpm.on(transport).withoutParameterEncryption();   // only the commands below reach the server
@@ -147,17 +149,23 @@ final class LoadMix {
             throw e;
         }
         int choice = random.nextInt(10);
-        if (choice < 5) {
-            tpm.execute(new ContextLoad(saved));
-            try {
-                tpm.execute(new GetRandom(8), session);
-            } finally {
-                flush(session.handle());
+        saving = session.handle();
+        try {
+            if (choice < 5) {
+                tpm.execute(new ContextLoad(saved));
+                saving = 0;
+                try {
+                    tpm.execute(new GetRandom(8), session);
+                } finally {
+                    flush(session.handle());
+                }
+            } else if (choice < 7 || savedSessions.size() >= MAX_HELD_SESSIONS) {
+                flush(session.handle());   // FlushContext of a session in the saved state
+            } else {
+                savedSessions.add(session.handle());
             }
-        } else if (choice < 7 || savedSessions.size() >= MAX_HELD_SESSIONS) {
-            flush(session.handle());   // FlushContext of a session in the saved state
-        } else {
-            savedSessions.add(session.handle());
+        } finally {
+            saving = 0;
         }
     }
 
@@ -213,7 +221,8 @@ final class LoadMix {
         try {
             tpm.execute(new FlushContext(handle));
         } catch (TpmResponseException e) {
-            stats.add("flush-refused", 1);
+            stats.add("flush-refused." + ((handle >>> 24) == 0x80 ? "object" : savedSessions.contains(handle)
+                    || saving == handle ? "saved session" : "session"), 1);
         }
     }
 }

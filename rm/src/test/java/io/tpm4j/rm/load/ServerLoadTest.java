@@ -48,6 +48,15 @@ class ServerLoadTest {
     private static final int PROCESSES = Integer.getInteger("tpm4j.load.processes", Math.max(4, CONNECTIONS / 125));
     private static final int TIMEOUT_SECONDS = Integer.getInteger("tpm4j.load.timeout", CONNECTIONS >= 500 ? 120 : 60);
     private static final long SEED = Long.getLong("tpm4j.load.seed", 16);
+    /**
+     * The server's JVM gets ./tpm4j serve's options and these. Left alone, G1 takes 1/64 of the machine's memory as
+     * its initial heap and touches it region by region as the young generation grows: on a 24 GB machine the
+     * resident set climbs from about 110 to over 300 MiB in two and a half minutes while the heap after each GC
+     * stays at 5 MiB. A heap of fixed size, touched at start, leaves in the RSS what the server itself does to its
+     * memory (threads, native buffers, code); the live heap after each GC is read from the GC log.
+     */
+    private static final List<String> SERVER_HEAP = List.of(System.getProperty("tpm4j.load.serverHeap",
+            "-Xms128m -Xmx128m -XX:+AlwaysPreTouch").split(" ")).stream().filter(o -> !o.isBlank()).toList();
     /** The resident set may differ by this much between the first and the last quarter of the run. */
     private static final double RSS_TOLERANCE = 0.10;
 
@@ -86,19 +95,23 @@ class ServerLoadTest {
             TpmTap tap = TpmTap.open(dir.resolve("tap.sock"), swtpmSocket);
             Path raw = dir.resolve("raw.sock");
             Path health = dir.resolve("health.sock");
-            Process server = java(serverLog, List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                    "-Dorg.slf4j.simpleLogger.logFile=System.err", "-Dorg.slf4j.simpleLogger.showDateTime=true"),
+            List<String> serverJvm = new ArrayList<>(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                    "-Dorg.slf4j.simpleLogger.logFile=System.err", "-Dorg.slf4j.simpleLogger.showDateTime=true"));
+            serverJvm.addAll(SERVER_HEAP);
+            Path gcLog = out.resolve("server-" + CONNECTIONS + "-gc.log");
+            serverJvm.add("-Xlog:gc:file=" + gcLog);
+            Process server = java(serverLog, serverJvm,
                     Main.class.getName(), "--swtpm-socket", dir.resolve("tap.sock").toString(), "--raw", "unix:" + raw,
-                    "--health", "unix:" + health, "--max-connections", Integer.toString(CONNECTIONS + 64));
+                    "--health", "unix:" + health, "--max-connections", Integer.toString(CONNECTIONS + 2 * perProcess() + 64));
             Figures figures = new Figures();
             try {
                 awaitReady(server, serverLog);
                 ServerWatch watch = new ServerWatch(server.pid(), health);
                 long start = System.currentTimeMillis();
                 long deadline = start + TimeUnit.SECONDS.toMillis(SECONDS);
-                int perProcess = CONNECTIONS / PROCESSES;
                 for (int p = 0; p < PROCESSES; p++) {
-                    clients.add(startClient(raw, p == 0 ? CONNECTIONS - perProcess * (PROCESSES - 1) : perProcess, deadline));
+                    clients.add(startClient(raw, p == 0 ? CONNECTIONS - perProcess() * (PROCESSES - 1) : perProcess(),
+                            deadline));
                 }
                 killAndReplace(raw, start, deadline);
                 awaitClients(deadline + TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS + 60L));
@@ -109,6 +122,8 @@ class ServerLoadTest {
                 figures.health = ServerWatch.health(health);
                 figures.fromSamples(watch.samples(), start, deadline);
                 figures.missedSamples = watch.failedSamples();
+                figures.heapAfterGc = HeapAfterGc.read(gcLog, server.toHandle().info().startInstant().orElseThrow()
+                        .toEpochMilli(), start, deadline);
                 figures.whileRunning = handles(Tpm.on(tap.transport()));
             } finally {
                 clients.forEach(c -> c.process.destroyForcibly());
@@ -126,6 +141,15 @@ class ServerLoadTest {
             figures.write(out.resolve("figures-" + CONNECTIONS + ".txt"));
             figures.check();
         }
+    }
+
+    /**
+     * Connections per client process. A killed process's connections stay open on the server until the command
+     * each has queued at the TPM is done, while its replacement connects: the server's limit leaves room for two
+     * processes' worth beyond {@link #CONNECTIONS}.
+     */
+    private static int perProcess() {
+        return CONNECTIONS / PROCESSES;
     }
 
     private Client startClient(Path raw, int connections, long deadline) throws IOException {
@@ -221,6 +245,7 @@ class ServerLoadTest {
         long rssLastQuarterKib;
         int rssSamples;
         int missedSamples;
+        HeapAfterGc heapAfterGc;
         List<List<Integer>> whileRunning;
         List<List<Integer>> afterStop;
         final LoadStats lived = new LoadStats();
@@ -290,8 +315,10 @@ class ServerLoadTest {
             all.merge(killed);
             StringBuilder text = new StringBuilder(summary()).append("\n\ncommit ").append(commit())
                     .append("\nseed ").append(SEED).append(", command timeout ").append(TIMEOUT_SECONDS).append(" s")
-                    .append("\nserver health at the end: ").append(health)
+                    .append("\nserver health at the end (its connections count health queries, this one included): ").append(health)
                     .append("\nRSS samples in the run: ").append(rssSamples).append(" (missed: ").append(missedSamples).append(')')
+                    .append("\nserver JVM heap options: ").append(String.join(" ", SERVER_HEAP))
+                    .append("\nheap after GC: ").append(heapAfterGc)
                     .append("\n\nper command: count, p50 ms, p99 ms\n");
             for (String command : all.timedCommands()) {
                 text.append(String.format("  %-18s %8d %9.1f %9.1f%n", command, all.count(command),
