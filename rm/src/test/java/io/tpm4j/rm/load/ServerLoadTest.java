@@ -53,7 +53,8 @@ class ServerLoadTest {
      * its initial heap and touches it region by region as the young generation grows: on a 24 GB machine the
      * resident set climbs from about 110 to over 300 MiB in two and a half minutes while the heap after each GC
      * stays at 5 MiB. A heap of fixed size, touched at start, leaves in the RSS what the server itself does to its
-     * memory (threads, native buffers, code); the live heap after each GC is read from the GC log.
+     * memory (threads, native buffers, code); the live heap is read after a full GC at a quarter of the run and at its
+     * end ({@code jcmd}).
      */
     private static final List<String> SERVER_HEAP = List.of(System.getProperty("tpm4j.load.serverHeap",
             "-Xms128m -Xmx128m -XX:+AlwaysPreTouch").split(" ")).stream().filter(o -> !o.isBlank()).toList();
@@ -98,17 +99,16 @@ class ServerLoadTest {
             List<String> serverJvm = new ArrayList<>(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
                     "-Dorg.slf4j.simpleLogger.logFile=System.err", "-Dorg.slf4j.simpleLogger.showDateTime=true"));
             serverJvm.addAll(SERVER_HEAP);
-            Path gcLog = out.resolve("server-" + CONNECTIONS + "-gc.log");
-            serverJvm.add("-Xlog:gc:file=" + gcLog);
             Process server = java(serverLog, serverJvm,
                     Main.class.getName(), "--swtpm-socket", dir.resolve("tap.sock").toString(), "--raw", "unix:" + raw,
                     "--health", "unix:" + health, "--max-connections", Integer.toString(CONNECTIONS + 2 * perProcess() + 64));
             Figures figures = new Figures();
             try {
                 awaitReady(server, serverLog);
-                ServerWatch watch = new ServerWatch(server.pid(), health);
                 long start = System.currentTimeMillis();
                 long deadline = start + TimeUnit.SECONDS.toMillis(SECONDS);
+                ServerWatch watch = new ServerWatch(server.pid(), health, List.of(start + (deadline - start) / 4,
+                        deadline - 1000));
                 for (int p = 0; p < PROCESSES; p++) {
                     clients.add(startClient(raw, p == 0 ? CONNECTIONS - perProcess() * (PROCESSES - 1) : perProcess(),
                             deadline));
@@ -122,8 +122,7 @@ class ServerLoadTest {
                 figures.health = ServerWatch.health(health);
                 figures.fromSamples(watch.samples(), start, deadline);
                 figures.missedSamples = watch.failedSamples();
-                figures.heapAfterGc = HeapAfterGc.read(gcLog, server.toHandle().info().startInstant().orElseThrow()
-                        .toEpochMilli(), start, deadline);
+                figures.liveHeap = watch.liveHeap();
                 figures.whileRunning = handles(Tpm.on(tap.transport()));
             } finally {
                 clients.forEach(c -> c.process.destroyForcibly());
@@ -245,7 +244,7 @@ class ServerLoadTest {
         long rssLastQuarterKib;
         int rssSamples;
         int missedSamples;
-        HeapAfterGc heapAfterGc;
+        List<Long> liveHeap;
         List<List<Integer>> whileRunning;
         List<List<Integer>> afterStop;
         final LoadStats lived = new LoadStats();
@@ -318,7 +317,7 @@ class ServerLoadTest {
                     .append("\nserver health at the end (its connections count health queries, this one included): ").append(health)
                     .append("\nRSS samples in the run: ").append(rssSamples).append(" (missed: ").append(missedSamples).append(')')
                     .append("\nserver JVM heap options: ").append(String.join(" ", SERVER_HEAP))
-                    .append("\nheap after GC: ").append(heapAfterGc)
+                    .append("\nserver heap after a full GC (KiB) at a quarter of the run and at its end: ").append(liveHeap)
                     .append("\n\nper command: count, p50 ms, p99 ms\n");
             for (String command : all.timedCommands()) {
                 text.append(String.format("  %-18s %8d %9.1f %9.1f%n", command, all.count(command),

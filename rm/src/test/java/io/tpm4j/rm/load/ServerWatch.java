@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /**
  * Samples the server process from outside, twice a second: its resident set (VmRSS in /proc) and the connections
- * its health socket reports.
+ * its health socket reports; and at given times its heap after a full GC.
  */
 final class ServerWatch implements AutoCloseable {
 
@@ -35,12 +35,63 @@ final class ServerWatch implements AutoCloseable {
     private final AtomicInteger failures = new AtomicInteger();
     private final Thread thread;
 
-    /** To be made before any client connects: it takes what the health socket reports then as zero. */
-    ServerWatch(long pid, Path health) throws IOException {
+    private final List<Long> liveHeap = new ArrayList<>();
+    private final Thread heapThread;
+
+    /**
+     * To be made before any client connects: it takes what the health socket reports then as zero. At each of
+     * {@code fullGcAt} (epoch ms) it has the server run a full GC and reads its heap after it.
+     */
+    ServerWatch(long pid, Path health, List<Long> fullGcAt) throws IOException {
         this.pid = pid;
         this.health = health;
         this.baseline = reported(health);
         this.thread = Thread.ofPlatform().name("server-watch").daemon().start(this::sample);
+        this.heapThread = Thread.ofPlatform().name("server-heap").daemon().start(() -> {
+            for (long at : fullGcAt) {
+                try {
+                    Thread.sleep(Math.max(0, at - System.currentTimeMillis()));
+                    long kib = liveHeapKib(pid);
+                    synchronized (liveHeap) {
+                        liveHeap.add(kib);
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IOException | RuntimeException e) {
+                    failures.incrementAndGet();
+                }
+            }
+        });
+    }
+
+    /** The heap after each full GC asked for, in KiB. */
+    List<Long> liveHeap() {
+        synchronized (liveHeap) {
+            return List.copyOf(liveHeap);
+        }
+    }
+
+    private static final Pattern HEAP_USED = Pattern.compile("total reserved \\d+K, committed \\d+K, used (\\d+)K");
+
+    /** {@code jcmd PID GC.run}, then the {@code used} of {@code jcmd PID GC.heap_info}. */
+    static long liveHeapKib(long pid) throws IOException, InterruptedException {
+        jcmd(pid, "GC.run");
+        Matcher m = HEAP_USED.matcher(jcmd(pid, "GC.heap_info"));
+        if (!m.find()) {
+            throw new IOException("jcmd GC.heap_info: no heap usage");
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid), command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("jcmd " + pid + " " + command + " failed: " + out);
+        }
+        return out;
     }
 
     private void sample() {
@@ -107,5 +158,6 @@ final class ServerWatch implements AutoCloseable {
     public void close() throws InterruptedException {
         thread.interrupt();
         thread.join(5000);
+        heapThread.join(60_000);
     }
 }
