@@ -6,6 +6,7 @@ import io.tpm4j.api.TpmTimeoutException;
 import io.tpm4j.api.TpmTransportException;
 import io.tpm4j.api.TpmTransport;
 import io.tpm4j.api.transport.SocketTransport;
+import io.tpm4j.api.wire.TpmHeader;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,15 +102,12 @@ public final class LoadClient {
         return new TpmTransport() {
             @Override
             public byte[] transmit(byte[] command) {
-                int code = ((command[6] & 0xFF) << 24) | ((command[7] & 0xFF) << 16) | ((command[8] & 0xFF) << 8)
-                        | (command[9] & 0xFF);
+                int code = TpmHeader.commandCode(command);
                 stats.sent(code);
                 long start = System.nanoTime();
                 try {
                     byte[] response = transport.transmit(command);
-                    int rc = ((response[6] & 0xFF) << 24) | ((response[7] & 0xFF) << 16) | ((response[8] & 0xFF) << 8)
-                            | (response[9] & 0xFF);
-                    stats.answered(code, rc, System.nanoTime() - start);
+                    stats.answered(code, TpmHeader.ofResponse(response).code(), System.nanoTime() - start);
                     return response;
                 } catch (TpmTimeoutException e) {
                     stats.unanswered(code, "timeout");
