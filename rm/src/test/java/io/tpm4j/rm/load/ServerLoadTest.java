@@ -91,9 +91,9 @@ class ServerLoadTest {
     private void run() throws Exception {
         Path out = Files.createDirectories(Path.of("target", "load"));
         Path serverLog = out.resolve("server-" + CONNECTIONS + ".log");
-        try (Swtpm swtpm = Swtpm.startSocketServer()) {
+        try (Swtpm swtpm = Swtpm.startSocketServer();
+             TpmTap tap = TpmTap.open(dir.resolve("tap.sock"), swtpm.socketPath().orElseThrow())) {
             Path swtpmSocket = swtpm.socketPath().orElseThrow();
-            TpmTap tap = TpmTap.open(dir.resolve("tap.sock"), swtpmSocket);
             Path raw = dir.resolve("raw.sock");
             Path health = dir.resolve("health.sock");
             List<String> serverJvm = new ArrayList<>(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
@@ -103,12 +103,12 @@ class ServerLoadTest {
                     Main.class.getName(), "--swtpm-socket", dir.resolve("tap.sock").toString(), "--raw", "unix:" + raw,
                     "--health", "unix:" + health, "--max-connections", Integer.toString(CONNECTIONS + 2 * perProcess() + 64));
             Figures figures = new Figures();
+            ServerWatch watch = null;
             try {
                 awaitReady(server, serverLog);
                 long start = System.currentTimeMillis();
                 long deadline = start + TimeUnit.SECONDS.toMillis(SECONDS);
-                ServerWatch watch = new ServerWatch(server.pid(), health, List.of(start + (deadline - start) / 4,
-                        deadline - 1000));
+                watch = new ServerWatch(server.pid(), health, List.of(start + (deadline - start) / 4, deadline - 1000));
                 for (int p = 0; p < PROCESSES; p++) {
                     clients.add(startClient(raw, p == 0 ? CONNECTIONS - perProcess() * (PROCESSES - 1) : perProcess(),
                             deadline));
@@ -117,7 +117,7 @@ class ServerLoadTest {
                 awaitClients(deadline + TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS + 60L));
                 long end = System.currentTimeMillis();
                 figures.duration = Duration.ofMillis(end - start);
-                watch.close();
+                watch.finish();
                 awaitNoConnections(watch);
                 figures.health = ServerWatch.health(health);
                 figures.fromSamples(watch.samples(), start, deadline);
@@ -125,13 +125,16 @@ class ServerLoadTest {
                 figures.liveHeap = watch.liveHeap();
                 figures.whileRunning = handles(Tpm.on(tap.transport()));
             } finally {
+                if (watch != null) {
+                    watch.close();
+                }
                 clients.forEach(c -> c.process.destroyForcibly());
                 server.destroy();   // SIGTERM: the server flushes what it still holds and exits
                 if (!server.waitFor(60, TimeUnit.SECONDS)) {
                     server.destroyForcibly();
                     throw new AssertionError("the server did not stop within 60 s of SIGTERM; log " + serverLog);
                 }
-                tap.close();
+                tap.close();   // swtpm takes one connection at a time: the direct one below comes next
             }
             try (Tpm direct = Tpm.on(SocketTransport.connectUnix(swtpmSocket, CommandTimeouts.fixed(Duration.ofSeconds(10))))) {
                 figures.afterStop = handles(direct);

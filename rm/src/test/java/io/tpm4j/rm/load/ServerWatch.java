@@ -154,10 +154,18 @@ final class ServerWatch implements AutoCloseable {
         return Integer.parseInt(m.group(1));
     }
 
+    /** Stops sampling once the full GCs asked for are done and read (within a minute). */
+    void finish() throws InterruptedException {
+        heapThread.join(60_000);
+        close();
+    }
+
+    /** Stops sampling at once; a full GC not yet asked for is not. Idempotent. */
     @Override
     public void close() throws InterruptedException {
         thread.interrupt();
+        heapThread.interrupt();
         thread.join(5000);
-        heapThread.join(60_000);
+        heapThread.join(5000);
     }
 }
