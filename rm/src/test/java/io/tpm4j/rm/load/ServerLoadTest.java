@@ -101,7 +101,9 @@ class ServerLoadTest {
             serverJvm.addAll(SERVER_HEAP);
             Process server = java(serverLog, serverJvm,
                     Main.class.getName(), "--swtpm-socket", dir.resolve("tap.sock").toString(), "--raw", "unix:" + raw,
-                    "--health", "unix:" + health, "--max-connections", Integer.toString(CONNECTIONS + 2 * perProcess() + 64));
+                    "--health", "unix:" + health, "--max-connections", Integer.toString(CONNECTIONS + 2 * perProcess() + 64),
+                    // Every client process runs as this uid: one peer, so its bound is the total.
+                    "--max-connections-per-peer", Integer.toString(CONNECTIONS + 2 * perProcess() + 64));
             Figures figures = new Figures();
             ServerWatch watch = null;
             try {
