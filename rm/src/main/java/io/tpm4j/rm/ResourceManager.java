@@ -120,6 +120,7 @@ public final class ResourceManager implements AutoCloseable {
     private final CommandPreparer preparer;
     private final ResponseCommitter committer;
     private final Resync resync;
+    private final SessionBudget sessionBudget;
     private final Set<Space> spaces = new LinkedHashSet<>();
     private final Counters counters = new Counters();
     /** Stands for the RM itself in the counts of work no client asked for (flushing abandoned sessions at close). */
@@ -134,14 +135,26 @@ public final class ResourceManager implements AutoCloseable {
         int sessionSlots = Math.max(1, properties.getOrDefault(TpmPt.HR_LOADED_MIN.value(), 3));
         long contextGapMax = Integer.toUnsignedLong(properties.getOrDefault(TpmPt.CONTEXT_GAP_MAX.value(), 0xFF));
         int maxCommandSize = properties.getOrDefault(TpmPt.MAX_COMMAND_SIZE.value(), 4096);
+        int activeSessions = Math.max(1, properties.getOrDefault(TpmPt.ACTIVE_SESSIONS_MAX.value(), 64));
         this.link = new ChipLink(chip);
         this.swapper = new Swapper(tracker, link, options, objectSlots, sessionSlots, contextGapMax);
         this.resync = new Resync(tracker, link);
-        this.preparer = new CommandPreparer(commandTable, maxCommandSize, options, tracker, swapper);
-        ClientSaves clientSaves = new ClientSaves(tracker, link, swapper.gap(), options.maxAbandonedSessions());
+        this.sessionBudget = new SessionBudget(tracker, link, sessionBudget(activeSessions, contextGapMax),
+                options.maxSessionsPerSpace(), options.maxAbandonedSessions(), spaces::size);
+        this.preparer = new CommandPreparer(commandTable, maxCommandSize, options, tracker, swapper, sessionBudget);
+        ClientSaves clientSaves = new ClientSaves(tracker, link, swapper.gap());
         this.committer = new ResponseCommitter(tracker, clientSaves, resync);
-        log.debug("{}: resource manager over {} commands, {} object and {} session slots, context gap {}, {}",
-                chip.name(), commandTable.size(), objectSlots, sessionSlots, contextGapMax, options);
+        log.debug("{}: resource manager over {} commands, {} object and {} session slots, {} sessions in all, "
+                + "context gap {}, {}", chip.name(), commandTable.size(), objectSlots, sessionSlots,
+                sessionBudget.budget(), contextGapMax, options);
+    }
+
+    /**
+     * How many sessions the spaces may hold together: what the TPM can keep active, and no more than a quarter of
+     * its context gap, so that re-saving the oldest keeps every saved session loadable.
+     */
+    static int sessionBudget(int activeSessionsMax, long contextGapMax) {
+        return (int) Math.max(1, Math.min(activeSessionsMax, contextGapMax / 4));
     }
 
     /** A resource manager with {@link Options#defaults()} over {@code chip}. */
@@ -334,12 +347,49 @@ public final class ResourceManager implements AutoCloseable {
                 flushQuietly(space, session.handle());
                 tracker.drop(session);
             }
+            // Sessions it saved stay for whoever holds their blobs (tpm2-abrmd's rule), bounded.
+            if (chip.isRemoved()) {
+                space.savedSessions().forEach(tracker::drop);
+            } else {
+                abandonQuietly(space);
+            }
             log.debug("{}: closed; {}", space.name(), space.counters());
         } finally {
             chip.unlockCommands();
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    private void abandonQuietly(Space space) {
+        try {
+            sessionBudget.abandonSavedBy(space);
+        } catch (TpmException e) {
+            log.debug("{}: flushing abandoned sessions on close failed: {}", space.name(), e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // For tests: what the RM believes, and whether its records agree with each other.
+
+    /** The TPM handles the RM believes it holds: loaded objects and every session. */
+    List<Integer> handlesInTpm() {
+        chip.lockCommands(0);
+        try {
+            return tracker.handlesInTpm();
+        } finally {
+            chip.unlockCommands();
+        }
+    }
+
+    /** What is inconsistent in the RM's tracking; empty when its records agree. */
+    List<String> trackingInconsistencies() {
+        chip.lockCommands(0);
+        try {
+            return tracker.inconsistencies(spaces);
+        } finally {
+            chip.unlockCommands();
         }
     }
 
