@@ -40,8 +40,9 @@ import java.util.Set;
  * <p>With {@link Swapping#LAZY} (the default) objects and sessions stay loaded until the TPM runs short of
  * slots, then the least recently used are swapped out: with no contention each client command costs exactly
  * one TPM command. {@link Swapping#EAGER} is the Linux kernel's policy (everything saved after every command),
- * for comparison. Sessions that clients save and never load again are bounded, and the oldest saved session is
- * re-saved before the TPM's context counter gets too far ahead of it (TPM_RC_CONTEXT_GAP).
+ * for comparison. Sessions count against the space that started or saved them, within a fair share of the
+ * TPM's sessions; those abandoned by a closed space are bounded; and the oldest saved session is re-saved before
+ * the TPM's context counter gets too far ahead of it (TPM_RC_CONTEXT_GAP).
  *
  * <p>Thread-safe: commands from all spaces reach the TPM one at a time, in arrival order. Set the logger
  * {@code io.tpm4j.rm} to DEBUG to see every swap and refusal.
@@ -60,9 +61,15 @@ public final class ResourceManager implements AutoCloseable {
 
     /**
      * How a resource manager behaves. Quotas bound what one space may hold (refused in the resource-manager
-     * layer with TPM_RC_OBJECT_MEMORY or TPM_RC_SESSION_MEMORY); {@code maxAbandonedSessions} bounds the
-     * sessions clients context-saved and did not load again (the oldest is flushed beyond it); {@code retries}
-     * says which TPM warnings the RM answers by sending the command again.
+     * layer with TPM_RC_OBJECT_MEMORY or TPM_RC_SESSION_MEMORY). A space's sessions are those it owns and those it
+     * context-saved itself that nobody has loaded since; besides {@code maxSessionsPerSpace}, all spaces share a
+     * budget of {@code min(TPM_PT_ACTIVE_SESSIONS_MAX, TPM_PT_CONTEXT_GAP_MAX / 4)} sessions, of which a space
+     * may hold {@code min(maxSessionsPerSpace, max(budget / open spaces, (budget - the other spaces'
+     * sessions) / 2))}: its fair part always, more only while as much stays free. {@code maxAbandonedSessions}
+     * bounds the sessions whose saving space closed and that nobody loaded since (kept for whoever holds their
+     * blobs; the oldest is flushed beyond the bound, or when the budget needs room); a live space's sessions are
+     * never flushed for another. {@code retries} says which TPM warnings the RM answers by sending the command
+     * again.
      */
     public record Options(Swapping swapping, boolean avoidContextGap, int maxObjectsPerSpace,
                           int maxSessionsPerSpace, int maxAbandonedSessions, RetryPolicy retries) {

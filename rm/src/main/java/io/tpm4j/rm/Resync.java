@@ -94,7 +94,7 @@ final class Resync {
         }
     }
 
-    /** A ContextLoad whose answer was lost did load it: an owned session is loaded now, a client-saved one saved again. */
+    /** A ContextLoad whose answer was lost did load it: an owned session is loaded now, a client's saved again. */
     private void loadedBehindOurBack(Space space, TrackedSession session) {
         if (session.owner() != null) {
             session.swappedIn();

@@ -27,7 +27,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * takes the ops write lock (so it waits for the command in flight), closes the backend and drops it. From then
  * on every command fails with {@link TpmDeviceRemovedException} without reaching the backend, and the chip
  * object stays valid for whoever still holds it. A backend that reports its TPM gone (EPIPE, ENODEV, a closed
- * simulator connection) removes the chip the same way, so every space sees one state. If the command in
+ * simulator connection) removes the chip the same way, so every space sees one state; so does a backend that lost
+ * its framing (a protocol error after which it no longer answers a harmless probe). If the command in
  * flight does not finish within {@link Options#removalGrace()} (a peer that never answers), removal closes the
  * backend first, which wakes that command, and then takes the lock: removal cannot hang.
  */

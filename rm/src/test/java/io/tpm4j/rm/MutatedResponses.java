@@ -16,9 +16,9 @@ import java.util.SplittableRandom;
 
 /**
  * A fake TPM for fuzzing: it answers each command with one of the responses a real TPM gave to the same command
- * bytes, or else to that command code (recorded once, taken in turn), and mutates a share of them with a seeded random source: cut short, lengthened,
- * bits flipped, the size field lying, the response code or the returned handle changed. It keeps no TPM state; it
- * records which handles it was asked to flush.
+ * bytes, or else to that command code (recorded once, taken in turn), and mutates a share of them with a seeded
+ * random source: cut short, lengthened, bits flipped, the size field lying, the response code or the returned
+ * handle changed. It keeps no TPM state; it records which handles it was asked to flush.
  */
 final class MutatedResponses implements TpmTransport {
 
