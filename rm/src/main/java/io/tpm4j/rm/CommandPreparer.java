@@ -98,7 +98,7 @@ final class CommandPreparer {
         }
         if (attributes.responseHandle() && !p.is(TpmCc.CONTEXT_LOAD)) {
             if (p.is(TpmCc.START_AUTH_SESSION)) {
-                sessionBudget.admit(space);
+                sessionBudget.admit(space, null);
             } else {
                 checkObjectQuota(space);
             }
@@ -184,7 +184,7 @@ final class CommandPreparer {
         }
         if (session == null || !session.isClientSavedBy(space)) {
             // A session this space saved is charged to it already; any other is one more.
-            sessionBudget.admit(space);
+            sessionBudget.admit(space, session);
         }
         if (session != null && session.isClientContext(Arrays.copyOfRange(frame.bytes, at, frame.bytes.length))) {
             p.loadedSession = session;

@@ -57,9 +57,10 @@ final class SessionBudget {
 
     /**
      * Lets {@code space} take one more session (StartAuthSession, or ContextLoad of a session not charged to it),
-     * flushing abandoned sessions if the budget has no room; refuses beyond its quota or share.
+     * flushing abandoned sessions if the budget has no room (never {@code loading}, the one it is about to load, if
+     * any); refuses beyond its quota or share.
      */
-    void admit(Space space) throws Refusal {
+    void admit(Space space, TrackedSession loading) throws Refusal {
         int own = space.chargedSessionCount();
         if (own >= quota) {
             throw new Refusal(TpmRc.SESSION_MEMORY, space.name() + " holds " + own + " sessions (loaded or "
@@ -72,6 +73,7 @@ final class SessionBudget {
                     + " spaces open; flush one first");
         }
         List<TrackedSession> abandoned = tracker.abandonedSessions();
+        abandoned.remove(loading);
         for (int i = 0; tracker.sessionCount() >= budget && i < abandoned.size(); i++) {
             flush(space, abandoned.get(i), "the session budget needs its room");
         }
