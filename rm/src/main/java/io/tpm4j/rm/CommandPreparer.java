@@ -34,12 +34,14 @@ final class CommandPreparer {
     private final ResourceManager.Options options;
     private final Tracker tracker;
     private final Swapper swapper;
+    private final SessionBudget sessionBudget;
     private final CapabilityView capabilities;
     private long serial;
 
     CommandPreparer(Map<Integer, CommandAttributes> commandTable, int maxCommandSize, ResourceManager.Options options,
-                    Tracker tracker, Swapper swapper) {
+                    Tracker tracker, Swapper swapper, SessionBudget sessionBudget) {
         this.commandTable = commandTable;
+        this.sessionBudget = sessionBudget;
         this.maxCommandSize = maxCommandSize;
         this.options = options;
         this.tracker = tracker;
@@ -96,7 +98,7 @@ final class CommandPreparer {
         }
         if (attributes.responseHandle() && !p.is(TpmCc.CONTEXT_LOAD)) {
             if (p.is(TpmCc.START_AUTH_SESSION)) {
-                checkSessionQuota(space);
+                sessionBudget.admit(space, null);
             } else {
                 checkObjectQuota(space);
             }
@@ -180,25 +182,20 @@ final class CommandPreparer {
                     + "session %s may load", savedHandle, session.owner() == space ? "its own and loaded"
                     : "another space's", space.name()));
         }
-        checkSessionQuota(space);
+        if (session == null || !session.isClientSavedBy(space)) {
+            // A session this space saved is charged to it already; any other is one more.
+            sessionBudget.admit(space, session);
+        }
         if (session != null && session.isClientContext(Arrays.copyOfRange(frame.bytes, at, frame.bytes.length))) {
             p.loadedSession = session;
         }
     }
 
     private void checkObjectQuota(Space space) throws Refusal {
-        checkQuota(space, space.objectCount(), options.maxObjectsPerSpace(), "objects", TpmRc.OBJECT_MEMORY);
-    }
-
-    private void checkSessionQuota(Space space) throws Refusal {
-        checkQuota(space, space.sessionCount(), options.maxSessionsPerSpace(), "sessions", TpmRc.SESSION_MEMORY);
-    }
-
-    private static void checkQuota(Space space, int owned, int quota, String what, TpmRc rc) throws Refusal {
-        if (owned >= quota) {
-            log.info("{}: refused: the space already holds {} {}, its quota", space.name(), owned, what);
-            throw new Refusal(rc, space.name() + " already holds " + owned + " " + what
-                    + ", its quota; flush one first");
+        int owned = space.objectCount();
+        if (owned >= options.maxObjectsPerSpace()) {
+            throw new Refusal(TpmRc.OBJECT_MEMORY, space.name() + " already holds " + owned
+                    + " objects, its quota; flush one first");
         }
     }
 

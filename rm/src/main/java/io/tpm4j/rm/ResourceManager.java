@@ -41,8 +41,9 @@ import java.util.Set;
  * <p>With {@link Swapping#LAZY} (the default) objects and sessions stay loaded until the TPM runs short of
  * slots, then the least recently used are swapped out: with no contention each client command costs exactly
  * one TPM command. {@link Swapping#EAGER} is the Linux kernel's policy (everything saved after every command),
- * for comparison. Sessions that clients save and never load again are bounded, and the oldest saved session is
- * re-saved before the TPM's context counter gets too far ahead of it (TPM_RC_CONTEXT_GAP).
+ * for comparison. Sessions count against the space that started or saved them, within a fair share of the
+ * TPM's sessions; those abandoned by a closed space are bounded; and the oldest saved session is re-saved before
+ * the TPM's context counter gets too far ahead of it (TPM_RC_CONTEXT_GAP).
  *
  * <p>Thread-safe: commands from all spaces reach the TPM one at a time, taking turns round-robin across peers and
  * their spaces (see {@link #openSpace(String, Object)}), in arrival order within a space. Set the logger
@@ -62,9 +63,15 @@ public final class ResourceManager implements AutoCloseable {
 
     /**
      * How a resource manager behaves. Quotas bound what one space may hold (refused in the resource-manager
-     * layer with TPM_RC_OBJECT_MEMORY or TPM_RC_SESSION_MEMORY); {@code maxAbandonedSessions} bounds the
-     * sessions clients context-saved and did not load again (the oldest is flushed beyond it); {@code retries}
-     * says which TPM warnings the RM answers by sending the command again.
+     * layer with TPM_RC_OBJECT_MEMORY or TPM_RC_SESSION_MEMORY). A space's sessions are those it owns and those it
+     * context-saved itself that nobody has loaded since; besides {@code maxSessionsPerSpace}, all spaces share a
+     * budget of {@code min(TPM_PT_ACTIVE_SESSIONS_MAX, TPM_PT_CONTEXT_GAP_MAX / 4)} sessions, of which a space
+     * may hold {@code min(maxSessionsPerSpace, max(budget / open spaces, (budget - the other spaces'
+     * sessions) / 2))}: its fair part always, more only while as much stays free. {@code maxAbandonedSessions}
+     * bounds the sessions whose saving space closed and that nobody loaded since (kept for whoever holds their
+     * blobs; the oldest is flushed beyond the bound, or when the budget needs room); a live space's sessions are
+     * never flushed for another. {@code retries} says which TPM warnings the RM answers by sending the command
+     * again.
      */
     public record Options(Swapping swapping, boolean avoidContextGap, int maxObjectsPerSpace,
                           int maxSessionsPerSpace, int maxAbandonedSessions, RetryPolicy retries) {
@@ -122,6 +129,7 @@ public final class ResourceManager implements AutoCloseable {
     private final CommandPreparer preparer;
     private final ResponseCommitter committer;
     private final Resync resync;
+    private final SessionBudget sessionBudget;
     private final Set<Space> spaces = new LinkedHashSet<>();
     private final Counters counters = new Counters();
     /** Stands for the RM itself in the counts of work no client asked for (flushing abandoned sessions at close). */
@@ -136,14 +144,26 @@ public final class ResourceManager implements AutoCloseable {
         int sessionSlots = Math.max(1, properties.getOrDefault(TpmPt.HR_LOADED_MIN.value(), 3));
         long contextGapMax = Integer.toUnsignedLong(properties.getOrDefault(TpmPt.CONTEXT_GAP_MAX.value(), 0xFF));
         int maxCommandSize = properties.getOrDefault(TpmPt.MAX_COMMAND_SIZE.value(), 4096);
+        int activeSessions = Math.max(1, properties.getOrDefault(TpmPt.ACTIVE_SESSIONS_MAX.value(), 64));
         this.link = new ChipLink(chip);
         this.swapper = new Swapper(tracker, link, options, objectSlots, sessionSlots, contextGapMax);
         this.resync = new Resync(tracker, link);
-        this.preparer = new CommandPreparer(commandTable, maxCommandSize, options, tracker, swapper);
-        ClientSaves clientSaves = new ClientSaves(tracker, link, swapper.gap(), options.maxAbandonedSessions());
+        this.sessionBudget = new SessionBudget(tracker, link, sessionBudget(activeSessions, contextGapMax),
+                options.maxSessionsPerSpace(), options.maxAbandonedSessions(), spaces::size);
+        this.preparer = new CommandPreparer(commandTable, maxCommandSize, options, tracker, swapper, sessionBudget);
+        ClientSaves clientSaves = new ClientSaves(tracker, link, swapper.gap());
         this.committer = new ResponseCommitter(tracker, clientSaves, resync);
-        log.debug("{}: resource manager over {} commands, {} object and {} session slots, context gap {}, {}",
-                chip.name(), commandTable.size(), objectSlots, sessionSlots, contextGapMax, options);
+        log.debug("{}: resource manager over {} commands, {} object and {} session slots, {} sessions in all, "
+                + "context gap {}, {}", chip.name(), commandTable.size(), objectSlots, sessionSlots,
+                sessionBudget.budget(), contextGapMax, options);
+    }
+
+    /**
+     * How many sessions the spaces may hold together: what the TPM can keep active, and no more than a quarter of
+     * its context gap, so that re-saving the oldest keeps every saved session loadable.
+     */
+    static int sessionBudget(int activeSessionsMax, long contextGapMax) {
+        return (int) Math.max(1, Math.min(activeSessionsMax, contextGapMax / 4));
     }
 
     /** A resource manager with {@link Options#defaults()} over {@code chip}. */
@@ -347,12 +367,49 @@ public final class ResourceManager implements AutoCloseable {
                 flushQuietly(space, session.handle());
                 tracker.drop(session);
             }
+            // Sessions it saved stay for whoever holds their blobs (tpm2-abrmd's rule), bounded.
+            if (chip.isRemoved()) {
+                space.savedSessions().forEach(tracker::drop);
+            } else {
+                abandonQuietly(space);
+            }
             log.debug("{}: closed; {}", space.name(), space.counters());
         } finally {
             chip.unlockCommands();
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    private void abandonQuietly(Space space) {
+        try {
+            sessionBudget.abandonSavedBy(space);
+        } catch (TpmException e) {
+            log.debug("{}: flushing abandoned sessions on close failed: {}", space.name(), e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // For tests: what the RM believes, and whether its records agree with each other.
+
+    /** The TPM handles the RM believes it holds: loaded objects and every session. */
+    List<Integer> handlesInTpm() {
+        chip.lockCommands(0);
+        try {
+            return tracker.handlesInTpm();
+        } finally {
+            chip.unlockCommands();
+        }
+    }
+
+    /** What is inconsistent in the RM's tracking; empty when its records agree. */
+    List<String> trackingInconsistencies() {
+        chip.lockCommands(0);
+        try {
+            return tracker.inconsistencies(spaces);
+        } finally {
+            chip.unlockCommands();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.tpm4j.rm;
 
+import io.tpm4j.api.TpmProtocolException;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.wire.BigEndian;
@@ -22,7 +23,11 @@ final class ResponseCommitter {
         this.resync = resync;
     }
 
-    /** Records what the command did: new objects and sessions, flushed ones, saved sessions; rewrites handles. */
+    /**
+     * Records what the command did: new objects and sessions, flushed ones, saved sessions; rewrites handles. A
+     * successful response the RM cannot read what it needs from is a protocol error for the client; what the TPM
+     * then holds is unknown, so it is re-read before the next command.
+     */
     void commit(Space space, PreparedCommand p, byte[] response) {
         if (BigEndian.u32(response, 6) != 0) {
             return;
@@ -54,18 +59,35 @@ final class ResponseCommitter {
         } else if (p.is(TpmCc.CONTEXT_SAVE) && p.handleSessions[0] != null) {
             clientSaves.saved(space, p.handleSessions[0], response, p.serial);
         }
-        if (frame.attributes.responseHandle() && response.length >= TpmHeader.SIZE + 4) {
-            int handle = BigEndian.u32(response, TpmHeader.SIZE);
-            if (TpmHt.TRANSIENT.contains(handle)) {
-                TrackedObject object = tracker.newObject(space, handle, p.createsSequence(), now);
-                BigEndian.putU32(response, TpmHeader.SIZE, object.virtualHandle());
-            } else if (TrackedSession.isSessionHandle(handle)) {
-                tracker.loadedBy(space, handle, now);
-            }
+        if (frame.attributes.responseHandle()) {
+            adoptCreated(space, p, response, now);
         }
         if (frame.attributes.extensive()) {
             // TPM2_Clear and friends may flush objects: find out which of ours are still there.
             resync.objects(space);
+        }
+    }
+
+    /** The object or session the command created, at the handle that follows the header. */
+    private void adoptCreated(Space space, PreparedCommand p, byte[] response, long now) {
+        boolean session = p.is(TpmCc.START_AUTH_SESSION) || p.loadsSession;
+        int handle = response.length >= TpmHeader.SIZE + 4 ? BigEndian.u32(response, TpmHeader.SIZE) : 0;
+        if (session ? !TrackedSession.isSessionHandle(handle) : !TpmHt.TRANSIENT.contains(handle)) {
+            resync.outcomeUnknown();
+            throw new TpmProtocolException(TpmCc.describe(p.code()) + " response: success, but "
+                    + (response.length < TpmHeader.SIZE + 4 ? "no handle (" + response.length + " bytes)"
+                    : String.format("handle 0x%08x is not a %s", handle, session ? "session" : "transient object")),
+                    TpmHeader.SIZE);
+        }
+        if (session) {
+            if (p.loadsSession) {
+                tracker.loadedBy(space, handle, now);
+            } else {
+                tracker.started(space, handle, now);
+            }
+        } else {
+            TrackedObject object = tracker.newObject(space, handle, p.createsSequence(), now);
+            BigEndian.putU32(response, TpmHeader.SIZE, object.virtualHandle());
         }
     }
 }

@@ -33,6 +33,8 @@ public final class Space implements TpmTransport {
     // Guarded by the chip's command lock.
     private final Map<Integer, TrackedObject> objects = new HashMap<>();
     private final Set<TrackedSession> sessions = new LinkedHashSet<>();
+    /** Sessions this space context-saved itself and nobody has loaded since: still charged to it. */
+    private final Set<TrackedSession> savedSessions = new LinkedHashSet<>();
     private volatile boolean closed;
 
     Space(ResourceManager rm, String name, Counters chipCounters, Object peer) {
@@ -114,8 +116,9 @@ public final class Space implements TpmTransport {
         objects.remove(object.virtualHandle());
     }
 
-    int sessionCount() {
-        return sessions.size();
+    /** The sessions charged to this space against its quota and share: those it owns and those it saved. */
+    int chargedSessionCount() {
+        return sessions.size() + savedSessions.size();
     }
 
     List<TrackedSession> sessions() {
@@ -128,6 +131,30 @@ public final class Space implements TpmTransport {
 
     void release(TrackedSession session) {
         sessions.remove(session);
+    }
+
+    boolean owns(TrackedSession session) {
+        return sessions.contains(session);
+    }
+
+    List<TrackedSession> savedSessions() {
+        return List.copyOf(savedSessions);
+    }
+
+    boolean saved(TrackedSession session) {
+        return savedSessions.contains(session);
+    }
+
+    void adoptSaved(TrackedSession session) {
+        savedSessions.add(session);
+    }
+
+    void releaseSaved(TrackedSession session) {
+        savedSessions.remove(session);
+    }
+
+    boolean owns(TrackedObject object) {
+        return objects.get(object.virtualHandle()) == object;
     }
 
     @Override

@@ -1,10 +1,13 @@
 package io.tpm4j.rm;
 
 import io.tpm4j.api.TpmDeviceRemovedException;
+import io.tpm4j.api.TpmException;
+import io.tpm4j.api.TpmProtocolException;
 import io.tpm4j.api.TpmTimeoutException;
 import io.tpm4j.api.TpmTransport;
 import io.tpm4j.api.TpmTransportException;
 import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.wire.BigEndian;
 import io.tpm4j.api.wire.TpmHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +26,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * takes the ops write lock (so it waits for the command in flight), closes the backend and drops it. From then
  * on every command fails with {@link TpmDeviceRemovedException} without reaching the backend, and the chip
  * object stays valid for whoever still holds it. A backend that reports its TPM gone (EPIPE, ENODEV, a closed
- * simulator connection) removes the chip the same way, so every space sees one state. If the command in
+ * simulator connection) removes the chip the same way, so every space sees one state; so does a backend that lost
+ * its framing (a protocol error after which it no longer answers a harmless probe). If the command in
  * flight does not finish within {@link Options#removalGrace()} (a peer that never answers), removal closes the
  * backend first, which wakes that command, and then takes the lock: removal cannot hang.
  */
@@ -63,6 +67,9 @@ public final class TpmChip implements AutoCloseable {
             return new Options(removalGrace, shutdownOnRemove, timeout);
         }
     }
+
+    /** TPM2_GetRandom(8): changes nothing on the TPM, answers on every TPM. */
+    private static final byte[] PROBE = {(byte) 0x80, 0x01, 0, 0, 0, 12, 0, 0, 0x01, 0x7B, 0, 8};
 
     private final String name;
     private final Options options;
@@ -219,6 +226,12 @@ public final class TpmChip implements AutoCloseable {
                 return ops.transmit(command);
             } catch (TpmDeviceRemovedException e) {
                 goneNow = e;
+            } catch (TpmProtocolException e) {
+                if (framingIntact(ops)) {
+                    throw e;
+                }
+                log.warn("{}: the backend lost its framing ({}); removing the chip", name, e.getMessage());
+                goneNow = removedException(e);
             } catch (IllegalStateException e) {
                 // Our backends fail a command with this when they are closed under it: by removal, or by
                 // whoever else closed them. Either way the TPM is out of reach for good.
@@ -238,6 +251,24 @@ public final class TpmChip implements AutoCloseable {
         }
         remove();
         throw goneNow;
+    }
+
+    /**
+     * After a response that did not parse: whether the backend still frames commands and responses, which a
+     * harmless command (TPM2_GetRandom) shows. A backend that lost its place in the byte stream refuses it or
+     * answers garbage, and no later command could be trusted: the chip counts as removed then, so clients learn
+     * the TPM is gone instead of failing every command forever. A timeout decides nothing.
+     */
+    private boolean framingIntact(TpmTransport ops) {
+        try {
+            byte[] answer = ops.transmit(PROBE.clone());
+            return answer.length >= TpmHeader.SIZE && BigEndian.u32(answer, 2) == answer.length;
+        } catch (TpmTimeoutException e) {
+            return true;
+        } catch (TpmException | IllegalStateException e) {
+            log.debug("{}: the framing probe failed: {}", name, e.toString());
+            return false;
+        }
     }
 
     /** The ops read lock for one send; removal holds the write lock only briefly, so the wait is bounded. */

@@ -27,7 +27,10 @@ final class TrackedSession extends Tracked {
     private State state = State.LOADED;
     /** The context bytes the client holds, for a client-saved session; it may present them later to load it. */
     private byte[] clientContext;
-    /** For a client-saved session: the space that saved it (which alone sees it in GetCapability). */
+    /**
+     * For a client-saved session: the space that saved it, which alone sees it in GetCapability and is charged
+     * for it; null once that space closed (the session is abandoned).
+     */
     private Space savedBy;
 
     /** A session {@code owner} started or loaded. */
@@ -50,6 +53,21 @@ final class TrackedSession extends Tracked {
 
     boolean isClientSaved() {
         return state == State.CLIENT_SAVED;
+    }
+
+    /** Client-saved by a space that has closed since: nobody is charged for it; it waits for its blob's holder. */
+    boolean isAbandoned() {
+        return state == State.CLIENT_SAVED && savedBy == null;
+    }
+
+    /** The space charged for a client-saved session; null when abandoned or not client-saved. */
+    Space savedBy() {
+        return state == State.CLIENT_SAVED ? savedBy : null;
+    }
+
+    /** The space that saved it closed: the session stays for whoever holds its blob, charged to nobody. */
+    void abandon() {
+        savedBy = null;
     }
 
     /** Whether {@code space} saved this session itself and nobody has loaded it since. */
@@ -108,12 +126,18 @@ final class TrackedSession extends Tracked {
     void leftLoadedByResave() {
         if (owner() != null) {
             state = State.LOADED;
+            remember(null);
         }
+    }
+
+    /** Which state it is in, for the tracker's consistency check. */
+    State state() {
+        return state;
     }
 
     @Override
     public String toString() {
         return String.format("session 0x%08x (%s, %s)", handle, state,
-                owner() != null ? owner().name() : "saved by " + (savedBy == null ? "a client" : savedBy.name()));
+                owner() != null ? owner().name() : savedBy == null ? "abandoned" : "saved by " + savedBy.name());
     }
 }
