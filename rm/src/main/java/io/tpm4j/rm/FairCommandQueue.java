@@ -67,6 +67,14 @@ final class FairCommandQueue {
         }
     }
 
+    static {
+        // Loaded now, not at the first contention: a server out of file descriptors could not read a class file
+        // then, and a class that failed to load stays failed.
+        for (Class<?> nested : new Class<?>[]{Waiter.class, SpaceQueue.class, PeerQueue.class}) {
+            nested.getName();
+        }
+    }
+
     private final ReentrantLock mutex = new ReentrantLock();
     // All guarded by the mutex.
     private final Map<Object, PeerQueue> peers = new HashMap<>();

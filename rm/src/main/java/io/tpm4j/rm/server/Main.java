@@ -177,7 +177,7 @@ public final class Main {
                 throw new IllegalArgumentException("name at least one listener: --mssim ADDRESS or --raw ADDRESS");
             }
             for (Endpoint endpoint : endpoints) {
-                checkTcp(endpoint, allowRemote);
+                RmServer.checkTcp(endpoint, allowRemote);
             }
             if (maxConnections != null) {
                 server = server.withMaxConnections(maxConnections)
@@ -186,28 +186,8 @@ public final class Main {
             if (perPeer != null) {
                 server = server.withMaxConnectionsPerPeer(perPeer);
             }
-            return new Config(device, swtpm, swtpmSocket, List.copyOf(endpoints), server.withAccess(access),
+            return new Config(device, swtpm, swtpmSocket, List.copyOf(endpoints), server.withAccess(access).withRemoteClients(allowRemote),
                     rm.withQuotas(objects, sessions), platform);
-        }
-
-        /**
-         * Raw and health endpoints are Unix sockets only (a socket file has a mode and an owner); an mssim TCP
-         * endpoint must be loopback unless remote clients are allowed explicitly.
-         */
-        private static void checkTcp(Endpoint endpoint, boolean allowRemote) {
-            if (!(endpoint.address() instanceof Endpoint.Tcp tcp)) {
-                return;
-            }
-            String option = "--" + endpoint.protocol().name().toLowerCase(java.util.Locale.ROOT);
-            if (endpoint.protocol() != Endpoint.Protocol.MSSIM) {
-                throw new IllegalArgumentException(option + " takes unix:PATH only, not '" + tcp + "': a Unix socket "
-                        + "has a mode and an owner, TCP has no access control (--mssim tcp:HOST:PORT serves TCP clients)");
-            }
-            if (!allowRemote && !tcp.isLoopback()) {
-                throw new IllegalArgumentException(option + " " + tcp + " is not a loopback address: every host and "
-                        + "container that can reach it would get the TPM; use 127.0.0.1 or unix:PATH, or add "
-                        + "--allow-remote if that is what you want");
-            }
         }
 
         private static java.time.Duration seconds(String option, String value) {

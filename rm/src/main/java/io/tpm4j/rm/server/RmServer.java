@@ -44,10 +44,12 @@ public final class RmServer implements AutoCloseable {
      * command) and, apart, the control connections (mssim platform, health); {@code maxConnectionsPerPeer} bounds
      * each pool per peer (a Unix socket's uid, a TCP client's address), never above {@code maxConnections}.
      * {@code idleTimeout}: a connection that sends nothing for that long is closed; {@link Duration#ZERO} for never.
+     * {@code allowRemote}: an mssim TCP endpoint may listen on an address other than loopback (TCP has no access
+     * control; raw and health endpoints are Unix sockets whatever this says).
      */
     public record Options(int maxConnections, int maxFrame, Duration frameTimeout, Duration writeTimeout,
                           Duration shutdownTimeout, SocketListener.Access access, int maxConnectionsPerPeer,
-                          Duration idleTimeout) {
+                          Duration idleTimeout, boolean allowRemote) {
         public Options {
             Objects.requireNonNull(frameTimeout, "frameTimeout");
             Objects.requireNonNull(writeTimeout, "writeTimeout");
@@ -63,11 +65,11 @@ public final class RmServer implements AutoCloseable {
             }
         }
 
-        /** The limits before per-peer bounds and idle timeouts: those take their defaults. */
+        /** The limits before per-peer bounds and idle timeouts: those take their defaults; loopback TCP only. */
         public Options(int maxConnections, int maxFrame, Duration frameTimeout, Duration writeTimeout,
                        Duration shutdownTimeout, SocketListener.Access access) {
             this(maxConnections, maxFrame, frameTimeout, writeTimeout, shutdownTimeout, access,
-                    defaultPerPeer(maxConnections), DEFAULT_IDLE_TIMEOUT);
+                    defaultPerPeer(maxConnections), DEFAULT_IDLE_TIMEOUT, false);
         }
 
         private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
@@ -96,33 +98,39 @@ public final class RmServer implements AutoCloseable {
         /** Sets the total; the per-peer bound is kept (and applies up to the total). */
         public Options withMaxConnections(int value) {
             return new Options(value, maxFrame, frameTimeout, writeTimeout, shutdownTimeout, access,
-                    maxConnectionsPerPeer, idleTimeout);
+                    maxConnectionsPerPeer, idleTimeout, allowRemote);
         }
 
         public Options withMaxConnectionsPerPeer(int value) {
             return new Options(maxConnections, maxFrame, frameTimeout, writeTimeout, shutdownTimeout, access, value,
-                    idleTimeout);
+                    idleTimeout, allowRemote);
         }
 
         /** {@link Duration#ZERO}: connections never close for being idle. */
         public Options withIdleTimeout(Duration value) {
             return new Options(maxConnections, maxFrame, frameTimeout, writeTimeout, shutdownTimeout, access,
-                    maxConnectionsPerPeer, value);
+                    maxConnectionsPerPeer, value, allowRemote);
         }
 
         public Options withMaxFrame(int value) {
             return new Options(maxConnections, value, frameTimeout, writeTimeout, shutdownTimeout, access,
-                    maxConnectionsPerPeer, idleTimeout);
+                    maxConnectionsPerPeer, idleTimeout, allowRemote);
         }
 
         public Options withTimeouts(Duration frame, Duration write) {
             return new Options(maxConnections, maxFrame, frame, write, shutdownTimeout, access, maxConnectionsPerPeer,
-                    idleTimeout);
+                    idleTimeout, allowRemote);
+        }
+
+        /** Lets an mssim TCP endpoint listen on an address other hosts can reach ({@code --allow-remote}). */
+        public Options withRemoteClients(boolean value) {
+            return new Options(maxConnections, maxFrame, frameTimeout, writeTimeout, shutdownTimeout, access,
+                    maxConnectionsPerPeer, idleTimeout, value);
         }
 
         public Options withAccess(SocketListener.Access value) {
             return new Options(maxConnections, maxFrame, frameTimeout, writeTimeout, shutdownTimeout, value,
-                    maxConnectionsPerPeer, idleTimeout);
+                    maxConnectionsPerPeer, idleTimeout, allowRemote);
         }
     }
 
@@ -166,10 +174,15 @@ public final class RmServer implements AutoCloseable {
      * Listens on every endpoint and starts accepting. On failure nothing stays open.
      *
      * @throws io.tpm4j.api.TpmTransportException when an address cannot be bound (named, with the errno)
+     * @throws IllegalArgumentException for a raw or health endpoint on TCP, or an mssim TCP endpoint on an address
+     *                                  other than loopback without {@link Options#allowRemote()}
      */
     public static RmServer start(ResourceManager rm, List<Endpoint> endpoints, Options options) {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("no endpoint to listen on");
+        }
+        for (Endpoint endpoint : endpoints) {
+            checkTcp(endpoint, options.allowRemote());
         }
         RmServer server = new RmServer(rm, options);
         try {
@@ -189,6 +202,26 @@ public final class RmServer implements AutoCloseable {
         }
         server.watcher.start();
         return server;
+    }
+
+    /**
+     * Raw and health endpoints are Unix sockets only (a socket file has a mode and an owner); an mssim TCP
+     * endpoint must be loopback unless remote clients are allowed explicitly.
+     */
+    static void checkTcp(Endpoint endpoint, boolean allowRemote) {
+        if (!(endpoint.address() instanceof Endpoint.Tcp tcp)) {
+            return;
+        }
+        String option = "--" + endpoint.protocol().name().toLowerCase(java.util.Locale.ROOT);
+        if (endpoint.protocol() != Endpoint.Protocol.MSSIM) {
+            throw new IllegalArgumentException(option + " takes unix:PATH only, not '" + tcp + "': a Unix socket "
+                    + "has a mode and an owner, TCP has no access control (--mssim tcp:HOST:PORT serves TCP clients)");
+        }
+        if (!allowRemote && !tcp.isLoopback()) {
+            throw new IllegalArgumentException(option + " " + tcp + " is not a loopback address: every host and "
+                    + "container that can reach it would get the TPM; use 127.0.0.1 or unix:PATH, or add "
+                    + "--allow-remote if that is what you want");
+        }
     }
 
     private void listen(Endpoint.Address address, Kind kind) {

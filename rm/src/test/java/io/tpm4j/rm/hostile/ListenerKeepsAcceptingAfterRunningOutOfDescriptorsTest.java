@@ -77,8 +77,14 @@ class ListenerKeepsAcceptingAfterRunningOutOfDescriptorsTest {
                 c.close();   // the server closes its ends, and has descriptors again
             }
             for (SocketChannel c : waiting) {
-                assertEquals(0, RawFrames.responseCode(RawFrames.exchange(c, RawFrames.getRandom(8))),
-                        "a client queued during EMFILE is served");
+                int rc;
+                try {
+                    rc = RawFrames.responseCode(RawFrames.exchange(c, RawFrames.getRandom(8)));
+                } catch (AssertionError | java.io.IOException e) {
+                    throw new AssertionError("a client queued during EMFILE was not served: " + e.getMessage()
+                            + "; the server's log:\n" + Files.readString(log), e);
+                }
+                assertEquals(0, rc, "a client queued during EMFILE is served");
             }
             String said = Files.readString(log);
             assertTrue(said.contains("cannot accept connections: EMFILE") && said.contains("accepting connections again"), said);

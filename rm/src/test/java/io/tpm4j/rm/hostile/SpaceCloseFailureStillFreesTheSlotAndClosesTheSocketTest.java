@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.AdditionalAnswers.delegatesTo;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
@@ -60,7 +61,7 @@ class SpaceCloseFailureStillFreesTheSlotAndClosesTheSocketTest {
     private static ResourceManager failingSpaceClose(ResourceManager real, AtomicInteger faults) {
         ResourceManager rm = mock(ResourceManager.class, withSettings().defaultAnswer(delegatesTo(real)));
         doAnswer(open -> {
-            Space space = real.openSpace(open.getArgument(0));
+            Space space = real.openSpace(open.getArgument(0), open.getArgument(1));
             Space failing = mock(Space.class, withSettings().defaultAnswer(delegatesTo(space)));
             doAnswer(close -> {
                 space.close();
@@ -68,7 +69,7 @@ class SpaceCloseFailureStillFreesTheSlotAndClosesTheSocketTest {
                 throw new IllegalStateException("injected: closing the space failed");
             }).when(failing).close();
             return failing;
-        }).when(rm).openSpace(anyString());
+        }).when(rm).openSpace(anyString(), any());
         return rm;
     }
 }
