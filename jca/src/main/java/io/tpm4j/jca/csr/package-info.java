@@ -1,0 +1,2 @@
+/** PKCS#10 certificate requests signed by a key that never leaves the TPM. */
+package io.tpm4j.jca.csr;
