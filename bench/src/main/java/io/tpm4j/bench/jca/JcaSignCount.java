@@ -36,8 +36,9 @@ public final class JcaSignCount {
 
         String since(SharedTpm tpm) {
             RmCounters spent = tpm.counters().minus(counters);
-            return spent.clientCommands() + " client commands, " + spent.tpmCommands() + " TPM commands "
-                    + CommandTally.difference(tpm.commandsByName(), byName);
+            return spent.clientCommands() + " client commands, " + spent.tpmCommands() + " TPM commands (the RM's own: "
+                    + spent.contextLoads() + " context loads, " + spent.contextSaves() + " saves, " + spent.flushes()
+                    + " flushes) " + CommandTally.difference(tpm.commandsByName(), byName);
         }
     }
 
