@@ -54,8 +54,12 @@ public final class VtpmProxy implements AutoCloseable {
     private final int minor;
     private final TpmTransport backend;
     private final Thread server;
-    /** Held for each call on {@link #fd}, never while the backend works, so close() need not wait for the backend. */
-    private final ReentrantLock descriptor = new ReentrantLock();
+    /**
+     * Held for each call on {@link #fd}, never while the backend works, so close() need not wait for the backend.
+     * Fair: the serving thread takes it again right after each poll tick, and an unfair lock let it barge ahead of a
+     * waiting close() for as long as the chip was idle (seen under qemu, where the woken closer is slow to run).
+     */
+    private final ReentrantLock descriptor = new ReentrantLock(true);
     /** Guarded by {@link #descriptor}: the descriptor is closed exactly once, by close() or by the serving thread. */
     private boolean closed;
     private volatile int locality;
