@@ -211,7 +211,8 @@ final class TpmRsaCipher extends CipherSpi {
             return key.provider().connection().run(key, true, (loaded, auth) -> new RsaDecrypt(loaded.handle(), auth,
                     padded, scheme, new byte[0])).message();
         } catch (TpmResponseException e) {
-            if (e.is(TpmRc.VALUE) || e.is(TpmRc.SIZE)) {
+            // libtpms answers a bad padding with TPM_RC_FAILURE (and stays usable), the reference code with VALUE.
+            if (e.is(TpmRc.VALUE) || e.is(TpmRc.SIZE) || e.is(TpmRc.FAILURE)) {
                 BadPaddingException bad = new BadPaddingException("the TPM found no valid " + (oaep ? "OAEP" : "PKCS#1")
                         + " padding: " + e.getMessage());
                 bad.initCause(e);
