@@ -3,7 +3,7 @@ package io.tpm4j.jca;
 import io.tpm4j.api.PlatformHierarchy;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmTransport;
-import io.tpm4j.api.testing.CountingTransport;
+
 import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.ffi.Swtpm;
 import io.tpm4j.rm.ResourceManager;
@@ -30,8 +30,8 @@ abstract class WithProvider {
     ResourceManager rm;
     /** The TPM straight through its device, past the RM: what is really loaded. */
     Tpm raw;
-    /** Every command the RM sends to the TPM. */
-    CountingTransport atTpm;
+    /** Every command the TPM carried out for the RM. */
+    CommandCounter atTpm;
     Tpm4jProvider provider;
 
     @BeforeEach
@@ -40,7 +40,7 @@ abstract class WithProvider {
         TpmTransport device = swtpm.transport();
         raw = Tpm.on(device::transmit);
         PlatformHierarchy.DISABLE.startupIfNeeded(raw);
-        atTpm = new CountingTransport(device);
+        atTpm = new CommandCounter(device);
         chip = TpmChip.over(atTpm, "swtpm");
         rm = ResourceManager.over(chip);
         provider = Tpm4jProvider.over(rm.openSpace("provider"));
