@@ -5,7 +5,6 @@ import io.tpm4j.api.commands.ReadPublic;
 import io.tpm4j.api.types.PublicArea;
 import io.tpm4j.api.types.TpmAlg;
 
-import java.security.PrivateKey;
 import java.security.Provider;
 import java.util.List;
 import java.util.Map;
@@ -83,12 +82,12 @@ public final class Tpm4jProvider extends Provider implements AutoCloseable {
      * A key the TPM holds already at a persistent handle, read once now (TPM2_ReadPublic) to learn its public area.
      * The password is copied; pass null for none.
      */
-    public PrivateKey persistentKey(int handle, char[] password, TpmPolicy policy) {
+    public TpmKey persistentKey(int handle, char[] password, TpmPolicy policy) {
         if (handle >>> 24 != 0x81) {
             throw new IllegalArgumentException(String.format("0x%08x is not a persistent handle (0x81xxxxxx)", handle));
         }
         ReadPublic.Response r = connection().tpm().readPublic(handle);
-        return (PrivateKey) key(r.outPublic(), new TpmKey.AtHandle(handle), password, policy);
+        return key(r.outPublic(), new TpmKey.AtHandle(handle), password, policy);
     }
 
     /**
