@@ -1,0 +1,144 @@
+package io.tpm4j.api.transport;
+
+import io.tpm4j.api.TpmException;
+import io.tpm4j.api.TpmTimeoutException;
+import io.tpm4j.api.TpmTransportException;
+import io.tpm4j.api.types.TpmCc;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+
+/**
+ * One connected stream socket (TCP or Unix) that the socket transports write commands to and read responses from,
+ * each within a deadline, never blocking past it. Not thread-safe: its transport serialises the commands.
+ */
+final class StreamSocket {
+
+    /** Why a write or read did not complete: the peer went away, or the deadline passed. */
+    static final class Failure extends Exception {
+        private final boolean peerGone;
+        private final TpmException exception;
+
+        private Failure(String message, boolean peerGone, TpmException exception, Throwable cause) {
+            super(message, cause, false, false);
+            this.peerGone = peerGone;
+            this.exception = exception;
+        }
+
+        /** Whether the peer closed the connection or it broke: the TPM behind it is as good as removed. */
+        boolean peerGone() {
+            return peerGone;
+        }
+
+        /** The exception to report when the peer is still there (a timeout). */
+        TpmException exception() {
+            return exception;
+        }
+    }
+
+    private final String name;
+    private final SocketChannel channel;
+    private final Selector selector;
+
+    private StreamSocket(String name, SocketChannel channel) throws IOException {
+        this.name = name;
+        this.channel = channel;
+        channel.configureBlocking(false);
+        this.selector = Selector.open();
+    }
+
+    /** Connects (blocking, as connecting to a local or loopback peer is immediate or refused). */
+    static StreamSocket connect(String name, SocketAddress address) {
+        SocketChannel channel = null;
+        try {
+            channel = address instanceof UnixDomainSocketAddress
+                    ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
+            channel.connect(address);
+            return new StreamSocket(name, channel);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new TpmTransportException(name, "connect", null, "cannot connect: " + e.getMessage()
+                    + " (is the TPM simulator running?)", e);
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Writes all of {@code buffer} by {@code deadline} (System.nanoTime). */
+    void write(ByteBuffer buffer, long deadline, int code, Duration timeout) throws Failure {
+        try {
+            while (buffer.hasRemaining()) {
+                if (channel.write(buffer) == 0) {
+                    await(SelectionKey.OP_WRITE, deadline, code, timeout);
+                }
+            }
+        } catch (IOException e) {
+            throw new Failure("the connection failed: " + e.getMessage(), true, null, e);
+        }
+    }
+
+    /** Reads until {@code buffer} is full, by {@code deadline}. */
+    void fill(ByteBuffer buffer, long deadline, int code, Duration timeout) throws Failure {
+        try {
+            while (buffer.hasRemaining()) {
+                int n = channel.read(buffer);
+                if (n < 0) {
+                    throw new Failure("the TPM closed the connection while " + TpmCc.describe(code)
+                            + " was outstanding", true, null, null);
+                }
+                if (n == 0) {
+                    await(SelectionKey.OP_READ, deadline, code, timeout);
+                }
+            }
+        } catch (IOException e) {
+            throw new Failure("the connection failed: " + e.getMessage(), true, null, e);
+        }
+    }
+
+    private void await(int op, long deadline, int code, Duration timeout) throws IOException, Failure {
+        long left = deadline - System.nanoTime();
+        SelectionKey key = channel.register(selector, op);
+        int ready = left > 0 ? selector.select(Math.max(1, (left + 999_999) / 1_000_000)) : 0;
+        selector.selectedKeys().clear();
+        key.interestOps(0);
+        if (!channel.isOpen()) {
+            throw new IllegalStateException(name + " was closed while waiting for the TPM");
+        }
+        if (ready == 0 && System.nanoTime() - deadline >= 0) {
+            String message = "no response to " + TpmCc.describe(code) + " within " + timeout.toMillis()
+                    + " ms; the connection was closed so a late response cannot be mistaken for another command's";
+            throw new Failure(TpmCc.describe(code) + " timed out", false,
+                    new TpmTimeoutException(name, code, timeout, message), null);
+        }
+    }
+
+    /** Wakes a thread waiting in {@link #write} or {@link #fill}, e.g. before closing from another thread. */
+    void wakeup() {
+        selector.wakeup();
+    }
+
+    /** Idempotent. */
+    void close() {
+        closeQuietly(selector);
+        closeQuietly(channel);
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        if (resource != null) {
+            try {
+                resource.close();
+            } catch (Exception ignored) {
+                // Closing is best effort; the descriptor is released either way.
+            }
+        }
+    }
+}
