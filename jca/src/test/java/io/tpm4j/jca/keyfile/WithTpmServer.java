@@ -1,0 +1,101 @@
+package io.tpm4j.jca.keyfile;
+
+import io.tpm4j.api.CommandTimeouts;
+import io.tpm4j.api.PlatformHierarchy;
+import io.tpm4j.api.Tpm;
+import io.tpm4j.api.TpmTransport;
+import io.tpm4j.api.transport.SocketTransport;
+import io.tpm4j.api.types.TpmHt;
+import io.tpm4j.ffi.Swtpm;
+import io.tpm4j.rm.ResourceManager;
+import io.tpm4j.rm.TpmChip;
+import io.tpm4j.rm.server.Endpoint;
+import io.tpm4j.rm.server.RmServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A private swtpm behind tpm4j's resource manager and server: a raw Unix socket for the Java client and mssim over
+ * TCP for tpm2-tss's mssim TCTI (tpm2-openssl, tpm2-pytss). After each test the client, server and RM are closed and
+ * the TPM must hold no transient object, session or persistent object.
+ */
+abstract class WithTpmServer {
+
+    @TempDir
+    Path dir;
+    private Swtpm swtpm;
+    private TpmChip chip;
+    private ResourceManager rm;
+    private RmServer server;
+    /** The TPM past the RM: what is really loaded. */
+    private Tpm raw;
+    /** tpm4j's client of the server. */
+    Tpm tpm;
+    /** The TCTI string of tpm2-tss for the server. */
+    String tcti;
+
+    @BeforeEach
+    void startTpmAndServer() {
+        swtpm = Swtpm.startChardev();
+        TpmTransport device = swtpm.transport();
+        raw = Tpm.on(device::transmit);
+        PlatformHierarchy.DISABLE.startupIfNeeded(raw);
+        chip = TpmChip.over(device, "swtpm");
+        rm = ResourceManager.over(chip, ResourceManager.Options.defaults());
+        Path socket = dir.resolve("raw.sock");
+        server = RmServer.start(rm, List.of(Endpoint.raw("unix:" + socket), Endpoint.mssim("tcp:127.0.0.1:0")),
+                RmServer.Options.defaults());
+        tcti = "mssim:host=127.0.0.1,port=" + server.mssimPort().orElseThrow();
+        tpm = Tpm.on(SocketTransport.connectUnix(socket, CommandTimeouts.fixed(Duration.ofSeconds(60))));
+    }
+
+    @AfterEach
+    void stopAndCheckNothingLeft() {
+        try {
+            tpm.close();
+            server.close();
+            rm.close();
+            assertEquals(List.of(), raw.handles(TpmHt.TRANSIENT), "transient objects left in the TPM");
+            assertEquals(List.of(), raw.loadedSessions(), "sessions left in the TPM");
+            assertEquals(List.of(), raw.handles(TpmHt.PERSISTENT), "persistent objects left in the TPM");
+        } finally {
+            chip.close();
+            swtpm.close();
+        }
+    }
+
+    record ProcessResult(int exitCode, String output) {
+    }
+
+    /** Runs a program in {@link #dir} with extra environment; fails the test if it takes over two minutes. */
+    ProcessResult run(Map<String, String> environment, String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(List.of(command))).directory(dir.toFile())
+                .redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process p = builder.start();
+        byte[] output = p.getInputStream().readAllBytes();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not finish within 120 s");
+        }
+        return new ProcessResult(p.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    /** Runs a program that must succeed; returns its output. */
+    String succeed(Map<String, String> environment, String... command) throws Exception {
+        ProcessResult r = run(environment, command);
+        assertEquals(0, r.exitCode(), String.join(" ", command) + ":\n" + r.output());
+        return r.output();
+    }
+}
