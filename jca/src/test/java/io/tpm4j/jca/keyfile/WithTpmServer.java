@@ -15,7 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,18 +80,23 @@ abstract class WithTpmServer {
     record ProcessResult(int exitCode, String output) {
     }
 
-    /** Runs a program in {@link #dir} with extra environment; fails the test if it takes over two minutes. */
+    /**
+     * Runs a program in {@link #dir} with extra environment and no input (a program that prompts fails rather than
+     * waits); fails the test if it takes over two minutes.
+     */
     ProcessResult run(Map<String, String> environment, String... command) throws Exception {
+        Path output = Files.createTempFile(dir, "process", ".out");
         ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(List.of(command))).directory(dir.toFile())
-                .redirectErrorStream(true);
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(output.toFile());
         builder.environment().putAll(environment);
         Process p = builder.start();
-        byte[] output = p.getInputStream().readAllBytes();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish within 120 s");
+            throw new AssertionError(String.join(" ", command) + " did not finish within 120 s:\n"
+                    + Files.readString(output));
         }
-        return new ProcessResult(p.exitValue(), new String(output, StandardCharsets.UTF_8));
+        return new ProcessResult(p.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
     }
 
     /** Runs a program that must succeed; returns its output. */
