@@ -11,6 +11,7 @@ module io.tpm4j.jca {
 
     exports io.tpm4j.jca;
     exports io.tpm4j.jca.keyfile;
+    exports io.tpm4j.jca.csr;
 
     provides java.security.Provider with io.tpm4j.jca.Tpm4jProvider;
 }

@@ -8,7 +8,6 @@ import java.util.Arrays;
 /** DER encodings of the few ASN.1 types tpm4j writes; each method returns one complete element. */
 public final class DerWriter {
 
-    private static final int IA5_STRING = 0x16;
     /** Context-specific, primitive: [n] IMPLICIT of a primitive type is this tag plus n. */
     private static final int CONTEXT_PRIMITIVE = 0x80;
 
@@ -119,15 +118,6 @@ public final class DerWriter {
 
     public static byte[] utf8String(String value) {
         return element(DerReader.UTF8_STRING, value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    public static byte[] ia5String(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            if (value.charAt(i) > 0x7F) {
-                throw new IllegalArgumentException("not an IA5String (ASCII): " + value);
-            }
-        }
-        return element(IA5_STRING, value.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** An OBJECT IDENTIFIER from its dotted form. */
