@@ -2,7 +2,6 @@ package io.tpm4j.jca.keyfile;
 
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
-import io.tpm4j.api.commands.Create;
 import io.tpm4j.api.commands.Sign;
 import io.tpm4j.api.crypto.PublicKeys;
 import io.tpm4j.api.crypto.Signatures;
@@ -118,11 +117,7 @@ class OpensslKeyFileInteropTest extends WithTpmServer {
 
     /** A key tpm4j made under the format's primary, written by tpm4j, signs in openssl; the JDK verifies. */
     private void tpm4jKeySignsInOpenssl(PublicArea template, String jdkAlgorithm) throws Exception {
-        TssPrivateKey file;
-        try (TpmObject parent = TssKeyLoader.createParent(tpm, TpmRh.OWNER, false)) {
-            Create.Response created = tpm.create(parent, template);
-            file = TssPrivateKey.loadable(TpmRh.OWNER, created.outPublic(), created.outPrivate(), true);
-        }
+        TssPrivateKey file = newLoadableKeyFile(template, new byte[0]);
         Path path = dir.resolve("tpm4j.pem");
         file.write(path);
         Files.write(dir.resolve("message.bin"), MESSAGE);
@@ -155,11 +150,7 @@ class OpensslKeyFileInteropTest extends WithTpmServer {
      */
     @Test
     void opensslReadsAPlainTpm4jFileAndRefusesOneWithFieldsItDoesNotKnow() throws Exception {
-        TssPrivateKey plain;
-        try (TpmObject parent = TssKeyLoader.createParent(tpm, TpmRh.OWNER, false)) {
-            Create.Response created = tpm.create(parent, Templates.eccSigningKey());
-            plain = TssPrivateKey.loadable(TpmRh.OWNER, created.outPublic(), created.outPrivate(), true);
-        }
+        TssPrivateKey plain = newLoadableKeyFile(Templates.eccSigningKey(), new byte[0]);
         plain.write(dir.resolve("plain.pem"));
         assertArrayEquals(PublicKeys.toPublicKey(plain.publicArea()).getEncoded(), opensslPublicKey("plain.pem", ""));
         plain.withDescription("written by tpm4j").write(dir.resolve("described.pem"));

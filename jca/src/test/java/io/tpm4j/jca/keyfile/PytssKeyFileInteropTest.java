@@ -1,7 +1,6 @@
 package io.tpm4j.jca.keyfile;
 
 import io.tpm4j.api.TpmObject;
-import io.tpm4j.api.commands.Create;
 import io.tpm4j.api.commands.Sign;
 import io.tpm4j.api.crypto.PublicKeys;
 import io.tpm4j.api.crypto.Signatures;
@@ -93,13 +92,9 @@ class PytssKeyFileInteropTest extends WithTpmServer {
 
     @Test
     void aKeyFileTpm4jWroteLoadsAndSignsInPytss() throws Exception {
-        TssPrivateKey file;
-        byte[] password = "tpm4j password".getBytes(StandardCharsets.UTF_8);
-        try (TpmObject parent = TssKeyLoader.createParent(tpm, TpmRh.OWNER, false)) {
-            Create.Response created = tpm.create(parent, Templates.eccSigningKey(),
-                    new io.tpm4j.api.types.SensitiveCreate(password, new byte[0]));
-            file = TssPrivateKey.loadable(TpmRh.OWNER, created.outPublic(), created.outPrivate(), false);
-        }
+        TssPrivateKey file = newLoadableKeyFile(Templates.eccSigningKey(),
+                "tpm4j password".getBytes(StandardCharsets.UTF_8));
+        assertFalse(file.emptyAuth());
         file.write(dir.resolve("tpm4j.pem"));
         Files.write(dir.resolve("digest.bin"), MessageDigest.getInstance("SHA-256").digest(MESSAGE));
         pytss("sign", "tpm4j.pem", "digest.bin", "pytss.sig", "tpm4j password");

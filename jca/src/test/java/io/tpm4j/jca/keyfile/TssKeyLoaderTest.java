@@ -61,11 +61,7 @@ class TssKeyLoaderTest extends WithTpmServer {
 
     @Test
     void aLoadableKeyWrittenReadAndLoadedUnderTheStandardParentSigns() throws Exception {
-        TssPrivateKey written;
-        try (TpmObject parent = TssKeyLoader.createParent(tpm, TpmRh.OWNER, false)) {
-            Create.Response created = tpm.create(parent, Templates.eccSigningKey());
-            written = TssPrivateKey.loadable(TpmRh.OWNER, created.outPublic(), created.outPrivate(), true);
-        }
+        TssPrivateKey written = newLoadableKeyFile(Templates.eccSigningKey(), new byte[0]);
         Path file = dir.resolve("key.pem");
         written.write(file);
         TssPrivateKey read = TssPrivateKey.read(file);

@@ -3,6 +3,11 @@ package io.tpm4j.jca.keyfile;
 import io.tpm4j.api.CommandTimeouts;
 import io.tpm4j.api.PlatformHierarchy;
 import io.tpm4j.api.Tpm;
+import io.tpm4j.api.TpmObject;
+import io.tpm4j.api.commands.Create;
+import io.tpm4j.api.types.PublicArea;
+import io.tpm4j.api.types.SensitiveCreate;
+import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.api.TpmTransport;
 import io.tpm4j.api.transport.SocketTransport;
 import io.tpm4j.api.types.TpmHt;
@@ -74,6 +79,17 @@ abstract class WithTpmServer {
         } finally {
             chip.close();
             swtpm.close();
+        }
+    }
+
+    /**
+     * A loadable key made by tpm4j from {@code template} under the key file format's owner primary (created and
+     * flushed again), as a key file; a non-empty {@code password} becomes its authValue.
+     */
+    TssPrivateKey newLoadableKeyFile(PublicArea template, byte[] password) {
+        try (TpmObject parent = TssKeyLoader.createParent(tpm, TpmRh.OWNER, false)) {
+            Create.Response created = tpm.create(parent, template, new SensitiveCreate(password, new byte[0]));
+            return TssPrivateKey.loadable(TpmRh.OWNER, created.outPublic(), created.outPrivate(), password.length == 0);
         }
     }
 
