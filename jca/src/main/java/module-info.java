@@ -10,6 +10,8 @@ module io.tpm4j.jca {
     requires org.slf4j;
 
     exports io.tpm4j.jca;
+    exports io.tpm4j.jca.keyfile;
+    exports io.tpm4j.jca.csr;
 
     provides java.security.Provider with io.tpm4j.jca.Tpm4jProvider;
 }

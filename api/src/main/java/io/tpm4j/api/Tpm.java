@@ -397,6 +397,15 @@ public final class Tpm implements AutoCloseable {
         return new TpmObject(executor, r.objectHandle(), created.outPublic(), r.name());
     }
 
+    /**
+     * TPM2_Load under a parent known only by its handle (a persistent key, say, as key files name their parents),
+     * authorised by {@code parentAuth}; close the result to flush it.
+     */
+    public TpmObject load(int parentHandle, Authorization parentAuth, byte[] inPrivate, PublicArea inPublic) {
+        Load.Response r = execute(new Load(parentHandle, parentAuth, inPrivate, inPublic));
+        return new TpmObject(executor, r.objectHandle(), inPublic, r.name());
+    }
+
     /** TPM2_Sign of {@code digest} with the key's own scheme (an empty password authorises the key). */
     public Signature sign(TpmObject key, byte[] digest) {
         return execute(new Sign(key.handle(), Authorization.emptyPassword(), digest, Scheme.NULL, Sign.nullTicket()))
