@@ -56,8 +56,8 @@ public final class VtpmProxy implements AutoCloseable {
     private final Thread server;
     /**
      * Held for each call on {@link #fd}, never while the backend works, so close() need not wait for the backend.
-     * Fair: the serving thread takes it again right after each poll tick, and an unfair lock let it barge ahead of a
-     * waiting close() for as long as the chip was idle (seen under qemu, where the woken closer is slow to run).
+     * Fair: the serving thread takes it again right after each poll tick, and an unfair lock would let it barge
+     * ahead of a waiting close() tick after tick while the chip is idle.
      */
     private final ReentrantLock descriptor = new ReentrantLock(true);
     /** Guarded by {@link #descriptor}: the descriptor is closed exactly once, by close() or by the serving thread. */
