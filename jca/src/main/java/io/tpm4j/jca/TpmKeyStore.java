@@ -439,6 +439,21 @@ final class TpmKeyStore extends KeyStoreSpi {
         return handleChainDirectory.orElseThrow().resolve(String.format("handle-0x%08x.crt.pem", h.handle()));
     }
 
+    /**
+     * A {@link TpmKeyEntry} is set as {@link #engineSetKeyEntry} sets its key and chain (the password from a
+     * {@code PasswordProtection}, if any); other entries as the JDK does.
+     */
+    @Override
+    public void engineSetEntry(String alias, KeyStore.Entry entry, KeyStore.ProtectionParameter protection)
+            throws KeyStoreException {
+        if (entry instanceof TpmKeyEntry e) {
+            char[] password = protection instanceof KeyStore.PasswordProtection p ? p.getPassword() : null;
+            engineSetKeyEntry(alias, e.key(), password, e.chain().toArray(Certificate[]::new));
+            return;
+        }
+        super.engineSetEntry(alias, entry, protection);
+    }
+
     @Override
     public void engineSetKeyEntry(String alias, byte[] key, Certificate[] chain) throws KeyStoreException {
         throw new KeyStoreException("the TPM key store takes TpmKey objects, not encoded keys");
