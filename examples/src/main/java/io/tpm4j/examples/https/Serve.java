@@ -36,7 +36,8 @@ final class Serve {
         Security.addProvider(provider);
         KeyStore store = KeyStore.getInstance("TPM", provider);
         store.load(null, null);
-        if (!store.isKeyEntry(alias)) {
+        // Reading the key checks it now and makes the store list the file: alias, which SunX509 looks through.
+        if (store.getKey(alias, Setup.NO_PASSWORD) == null) {
             throw new IllegalStateException(alias + " is no key in the TPM key store: run setup first");
         }
         KeyManagerFactory factory = KeyManagerFactory.getInstance("SunX509");

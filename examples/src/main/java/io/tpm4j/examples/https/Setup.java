@@ -2,6 +2,7 @@ package io.tpm4j.examples.https;
 
 import io.tpm4j.jca.Tpm4jProvider;
 import io.tpm4j.jca.TpmKeyGenParameterSpec;
+import io.tpm4j.jca.TpmParent;
 import io.tpm4j.jca.csr.CertificationRequest;
 
 import java.io.IOException;
@@ -38,7 +39,9 @@ final class Setup {
     static void run(String tpm, String alias, String caCertificate, String caKey) throws Exception {
         try (Tpm4jProvider provider = new Tpm4jProvider().configure(tpm)) {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", provider);
-            generator.initialize(TpmKeyGenParameterSpec.ec("P-256").build());
+            // Under the key file format's standard primary, which any TPM recreates alike: tpm2-openssl can use the
+            // file too.
+            generator.initialize(TpmKeyGenParameterSpec.ec("P-256").parent(TpmParent.keyFilePrimary()).build());
             KeyPair pair = generator.generateKeyPair();
 
             CertificationRequest request = CertificationRequest
