@@ -36,6 +36,7 @@ final class ProviderServices {
         add(p, "KeyAgreement", "ECDH", List.of(), ec, x -> new TpmEcdh());
         add(p, "Mac", "HmacSHA256", List.of(), keys(TpmHmacKey.class), x -> new TpmHmac());
         add(p, "KeyGenerator", "HmacSHA256", List.of(), Map.of(), x -> new TpmHmacKeyGenerator(p));
+        add(p, "KeyStore", "TPM", List.of(), Map.of(), x -> new TpmKeyStore(p));
         add(p, "SecureRandom", SECURE_RANDOM, List.of(), Map.of("ThreadSafe", "true"), x -> new TpmSecureRandom(p));
     }
 

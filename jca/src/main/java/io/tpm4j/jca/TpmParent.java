@@ -52,6 +52,15 @@ public sealed interface TpmParent {
         return new StorageRootKey();
     }
 
+    /**
+     * The owner primary that TSS2 key files name with parent 0x40000001 (tpm2-openssl's, tpm2-pytss's, from
+     * {@code TssKeyLoader.eccParentTemplate()}): the parent to create a key under that is to be written to a
+     * {@code file:} alias of the {@code TPM} key store.
+     */
+    static TpmParent keyFilePrimary() {
+        return new Primary(TpmRh.OWNER, io.tpm4j.jca.keyfile.TssKeyLoader.eccParentTemplate());
+    }
+
     static TpmParent persistent(int handle) {
         return new Persistent(handle);
     }

@@ -13,30 +13,37 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import io.tpm4j.api.CommandTimeouts;
+import io.tpm4j.api.Tpm;
+import io.tpm4j.api.TpmObject;
+import io.tpm4j.api.crypto.PublicKeys;
+import io.tpm4j.api.crypto.Signatures;
+import io.tpm4j.api.transport.SocketTransport;
+import io.tpm4j.api.types.Templates;
+import io.tpm4j.api.types.TpmRh;
+
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.MessageDigest;
 import java.security.Signature;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One ECDSA P-256 signature ({@code SHA256withECDSA}, DER output) of the same message through the JCA, per way
- * of reaching the TPM, all on the one swtpm of {@link SameTpm} in the same run (issue 17's comparison).
- *
- * <p>Now: {@link #signSunPkcs11Tpm2Pkcs11}, the baseline (SunPKCS11 over tpm2-pkcs11, which reaches the TPM
- * through tpm4j's server with tpm2-tss's mssim TCTI).
- *
- * <p>TO ADD with the tpm4j provider, as sibling {@code @Benchmark} methods of this class, each with a
- * {@code @State(Scope.Benchmark)} class whose {@code @Setup(Level.Trial)} takes {@link SameTpm} (as
- * {@link SunPkcs11} does) and whose Signature is initialised once:
+ * One ECDSA P-256 signature ({@code SHA256withECDSA}, DER output) of the same message, per way of reaching the TPM,
+ * all on the one swtpm of {@link SameTpm} (behind tpm4j's RM and server) in the same run (issue 17's comparison):
  * <ul>
- *   <li>{@code signTpm4jProvider}: {@code Signature.getInstance("SHA256withECDSA", tpm4j)} where {@code tpm4j} is
- *       the provider configured with {@code "unix:" + tpm.shared.rawSocket()} (the same server, its raw socket),
- *       the key made by the provider's EC KeyPairGenerator;</li>
- *   <li>{@code signTpmFacade}: {@code Tpm.sign} on a {@code SocketTransport.connectUnix(rawSocket())}, the floor.</li>
+ *   <li>{@link #signTpm4jProvider}: {@code Signature.sign} through the tpm4j provider, configured with
+ *       {@code "unix:" + rawSocket()} (the server's raw socket), the key made by the provider's EC KeyPairGenerator;</li>
+ *   <li>{@link #signTpmFacade}: the floor, tpm4j's facade on its own connection to the same socket: SHA-256 of the
+ *       message, {@code Tpm.sign}, the signature DER-encoded as the JCA gives it (the provider's work without the
+ *       JCA and without its check of the signature against the public key);</li>
+ *   <li>{@link #signSunPkcs11Tpm2Pkcs11}: the baseline, SunPKCS11 over tpm2-pkcs11, which reaches the TPM through
+ *       the same server with tpm2-tss's mssim TCTI.</li>
  * </ul>
- * Targets: provider / facade at most 1.10, provider / this baseline at most 0.5 ({@code bench/run --rounds N
+ * Targets: provider / facade at most 1.10, provider / baseline at most 0.5 ({@code bench/run --rounds N
  * --floor signTpmFacade JcaSignBenchmark} gives the ratios per round). The TPM commands per signature are counted
- * by {@link JcaSignCount} ({@code bench/run --jca-count}), which has the matching place for the provider.
+ * by {@link JcaSignCount} ({@code bench/run --jca-count}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -90,7 +97,63 @@ public class JcaSignBenchmark {
         return signOnce(s.signature);
     }
 
-    // The tpm4j provider's and the facade's @Benchmark methods go here (see the class comment).
+    /** tpm4j's provider on the server's raw socket, its EC key generated through it, its Signature initialised. */
+    @State(Scope.Benchmark)
+    public static class Tpm4jProvider {
+        io.tpm4j.jca.Tpm4jProvider provider;
+        Signature signature;
+
+        @Setup(Level.Trial)
+        public void start(SameTpm tpm) throws GeneralSecurityException {
+            provider = JcaSignCount.tpm4j(tpm.shared);
+            KeyPair pair = JcaSignCount.tpm4jKey(provider);
+            signature = Signature.getInstance("SHA256withECDSA", provider);
+            signature.initSign(pair.getPrivate());
+            // The first signature loads the key; checked by the JDK as the baseline's.
+            JcaSignCount.requireVerifies(signOnce(signature), pair.getPublic());
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            provider.close();
+        }
+    }
+
+    @Benchmark
+    public byte[] signTpm4jProvider(Tpm4jProvider s) throws GeneralSecurityException {
+        return signOnce(s.signature);
+    }
+
+    /** tpm4j's facade on its own connection to the server's raw socket, with a loaded ECDSA P-256 signing key. */
+    @State(Scope.Benchmark)
+    public static class TpmFacade {
+        Tpm tpm;
+        TpmObject key;
+        MessageDigest sha256;
+
+        @Setup(Level.Trial)
+        public void start(SameTpm shared) throws GeneralSecurityException {
+            tpm = Tpm.on(SocketTransport.connectUnix(shared.shared.rawSocket(), CommandTimeouts.kernelDefaults()));
+            key = tpm.createPrimary(TpmRh.OWNER, Templates.eccSigningKey());
+            sha256 = MessageDigest.getInstance("SHA-256");
+            JcaSignCount.requireVerifies(facadeSignOnce(this), PublicKeys.toPublicKey(key.publicArea()));
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            key.close();
+            tpm.close();
+        }
+    }
+
+    @Benchmark
+    public byte[] signTpmFacade(TpmFacade s) {
+        return facadeSignOnce(s);
+    }
+
+    static byte[] facadeSignOnce(TpmFacade s) {
+        return Signatures.toJca(s.tpm.sign(s.key, s.sha256.digest(MESSAGE)));
+    }
 
     static byte[] signOnce(Signature signature) throws GeneralSecurityException {
         signature.update(MESSAGE);

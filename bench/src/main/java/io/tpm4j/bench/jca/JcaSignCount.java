@@ -1,11 +1,15 @@
 package io.tpm4j.bench.jca;
 
+import io.tpm4j.jca.Tpm4jProvider;
 import io.tpm4j.rm.RmCounters;
 
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +21,10 @@ import java.util.Map;
  * first signature) is counted apart from the N signatures; {@value #WARM_UP} uncounted signatures before them warm
  * the JIT up; each counted signature is verified by the JDK afterwards, outside the timed loop.
  *
- * <p>Now: SunPKCS11 over tpm2-pkcs11 ({@link Pkcs11Baseline}). TO ADD with the tpm4j provider: a second
- * {@link #measure} on the same {@link SharedTpm} in {@link #main} (marked there), its Signature from the provider
- * configured with {@code "unix:" + tpm.rawSocket()}, its set-up snapshot taken before the provider is configured.
+ * <p>Two providers, one after the other on the same {@link SharedTpm}: SunPKCS11 over tpm2-pkcs11
+ * ({@link Pkcs11Baseline}), then tpm4j's provider configured with {@code "unix:" + tpm.rawSocket()}, whose set-up
+ * (configure, the parent, the session, the key made by its EC KeyPairGenerator, the first signature) is counted from
+ * before it is configured.
  */
 public final class JcaSignCount {
 
@@ -57,8 +62,25 @@ public final class JcaSignCount {
                         Signature.getInstance("SHA256withECDSA", baseline.provider()), baseline.privateKey(),
                         baseline.publicKey(), signatures);
             }
-            // The tpm4j provider's measure(...) goes here, on the same tpm (see the class comment).
+            Mark beforeTpm4j = Mark.of(tpm);
+            try (Tpm4jProvider provider = tpm4j(tpm)) {
+                KeyPair pair = tpm4jKey(provider);
+                measure("tpm4j provider", tpm, beforeTpm4j, Signature.getInstance("SHA256withECDSA", provider),
+                        pair.getPrivate(), pair.getPublic(), signatures);
+            }
         }
+    }
+
+    /** tpm4j's provider on the shared TPM's server, raw protocol: what an application configures. */
+    static Tpm4jProvider tpm4j(SharedTpm tpm) {
+        return new Tpm4jProvider().configure("unix:" + tpm.rawSocket());
+    }
+
+    /** An ECDSA P-256 key made in the TPM by the provider's KeyPairGenerator (under its standard SRK). */
+    static KeyPair tpm4jKey(Tpm4jProvider provider) throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", provider);
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
     }
 
     /**
