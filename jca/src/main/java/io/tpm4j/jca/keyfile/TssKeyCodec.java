@@ -189,9 +189,8 @@ final class TssKeyCodec {
     static byte[] encode(TssPrivateKey key) {
         List<byte[]> fields = new ArrayList<>();
         fields.add(DerWriter.oid(key.type().oid()));
-        if (key.emptyAuth()) {
-            fields.add(DerWriter.explicit(0, DerWriter.bool(true)));
-        }
+        // Always written: tpm2-openssl takes a missing emptyAuth for TRUE and would then use the key without its password.
+        fields.add(DerWriter.explicit(0, DerWriter.bool(key.emptyAuth())));
         if (!key.policy().isEmpty()) {
             fields.add(DerWriter.explicit(1, policies(key.policy())));
         }

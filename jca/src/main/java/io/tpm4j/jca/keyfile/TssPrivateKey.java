@@ -34,8 +34,8 @@ import java.util.Optional;
  * </pre>
  *
  * The sized TPM structures are held without their size prefix: {@code privateArea} is what TPM2_Create returns as
- * outPrivate and TPM2_Load takes as inPrivate. A missing emptyAuth and a FALSE one mean the same and are written as
- * missing; a parent of 0, which tpm2-openssl reads as the owner hierarchy, is read as {@code 0x40000001}.
+ * outPrivate and TPM2_Load takes as inPrivate. A missing emptyAuth is read as FALSE; emptyAuth is always written, TRUE
+ * or FALSE, because tpm2-openssl takes a missing one for TRUE (and would use the key without its password); a parent of 0, which tpm2-openssl reads as the owner hierarchy, is read as {@code 0x40000001}.
  * {@link TssKeyLoader} loads a key into a TPM.
  *
  * @param secret      the importable key's inSymSeed (without its size); empty for the other types

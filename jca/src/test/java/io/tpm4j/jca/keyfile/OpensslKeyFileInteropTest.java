@@ -95,7 +95,7 @@ class OpensslKeyFileInteropTest extends WithTpmServer {
             assertTrue(Signatures.verify(fromFile, signature, MESSAGE), "the JDK verifies with the file's public key");
             opensslVerifies(file, signature);
         }
-        // Written again by tpm4j, the file is the same DER openssl wrote (emptyAuth absent or TRUE as openssl has it).
+        // Written again by tpm4j, the file holds the same fields (openssl writes BOOLEAN TRUE as 0x01, tpm4j as DER's 0xFF).
         assertEquals(key, TssPrivateKey.fromDer(key.toDer()));
     }
 

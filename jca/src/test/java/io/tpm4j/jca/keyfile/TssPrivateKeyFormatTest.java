@@ -99,9 +99,12 @@ class TssPrivateKeyFormatTest {
                 DerWriter.integer(0x40000001L), DerWriter.octetString(pubkey()),
                 DerWriter.octetString(new byte[] {0, 2, 5, 6}));
         assertArrayEquals(expected, key.toDer());
-        // Without emptyAuth the field is left out, as the draft recommends.
-        byte[] noAuth = TssPrivateKey.loadable(TpmRh.OWNER, eccPublic(), new byte[] {5, 6}, false).toDer();
-        assertEquals(expected.length - 5, noAuth.length);
+        // A key with a password says so with an explicit FALSE, as tpm2-openssl writes it: tpm2-openssl takes a
+        // missing emptyAuth for TRUE and would use the key without its password (KeyStoreInteropTest).
+        byte[] withPassword = tpmKey(loadableOid(), DerWriter.explicit(0, DerWriter.bool(false)),
+                DerWriter.integer(0x40000001L), DerWriter.octetString(pubkey()),
+                DerWriter.octetString(new byte[] {0, 2, 5, 6}));
+        assertArrayEquals(withPassword, TssPrivateKey.loadable(TpmRh.OWNER, eccPublic(), new byte[] {5, 6}, false).toDer());
     }
 
     @Test

@@ -101,18 +101,8 @@ abstract class WithTpmServer {
      * waits); fails the test if it takes over two minutes.
      */
     ProcessResult run(Map<String, String> environment, String... command) throws Exception {
-        Path output = Files.createTempFile(dir, "process", ".out");
-        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(List.of(command))).directory(dir.toFile())
-                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(output.toFile());
-        builder.environment().putAll(environment);
-        Process p = builder.start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish within 120 s:\n"
-                    + Files.readString(output));
-        }
-        return new ProcessResult(p.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+        io.tpm4j.jca.TestCa.Result r = io.tpm4j.jca.TestCa.run(dir, environment, 120, command);
+        return new ProcessResult(r.exitCode(), r.output());
     }
 
     /** Runs a program that must succeed; returns its output. */
