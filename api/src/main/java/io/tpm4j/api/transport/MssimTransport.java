@@ -153,7 +153,7 @@ public final class MssimTransport implements TpmTransport {
             return;
         }
         closed = true;
-        socket.wakeup();
+        socket.closing();
         lock.lock();
         try {
             if (unusable == null) {

@@ -107,7 +107,7 @@ public final class SocketTransport implements TpmTransport {
     @Override
     public void close() {
         closed = true;
-        socket.wakeup();
+        socket.closing();
         lock.lock();
         try {
             socket.close();

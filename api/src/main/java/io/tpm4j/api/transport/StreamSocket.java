@@ -46,6 +46,8 @@ final class StreamSocket {
     private final String name;
     private final SocketChannel channel;
     private final Selector selector;
+    /** Set by {@link #closing()} from another thread: a waiting write or read ends at once. */
+    private volatile boolean closing;
 
     private StreamSocket(String name, SocketChannel channel) throws IOException {
         this.name = name;
@@ -110,7 +112,7 @@ final class StreamSocket {
         int ready = left > 0 ? selector.select(Math.max(1, (left + 999_999) / 1_000_000)) : 0;
         selector.selectedKeys().clear();
         key.interestOps(0);
-        if (!channel.isOpen()) {
+        if (closing || !channel.isOpen()) {
             throw new IllegalStateException(name + " was closed while waiting for the TPM");
         }
         if (ready == 0 && System.nanoTime() - deadline >= 0) {
@@ -121,8 +123,12 @@ final class StreamSocket {
         }
     }
 
-    /** Wakes a thread waiting in {@link #write} or {@link #fill}, e.g. before closing from another thread. */
-    void wakeup() {
+    /**
+     * Ends, with IllegalStateException, a write or read waiting on another thread, and every later wait: the
+     * transport is being closed (the channel itself is closed once that thread lets go of it).
+     */
+    void closing() {
+        closing = true;
         selector.wakeup();
     }
 
