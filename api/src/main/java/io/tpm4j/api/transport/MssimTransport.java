@@ -1,11 +1,8 @@
 package io.tpm4j.api.transport;
 
 import io.tpm4j.api.CommandTimeouts;
-import io.tpm4j.api.TpmDeviceRemovedException;
 import io.tpm4j.api.TpmProtocolException;
 import io.tpm4j.api.TpmTransport;
-import io.tpm4j.api.TpmTransportException;
-import io.tpm4j.api.types.ResponseCode;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmHeader;
 import io.tpm4j.api.wire.TpmWriter;
@@ -46,9 +43,6 @@ public final class MssimTransport implements TpmTransport {
     private final CommandTimeouts timeouts;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean closed;
-    /** Why the connection cannot carry another command, or null. */
-    private String unusable;
-    private boolean gone;
 
     private MssimTransport(StreamSocket socket, CommandTimeouts timeouts) {
         this.socket = socket;
@@ -79,7 +73,7 @@ public final class MssimTransport implements TpmTransport {
         Duration timeout = timeouts.forCommand(code);
         lock.lock();
         try {
-            checkUsable();
+            socket.checkUsable(closed);
             long deadline = System.nanoTime() + timeout.toNanos();
             try {
                 socket.write(ByteBuffer.wrap(new TpmWriter(9 + command.length).u32(SEND_COMMAND).u8(LOCALITY)
@@ -101,47 +95,17 @@ public final class MssimTransport implements TpmTransport {
                     throw framingLost(code, "frames " + size + " bytes but the TPM response inside declares "
                             + Integer.toUnsignedString(TpmHeader.declaredSize(out, out.length)));
                 }
-                if (size == TpmHeader.SIZE && response.getInt(6) == ResponseCode.RM_TPM_GONE) {
-                    markGone("the resource manager's TPM is gone");
-                    throw new TpmDeviceRemovedException(socket.name(), "the server answered " + TpmCc.describe(code)
-                            + " with " + new ResponseCode(ResponseCode.RM_TPM_GONE) + ": the TPM behind it is gone", null);
-                }
-                return out;
+                return socket.unlessServerTpmGone(out, code);
             } catch (StreamSocket.Failure e) {
-                if (e.peerGone()) {
-                    markGone(e.getMessage());
-                    throw new TpmDeviceRemovedException(socket.name(), e.getMessage(), e.getCause());
-                }
-                unusable = e.getMessage();
-                socket.close();
-                throw e.exception();
+                throw socket.failed(e);
             }
         } finally {
             lock.unlock();
         }
     }
 
-    private void checkUsable() {
-        if (closed) {
-            throw new IllegalStateException(socket.name() + " is closed");
-        }
-        if (unusable != null) {
-            if (gone) {
-                throw new TpmDeviceRemovedException(socket.name(), unusable, null);
-            }
-            throw new TpmTransportException(socket.name(), "unusable: " + unusable + "; connect again");
-        }
-    }
-
-    private void markGone(String why) {
-        unusable = why;
-        gone = true;
-        socket.close();
-    }
-
     private TpmProtocolException framingLost(int code, String what) {
-        unusable = "framing lost after a malformed simulator frame";
-        socket.close();
+        socket.giveUp("framing lost after a malformed simulator frame");
         return new TpmProtocolException(socket.name() + ": the simulator frame answering " + TpmCc.describe(code)
                 + " " + what + "; the connection was closed", 0);
     }
@@ -156,7 +120,7 @@ public final class MssimTransport implements TpmTransport {
         socket.closing();
         lock.lock();
         try {
-            if (unusable == null) {
+            if (socket.usable()) {
                 try {
                     socket.write(ByteBuffer.allocate(4).putInt(0, SESSION_END), System.nanoTime() + GOODBYE.toNanos(),
                             TpmCc.FLUSH_CONTEXT.value(), GOODBYE);

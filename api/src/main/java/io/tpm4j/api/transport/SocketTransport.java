@@ -1,11 +1,8 @@
 package io.tpm4j.api.transport;
 
 import io.tpm4j.api.CommandTimeouts;
-import io.tpm4j.api.TpmDeviceRemovedException;
 import io.tpm4j.api.TpmProtocolException;
 import io.tpm4j.api.TpmTransport;
-import io.tpm4j.api.TpmTransportException;
-import io.tpm4j.api.types.ResponseCode;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.wire.TpmHeader;
 
@@ -32,9 +29,6 @@ public final class SocketTransport implements TpmTransport {
     private final CommandTimeouts timeouts;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean closed;
-    private String unusable;
-    /** The peer went away or said its TPM did: every later command fails as on a removed device. */
-    private boolean gone;
 
     private SocketTransport(StreamSocket socket, CommandTimeouts timeouts) {
         this.socket = socket;
@@ -59,15 +53,7 @@ public final class SocketTransport implements TpmTransport {
         String name = socket.name();
         lock.lock();
         try {
-            if (closed) {
-                throw new IllegalStateException(name + " is closed");
-            }
-            if (unusable != null) {
-                if (gone) {
-                    throw new TpmDeviceRemovedException(name, unusable, null);
-                }
-                throw new TpmTransportException(name, "unusable: " + unusable + "; connect again");
-            }
+            socket.checkUsable(closed);
             long deadline = System.nanoTime() + timeout.toNanos();
             try {
                 socket.write(ByteBuffer.wrap(command), deadline, code, timeout);
@@ -75,28 +61,15 @@ public final class SocketTransport implements TpmTransport {
                 socket.fill(head, deadline, code, timeout);
                 int size = head.getInt(2);
                 if (size < TpmHeader.SIZE || size > MAX_RESPONSE) {
-                    unusable = "framing lost after a response with an impossible size field";
+                    socket.giveUp("framing lost after a response with an impossible size field");
                     throw new TpmProtocolException(name + ": response to " + TpmCc.describe(code)
                             + " declares " + Integer.toUnsignedString(size) + " bytes", 2);
                 }
                 ByteBuffer response = ByteBuffer.allocate(size).put(head.flip());
                 socket.fill(response, deadline, code, timeout);
-                if (size == TpmHeader.SIZE && response.getInt(6) == ResponseCode.RM_TPM_GONE) {
-                    unusable = "the resource manager's TPM is gone";
-                    gone = true;
-                    socket.close();
-                    throw new TpmDeviceRemovedException(name, "the resource manager answered " + TpmCc.describe(code)
-                            + " with " + new ResponseCode(ResponseCode.RM_TPM_GONE) + ": the TPM behind it is gone", null);
-                }
-                return response.array();
+                return socket.unlessServerTpmGone(response.array(), code);
             } catch (StreamSocket.Failure e) {
-                unusable = e.getMessage();
-                if (e.peerGone()) {
-                    gone = true;
-                    throw new TpmDeviceRemovedException(name, e.getMessage(), e.getCause());
-                }
-                socket.close();
-                throw e.exception();
+                throw socket.failed(e);
             }
         } finally {
             lock.unlock();

@@ -1,9 +1,13 @@
 package io.tpm4j.api.transport;
 
+import io.tpm4j.api.TpmDeviceRemovedException;
 import io.tpm4j.api.TpmException;
 import io.tpm4j.api.TpmTimeoutException;
 import io.tpm4j.api.TpmTransportException;
+import io.tpm4j.api.types.ResponseCode;
 import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.wire.BigEndian;
+import io.tpm4j.api.wire.TpmHeader;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -48,6 +52,11 @@ final class StreamSocket {
     private final Selector selector;
     /** Set by {@link #closing()} from another thread: a waiting write or read ends at once. */
     private volatile boolean closing;
+    // Guarded by the transport's command lock.
+    /** Why the connection cannot carry another command, or null. */
+    private String unusable;
+    /** The peer went away or said its TPM did: every later command fails as on a removed device. */
+    private boolean gone;
 
     private StreamSocket(String name, SocketChannel channel) throws IOException {
         this.name = name;
@@ -73,6 +82,53 @@ final class StreamSocket {
 
     String name() {
         return name;
+    }
+
+    /** Fails a command before it is sent: the transport is closed, or the connection was given up. */
+    void checkUsable(boolean closed) {
+        if (closed) {
+            throw new IllegalStateException(name + " is closed");
+        }
+        if (unusable != null) {
+            if (gone) {
+                throw new TpmDeviceRemovedException(name, unusable, null);
+            }
+            throw new TpmTransportException(name, "unusable: " + unusable + "; connect again");
+        }
+    }
+
+    boolean usable() {
+        return unusable == null;
+    }
+
+    /** Gives the connection up (framing lost, timeout): later commands fail, naming {@code why}. */
+    void giveUp(String why) {
+        unusable = why;
+        close();
+    }
+
+    /** The exception for a failed write or read; the connection is given up either way. */
+    RuntimeException failed(Failure failure) {
+        giveUp(failure.getMessage());
+        if (failure.peerGone()) {
+            gone = true;
+            return new TpmDeviceRemovedException(name, failure.getMessage(), failure.getCause());
+        }
+        return failure.exception();
+    }
+
+    /**
+     * Returns {@code response}, unless it is a resource manager's header-only RM_TPM_GONE: the TPM behind the server
+     * is gone, and so is this connection's use.
+     */
+    byte[] unlessServerTpmGone(byte[] response, int code) {
+        if (response.length == TpmHeader.SIZE && BigEndian.u32(response, 6) == ResponseCode.RM_TPM_GONE) {
+            giveUp("the resource manager's TPM is gone");
+            gone = true;
+            throw new TpmDeviceRemovedException(name, "the server answered " + TpmCc.describe(code) + " with "
+                    + new ResponseCode(ResponseCode.RM_TPM_GONE) + ": the TPM behind it is gone", null);
+        }
+        return response;
     }
 
     /** Writes all of {@code buffer} by {@code deadline} (System.nanoTime). */
