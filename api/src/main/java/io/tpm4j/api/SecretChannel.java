@@ -58,7 +58,7 @@ final class SecretChannel implements AutoCloseable {
 
     private final CommandExecutor executor;
     /** The key named with {@code Tpm.encryptingTo}, or null for the SRK. */
-    private final TpmObject saltKey;
+    private final SaltKey saltKey;
     /** The SRK's Name as first seen, shared by every channel of one {@code Tpm}; a different one later is refused. */
     private final AtomicReference<byte[]> srkName;
 
@@ -75,7 +75,11 @@ final class SecretChannel implements AutoCloseable {
     private PublicArea srkPublic;
     private SavedContext savedSrk;
 
-    SecretChannel(CommandExecutor executor, TpmObject saltKey, AtomicReference<byte[]> srkName) {
+    /** A loaded decryption key that sessions are salted to, as the caller named it. */
+    record SaltKey(int handle, PublicArea publicArea) {
+    }
+
+    SecretChannel(CommandExecutor executor, SaltKey saltKey, AtomicReference<byte[]> srkName) {
         this.executor = executor;
         this.saltKey = saltKey;
         this.srkName = srkName;
@@ -319,18 +323,11 @@ final class SecretChannel implements AutoCloseable {
         } catch (TpmResponseException e) {
             return null; // none there (TPM_RC_HANDLE), or not ours to read
         }
-        if (!isStandardSrk(r.outPublic())) {
+        if (!Templates.isStandardSrk(r.outPublic())) {
             return null;
         }
         trust(r.name());
         return r.outPublic();
-    }
-
-    /** Whether {@code area} is one of the TCG's standard SRK templates (whatever its unique field). */
-    static boolean isStandardSrk(PublicArea area) {
-        return List.of(Templates.srkEccP256(), Templates.srkRsa2048()).stream().anyMatch(t ->
-                t.nameAlg() == area.nameAlg() && t.attributes().equals(area.attributes())
-                        && Arrays.equals(t.authPolicy(), area.authPolicy()) && t.parameters().equals(area.parameters()));
     }
 
     private void trust(byte[] name) {

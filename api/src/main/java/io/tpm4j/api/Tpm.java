@@ -63,12 +63,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The TPM, as an application uses it: typed commands over any {@link TpmTransport}.
@@ -88,15 +87,12 @@ public final class Tpm implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Tpm.class);
 
-    /** What every view of one TPM shares: the SRK's Name trusted on first use, NV indices, the secret channels. */
-    private record Shared(AtomicReference<byte[]> srkName, NvIndexes nv, Map<Object, SecretChannel> channels) {
+    /** What every view of one TPM shares: NV indices, the secret channels. */
+    private record Shared(NvIndexes nv, SecretChannels channels) {
         Shared() {
-            this(new AtomicReference<>(), new NvIndexes(), new ConcurrentHashMap<>());
+            this(new NvIndexes(), new SecretChannels());
         }
     }
-
-    /** The key the default secret channel is registered under (others: their salt key). */
-    private static final Object DEFAULT_CHANNEL = new Object();
 
     private final CommandExecutor executor;
     private final Shared shared;
@@ -121,8 +117,7 @@ public final class Tpm implements AutoCloseable {
         CommandExecutor executor = new CommandExecutor(Objects.requireNonNull(transport, "transport"),
                 RetryPolicy.defaults());
         Shared shared = new Shared();
-        return new Tpm(executor, shared, shared.channels().computeIfAbsent(DEFAULT_CHANNEL,
-                k -> new SecretChannel(executor, null, shared.srkName())));
+        return new Tpm(executor, shared, shared.channels().salted(executor, null));
     }
 
     /** The same TPM and transport with another retry policy. */
@@ -138,9 +133,25 @@ public final class Tpm implements AutoCloseable {
      * the Name it had the first time. Either way the session is kept across calls (see {@link #close()}).
      */
     public Tpm encryptingTo(TpmObject key) {
-        Objects.requireNonNull(key, "key");
-        return new Tpm(executor, shared, shared.channels().computeIfAbsent(key,
-                k -> new SecretChannel(executor, key, shared.srkName())));
+        return encryptingTo(key.handle(), key.publicArea());
+    }
+
+    /** {@link #encryptingTo(TpmObject)} for a key the caller loaded itself: its handle and checked public area. */
+    public Tpm encryptingTo(int handle, PublicArea publicArea) {
+        return new Tpm(executor, shared, shared.channels().salted(executor,
+                new SecretChannel.SaltKey(handle, Objects.requireNonNull(publicArea, "publicArea"))));
+    }
+
+    /**
+     * Runs {@code work} with a session of the secret channel: for the caller's own commands that carry secrets, or
+     * that should prove a key's use by HMAC over its Name. A session the TPM lost is replaced and {@code work} run
+     * once more (its command was refused, so repeating it is safe). Not on a view without parameter encryption.
+     */
+    public <T> T inSecretSession(Function<AuthSession, T> work) {
+        if (channel == null) {
+            throw new IllegalStateException("this Tpm has parameter encryption turned off: it has no secret channel");
+        }
+        return channel.run(work);
     }
 
     /**
@@ -201,7 +212,7 @@ public final class Tpm implements AutoCloseable {
         try {
             return call.get();
         } catch (TpmResponseException e) {
-            if (!(e.is(TpmRc.SESSION_MEMORY) || e.is(TpmRc.SESSION_HANDLES)) || !flushIdleChannels()) {
+            if (!(e.is(TpmRc.SESSION_MEMORY) || e.is(TpmRc.SESSION_HANDLES)) || !shared.channels().flushIdle()) {
                 throw e;
             }
             log.debug("the TPM has no room for another session; the secret channel's idle sessions were flushed");
@@ -209,20 +220,12 @@ public final class Tpm implements AutoCloseable {
         }
     }
 
-    private boolean flushIdleChannels() {
-        boolean any = false;
-        for (SecretChannel c : shared.channels().values()) {
-            any |= c.flushIdle();
-        }
-        return any;
-    }
-
     /**
      * The handles of the sessions the facade keeps for its secret channels (flushed by {@link #close()}): what a
      * check for handles left loaded should not count against the caller.
      */
     public List<Integer> secretChannelSessions() {
-        return shared.channels().values().stream().flatMap(c -> c.handles().stream()).toList();
+        return shared.channels().handles();
     }
 
     /** TPM2_Startup. */
@@ -592,7 +595,7 @@ public final class Tpm implements AutoCloseable {
     @Override
     public void close() {
         try {
-            shared.channels().values().forEach(SecretChannel::close);
+            shared.channels().close();
         } finally {
             executor.transport().close();
         }

@@ -3,48 +3,17 @@ package io.tpm4j.jca;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.OptionalInt;
 
 /**
- * Checks what the TPM signed against the key's public half before the provider hands it out: a key handle that has
- * come to name another object (flushed behind the provider's back, its number reused) or a faulty TPM cannot go
- * unnoticed. Costs public-key work only, no TPM command.
+ * Opens an RSASSA-PSS signature with the public key to find its salt length: the TPM chooses it (by its key size
+ * and hash) without saying, and a caller's PSSParameterSpec must name the same. Public-key work only, no TPM command.
  */
 final class SignatureCheck {
 
-    private static final HexFormat HEX = HexFormat.of();
-
     private SignatureCheck() {
-    }
-
-    static boolean ecdsa(ECPublicKey key, byte[] digest, byte[] der) {
-        try {
-            java.security.Signature verifier = java.security.Signature.getInstance("NONEwithECDSA");
-            verifier.initVerify(key);
-            verifier.update(digest);
-            return verifier.verify(der);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
-    }
-
-    /** RSASSA-PKCS1-v1_5 (RFC 8017 9.2) over {@code digest}, from the digest alone. */
-    static boolean pkcs1(RSAPublicKey key, String digestName, byte[] digest, byte[] signature) {
-        int k = (key.getModulus().bitLength() + 7) / 8;
-        byte[] em = publicOperation(key, signature, k);
-        byte[] t = concat(digestInfoPrefix(digestName), digest);
-        if (em == null || k < t.length + 11) {
-            return false;
-        }
-        byte[] expected = new byte[k];
-        expected[1] = 1;
-        Arrays.fill(expected, 2, k - t.length - 1, (byte) 0xFF);
-        System.arraycopy(t, 0, expected, k - t.length, t.length);
-        return MessageDigest.isEqual(expected, em);
     }
 
     /**
@@ -114,22 +83,6 @@ final class SignatureCheck {
             System.arraycopy(block, 0, out, done, n);
             done += n;
         }
-        return out;
-    }
-
-    /** The DER DigestInfo before the digest (RFC 8017 9.2 note 1). */
-    static byte[] digestInfoPrefix(String digestName) {
-        return HEX.parseHex(switch (digestName) {
-            case "SHA-256" -> "3031300d060960864801650304020105000420";
-            case "SHA-384" -> "3041300d060960864801650304020205000430";
-            case "SHA-512" -> "3051300d060960864801650304020305000440";
-            default -> throw new IllegalArgumentException("no DigestInfo for " + digestName);
-        });
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
 }

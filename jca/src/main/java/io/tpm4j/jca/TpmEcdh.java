@@ -62,7 +62,7 @@ final class TpmEcdh extends KeyAgreementSpi {
         }
         PublicId.Ecc point = new PublicId.Ecc(fixed(peer.getW().getAffineX(), size), fixed(peer.getW().getAffineY(), size));
         try {
-            PublicId.Ecc shared = key.provider().connection().run(key, true, (loaded, auth) -> new EcdhZGen(
+            PublicId.Ecc shared = key.provider().connection().run(key, (loaded, auth) -> new EcdhZGen(
                     loaded.handle(), auth, point)).outPoint();
             secret = fixed(new BigInteger(1, shared.x()), size);
             Arrays.fill(shared.x(), (byte) 0);

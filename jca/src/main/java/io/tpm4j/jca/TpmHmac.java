@@ -68,10 +68,10 @@ final class TpmHmac extends MacSpi {
         data.reset();
         TpmConnection connection = key.provider().connection();
         if (message.length <= ONE_COMMAND) {
-            return connection.run(key, true, (loaded, auth) -> new Hmac(loaded.handle(), auth, message,
+            return connection.run(key, (loaded, auth) -> new Hmac(loaded.handle(), auth, message,
                     TpmAlg.NULL.value())).outHmac();
         }
-        int sequence = connection.run(key, false, (loaded, auth) -> new HmacStart(loaded.handle(), auth, new byte[0],
+        int sequence = connection.run(key, (loaded, auth) -> new HmacStart(loaded.handle(), auth, new byte[0],
                 TpmAlg.NULL.value())).sequenceHandle();
         try {
             int offset = 0;

@@ -115,10 +115,13 @@ public final class TpmKeyGenParameterSpec implements AlgorithmParameterSpec {
      * The TPM2_Create template. A key that both signs and decrypts has no scheme of its own (each operation names
      * one); a restricted signing key is bound to ECDSA or RSASSA with SHA-256; a restricted decryption key is a
      * storage key (AES-128-CFB), usable as a {@link TpmParent}. With a policy, userWithAuth is cleared: the key is
-     * usable only through the policy.
+     * usable only through the policy. A key without a password has nothing to guess, so it is noDA: a failed HMAC
+     * check on it (the provider's Name binding meeting another object at a reused handle) never counts against the
+     * TPM's dictionary-attack lockout.
      */
     PublicArea template() {
         int attributes = ObjectAttributes.FIXED_TPM | ObjectAttributes.FIXED_PARENT
+                | (password.length == 0 && policy == null ? ObjectAttributes.NO_DA : 0)
                 | ObjectAttributes.SENSITIVE_DATA_ORIGIN | (policy == null ? ObjectAttributes.USER_WITH_AUTH : 0)
                 | (restricted ? ObjectAttributes.RESTRICTED : 0) | (decrypt ? ObjectAttributes.DECRYPT : 0)
                 | (sign ? ObjectAttributes.SIGN_ENCRYPT : 0);

@@ -208,7 +208,7 @@ final class TpmRsaCipher extends CipherSpi {
         System.arraycopy(cipherText, 0, padded, k - cipherText.length, cipherText.length);
         Scheme scheme = oaep ? Scheme.of(TpmAlg.OAEP, TpmAlg.SHA256) : new Scheme(TpmAlg.RSAES.value(), 0, 0);
         try {
-            return key.provider().connection().run(key, true, (loaded, auth) -> new RsaDecrypt(loaded.handle(), auth,
+            return key.provider().connection().run(key, (loaded, auth) -> new RsaDecrypt(loaded.handle(), auth,
                     padded, scheme, new byte[0])).message();
         } catch (TpmResponseException e) {
             // libtpms answers a bad padding with TPM_RC_FAILURE (and stays usable), the reference code with VALUE.

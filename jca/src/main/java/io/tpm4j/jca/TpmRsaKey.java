@@ -9,6 +9,10 @@ import java.math.BigInteger;
 import java.security.PrivateKey;
 import java.security.interfaces.RSAKey;
 import java.security.interfaces.RSAPublicKey;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The private half of an RSA key in the TPM. It is an {@link RSAKey} (the modulus, which TLS reads for the key
@@ -21,6 +25,8 @@ public final class TpmRsaKey extends TpmKey implements PrivateKey, RSAKey {
     private static final long serialVersionUID = 1L;
 
     private final transient RSAPublicKey publicKey;
+    /** The RSASSA-PSS salt length the TPM uses with this key, per digest: learned from the first signature. */
+    private final transient Map<String, Integer> pssSaltLengths = new ConcurrentHashMap<>();
 
     TpmRsaKey(Tpm4jProvider provider, PublicArea publicArea, Source source, char[] password, TpmPolicy policy) {
         super(provider, publicArea, source, password, policy);
@@ -33,6 +39,20 @@ public final class TpmRsaKey extends TpmKey implements PrivateKey, RSAKey {
     /** The public half, an ordinary JDK key. */
     public RSAPublicKey publicKey() {
         return publicKey;
+    }
+
+    /**
+     * The salt length of the TPM's RSASSA-PSS signatures with {@code digestName}: the one {@code learn} finds in a
+     * signature the first time (empty when that signature does not verify), the same afterwards.
+     */
+    OptionalInt pssSaltLength(String digestName, Supplier<OptionalInt> learn) {
+        Integer known = pssSaltLengths.get(digestName);
+        if (known != null) {
+            return OptionalInt.of(known);
+        }
+        OptionalInt learned = learn.get();
+        learned.ifPresent(length -> pssSaltLengths.put(digestName, length));
+        return learned;
     }
 
     /** The modulus size in bytes. */

@@ -1,6 +1,6 @@
 package io.tpm4j.jca;
 
-import io.tpm4j.api.TpmResponseException;
+import io.tpm4j.api.TpmException;
 import io.tpm4j.api.commands.Hash;
 import io.tpm4j.api.commands.Sign;
 import io.tpm4j.api.crypto.Signatures;
@@ -31,8 +31,8 @@ import java.util.OptionalInt;
 
 /**
  * ECDSA, RSASSA-PKCS1-v1_5 and RSASSA-PSS signatures by a TPM key: the message is hashed here and the digest signed
- * with one TPM2_Sign (a restricted key has the TPM hash it first, for the ticket). What the TPM returns is checked
- * with the key's public half before it is handed out. Verification, with an ordinary public key, is the JDK's.
+ * with one TPM2_Sign (a restricted key has the TPM hash it first, for the ticket), in a session whose HMAC binds
+ * the key's Name. Verification, with an ordinary public key, is the JDK's.
  */
 final class TpmSignature extends SignatureSpi {
 
@@ -147,25 +147,18 @@ final class TpmSignature extends SignatureSpi {
         TpmAlg hash = md != null ? hashOf(digestName) : hashOfLength(digest.length);
         byte[] data = message.toByteArray();
         reset();
-        TpmConnection connection = key.provider().connection();
         try {
-            for (int attempt = 1; ; attempt++) {
-                byte[] signature = signOnce(connection, digest, hash, data);
-                if (signature != null) {
-                    return signature;
-                }
-                if (attempt > 1) {
-                    throw new SignatureException("the TPM's signature does not verify with the key's public half, twice: "
-                            + "the key at its handle is not the key this object describes");
-                }
-                connection.forget(key, connection.key(key));
-            }
-        } catch (TpmResponseException e) {
+            return signOnce(key.provider().connection(), digest, hash, data);
+        } catch (TpmException e) {
             throw new SignatureException("TPM2_Sign with " + key + " failed: " + e.getMessage(), e);
         }
     }
 
-    /** One TPM2_Sign (after TPM2_Hash for a restricted key); the encoded signature, or null if it does not check. */
+    /**
+     * One TPM2_Sign (after TPM2_Hash for a restricted key). Its session's HMAC binds the key's Name, so the TPM
+     * signed with this key; only an RSASSA-PSS signature is opened, once per key and hash, to learn the salt length
+     * the TPM uses (the TPM does not say, and the caller's PSSParameterSpec must match it).
+     */
     private byte[] signOnce(TpmConnection connection, byte[] digest, TpmAlg hash, byte[] data) throws SignatureException {
         Ticket ticket = Sign.nullTicket();
         if (restricted()) {
@@ -181,20 +174,21 @@ final class TpmSignature extends SignatureSpi {
             case RSAPSS -> TpmAlg.RSAPSS;
         }, hash);
         Ticket validation = ticket;
-        Signature signed = connection.run(key, false, (loaded, auth) -> new Sign(loaded.handle(), auth, digest, scheme,
+        Signature signed = connection.run(key, (loaded, auth) -> new Sign(loaded.handle(), auth, digest, scheme,
                 validation)).signature();
         byte[] encoded = Signatures.toJca(signed);
-        return switch (kind) {
-            case ECDSA -> SignatureCheck.ecdsa(((TpmEcKey) key).publicKey(), digest, encoded) ? encoded : null;
-            case RSASSA -> SignatureCheck.pkcs1(((TpmRsaKey) key).publicKey(), digestName, digest, encoded) ? encoded : null;
-            case RSAPSS -> checkedPss(digest, encoded);
-        };
+        if (kind == Kind.RSAPSS) {
+            checkSaltLength(digest, encoded);
+        }
+        return encoded;
     }
 
-    private byte[] checkedPss(byte[] digest, byte[] encoded) throws SignatureException {
-        OptionalInt salt = SignatureCheck.pssSaltLength(((TpmRsaKey) key).publicKey(), digestName, digest, encoded);
+    private void checkSaltLength(byte[] digest, byte[] encoded) throws SignatureException {
+        TpmRsaKey rsa = (TpmRsaKey) key;
+        OptionalInt salt = rsa.pssSaltLength(digestName,
+                () -> SignatureCheck.pssSaltLength(rsa.publicKey(), digestName, digest, encoded));
         if (salt.isEmpty()) {
-            return null;
+            throw new SignatureException("the TPM's RSASSA-PSS signature does not verify with " + key + "'s public half");
         }
         if (salt.getAsInt() != pss.getSaltLength()) {
             throw new SignatureException("the TPM makes RSASSA-PSS signatures with a " + salt.getAsInt() + "-byte salt for "
@@ -202,7 +196,6 @@ final class TpmSignature extends SignatureSpi {
                     + ": use new PSSParameterSpec(\"" + digestName + "\", \"MGF1\", new MGF1ParameterSpec(\"" + digestName
                     + "\"), " + salt.getAsInt() + ", 1)");
         }
-        return encoded;
     }
 
     private static TpmAlg hashOf(String digestName) {

@@ -13,7 +13,7 @@ final class TpmRsaKeyTesting {
     static int pssSaltLength(Tpm4jProvider provider, KeyPair pair, String digestName) throws Exception {
         byte[] digest = MessageDigest.getInstance(digestName).digest(new byte[] {1, 2, 3});
         TpmRsaKey key = (TpmRsaKey) pair.getPrivate();
-        io.tpm4j.api.types.Signature signed = provider.connection().run(key, false, (loaded, auth) ->
+        io.tpm4j.api.types.Signature signed = provider.connection().run(key, (loaded, auth) ->
                 new io.tpm4j.api.commands.Sign(loaded.handle(), auth, digest, io.tpm4j.api.types.Scheme.of(
                         io.tpm4j.api.types.TpmAlg.RSAPSS, io.tpm4j.api.types.TpmAlg.SHA256),
                         io.tpm4j.api.commands.Sign.nullTicket())).signature();

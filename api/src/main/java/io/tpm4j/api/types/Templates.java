@@ -191,4 +191,14 @@ public final class Templates {
                 new PublicParameters.Rsa(SymmetricDefinition.AES_128_CFB, Scheme.NULL, 2048, 0),
                 new PublicId.Rsa(new byte[256]));
     }
+
+    /**
+     * Whether {@code area} is one of the standard SRK templates above, whatever its unique field: a key persisted
+     * at 0x81000001 that passes is the SRK other stacks would create.
+     */
+    public static boolean isStandardSrk(PublicArea area) {
+        return java.util.stream.Stream.of(srkEccP256(), srkRsa2048()).anyMatch(t -> t.nameAlg() == area.nameAlg()
+                && t.attributes().equals(area.attributes()) && java.util.Arrays.equals(t.authPolicy(), area.authPolicy())
+                && t.parameters().equals(area.parameters()));
+    }
 }
