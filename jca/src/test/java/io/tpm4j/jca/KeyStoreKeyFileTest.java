@@ -31,7 +31,6 @@ import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.SignatureException;
 import java.security.UnrecoverableKeyException;
 import java.util.List;
@@ -73,17 +72,11 @@ class KeyStoreKeyFileTest extends WithProvider {
     }
 
     private byte[] sign(Key key) throws Exception {
-        Signature signer = Signature.getInstance("SHA256withECDSA", provider);
-        signer.initSign((PrivateKey) key);
-        signer.update(MESSAGE);
-        return signer.sign();
+        return signEcdsa((PrivateKey) key, MESSAGE);
     }
 
     private static boolean verifies(PublicKey publicKey, byte[] signature) throws Exception {
-        Signature verifier = Signature.getInstance("SHA256withECDSA");
-        verifier.initVerify(publicKey);
-        verifier.update(MESSAGE);
-        return verifier.verify(signature);
+        return jdkVerifiesEcdsa(publicKey, MESSAGE, signature);
     }
 
     /** An importable file for the format's owner primary, from a key made under another primary and duplicated. */
