@@ -188,7 +188,7 @@ class KeyStoreKeyFileTest extends WithProvider {
     }
 
     @Test
-    void aKeyFileWithAStatementThatCannotBeReplayedIsRefusedNamingIt() throws Exception {
+    void aKeyFileWhosePolicyCannotBeReplayedIsRefusedSayingWhy() throws Exception {
         byte[] policy = PolicyDigest.start(TpmAlg.SHA256).signed(new byte[34], new byte[0]).digest();
         TssPrivateKey key = keyWithPolicy(policy, new byte[0]);
         String alias = write("signed.pem", key.withPolicy(List.of(step(TpmCc.POLICY_SIGNED, w -> w.u32(0)))));
@@ -201,5 +201,10 @@ class KeyStoreKeyFileTest extends WithProvider {
                 () -> store().getKey(malformed, null));
         assertTrue(bad.getMessage().contains("PolicyCommandCode") && bad.getMessage().contains("malformed"),
                 bad.getMessage());
+
+        String withoutPolicy = write("none.pem", key);   // the key needs its policy, and the file does not say which
+        UnrecoverableKeyException none = assertThrows(UnrecoverableKeyException.class,
+                () -> store().getKey(withoutPolicy, null));
+        assertTrue(none.getMessage().contains("only through a policy"), none.getMessage());
     }
 }
