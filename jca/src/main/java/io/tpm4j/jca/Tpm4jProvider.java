@@ -35,6 +35,8 @@ public final class Tpm4jProvider extends Provider implements AutoCloseable {
     private volatile TpmConnection connection;
     private volatile boolean closed;
     private Thread shutdownHook;
+    /** The importable key files' private blobs, imported once for this provider. */
+    private final ImportedKeys importedKeys = new ImportedKeys(this);
 
     /** The provider of the system property {@code tpm4j.tpm}, else of the default device; nothing is opened yet. */
     public Tpm4jProvider() {
@@ -137,6 +139,10 @@ public final class Tpm4jProvider extends Provider implements AutoCloseable {
             }
             return connection;
         }
+    }
+
+    ImportedKeys importedKeys() {
+        return importedKeys;
     }
 
     /** Whether the provider has opened its TPM connection (a service has been used). */

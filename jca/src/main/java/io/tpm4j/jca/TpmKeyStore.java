@@ -42,7 +42,6 @@ import java.util.Enumeration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -135,43 +134,11 @@ final class TpmKeyStore extends KeyStoreSpi {
     }
 
     private TpmKey fileKey(KeyFile f, char[] password) throws UnrecoverableKeyException {
-        if (!Files.isRegularFile(f.path())) {
-            return null;
-        }
-        TssPrivateKey file;
-        try {
-            file = TssPrivateKey.read(f.path());
-        } catch (IOException | KeyFileException e) {
-            throw unrecoverable(f + ": " + e.getMessage(), e);
-        }
-        if (file.type() != TssPrivateKey.Type.LOADABLE) {
-            throw new UnrecoverableKeyException(f + ": a " + file.type() + " key file; the key store reads loadable keys "
-                    + "(TssKeyLoader loads the others: importToLoadable, unseal)");
-        }
-        if (!file.policy().isEmpty() || !file.authPolicy().isEmpty()) {
-            throw new UnrecoverableKeyException(f + ": the key needs a policy; make it with Tpm4jProvider.loadableKey "
-                    + "and a TpmPolicy that satisfies it");
-        }
-        if (!file.emptyAuth() && (password == null || password.length == 0)) {
-            throw new UnrecoverableKeyException(f + ": the key has a password (emptyAuth is not TRUE); pass it to getKey");
-        }
-        try {
-            TpmKey key = provider.loadableKey(file.publicArea(), file.privateArea(), parentOf(file),
-                    file.emptyAuth() ? null : password, null);
+        TpmKey key = KeyFileKeys.read(provider, f, password);
+        if (key != null) {
             usedFiles.add(f);
-            return key;
-        } catch (IllegalArgumentException e) {
-            throw unrecoverable(f + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The parent a file names: the format's primary for a permanent handle (made once per provider), else that key. */
-    private static TpmParent parentOf(TssPrivateKey file) {
-        if (file.hasPermanentParent()) {
-            return TpmParent.primary(file.parent(), file.rsaParent() ? TssKeyLoader.rsaParentTemplate()
-                    : TssKeyLoader.eccParentTemplate());
-        }
-        return TpmParent.persistent(file.parent());
+        return key;
     }
 
     @Override
@@ -499,8 +466,6 @@ final class TpmKeyStore extends KeyStoreSpi {
     }
 
     private static UnrecoverableKeyException unrecoverable(String message, Exception cause) {
-        UnrecoverableKeyException e = new UnrecoverableKeyException(message);
-        e.initCause(Objects.requireNonNull(cause));
-        return e;
+        return KeyFileKeys.unrecoverable(message, cause);
     }
 }

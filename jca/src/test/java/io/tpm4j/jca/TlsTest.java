@@ -1,7 +1,12 @@
 package io.tpm4j.jca;
 
+import io.tpm4j.api.commands.EvictControl;
+import io.tpm4j.api.session.Authorization;
+import io.tpm4j.api.types.TpmHt;
+import io.tpm4j.api.types.TpmRh;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,6 +27,7 @@ import java.security.KeyStore;
 import java.security.Security;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -36,11 +42,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * TLS with a TPM-held key against real openssl. The key is made in the TPM, certified from a request the CSR builder
  * signs in the TPM (openssl req -verify accepts it) by a test CA made with openssl, and stored with its chain at a
  * {@code file:} alias of the {@code TPM} key store. From there on the code names no provider: the JDK's SunX509 key
- * manager over that key store, and delayed provider selection, send the handshake signatures to the TPM.
+ * manager over that key store, and delayed provider selection, send the handshake signatures to the TPM. Also a key
+ * made persistent at a {@code handle:} alias and an EC P-384 key (SHA384withECDSA in the handshake) serve TLS 1.3.
  */
 class TlsTest extends WithProvider {
 
     private static final int SECONDS = 60;
+    private static final int PERSISTENT = 0x81000020;
+    private static final String HANDLE = "handle:0x81000020";
 
     @TempDir
     Path dir;
@@ -57,16 +66,35 @@ class TlsTest extends WithProvider {
         Security.removeProvider(Tpm4jProvider.NAME);
     }
 
+    /** The persistent key a test made is evicted again, and nothing else is left persistent. */
+    @AfterEach
+    void evictPersistentKey() {
+        if (raw.handles(TpmHt.PERSISTENT).contains(PERSISTENT)) {
+            raw.execute(new EvictControl(TpmRh.OWNER, Authorization.emptyPassword(), PERSISTENT, PERSISTENT));
+        }
+        assertEquals(List.of(), raw.handles(TpmHt.PERSISTENT), "persistent objects left in the TPM");
+    }
+
     /** A TPM key under the key file primary, certified by a new test CA, at a file: alias of a TPM key store. */
     private KeyStore tpmKeyStoreWithCertifiedKey(String kind, String name, TestCa ca) throws Exception {
         boolean ec = kind.equals("EC");
         KeyPair pair = generate(kind, (ec ? TpmKeyGenParameterSpec.ec("P-256") : TpmKeyGenParameterSpec.rsa(2048))
                 .parent(TpmParent.keyFilePrimary()).build());
-        X509Certificate[] chain = ca.issue(name, pair.getPublic(),
-                Signature.getInstance(ec ? "SHA256withECDSA" : "SHA256withRSA"), pair.getPrivate());
+        return storeWithCertifiedKey(pair, ec ? "SHA256withECDSA" : "SHA256withRSA", name, ca,
+                "file:" + dir.resolve(name + ".pem"), null);
+    }
+
+    /**
+     * {@code pair}'s private key, certified by {@code ca} from a request signed with {@code signatureAlgorithm}, set
+     * with its chain at {@code alias} of a TPM key store loaded with {@code parameter}.
+     */
+    private KeyStore storeWithCertifiedKey(KeyPair pair, String signatureAlgorithm, String name, TestCa ca, String alias,
+                                           KeyStore.LoadStoreParameter parameter) throws Exception {
+        X509Certificate[] chain = ca.issue(name, pair.getPublic(), Signature.getInstance(signatureAlgorithm),
+                pair.getPrivate());
         KeyStore ks = KeyStore.getInstance("TPM");
-        ks.load(null, null);
-        ks.setKeyEntry("file:" + dir.resolve(name + ".pem"), pair.getPrivate(), null, chain);
+        ks.load(parameter);
+        ks.setKeyEntry(alias, pair.getPrivate(), null, chain);
         return ks;
     }
 
@@ -88,7 +116,41 @@ class TlsTest extends WithProvider {
     @CsvSource({"EC, TLSv1.3", "EC, TLSv1.2", "RSA, TLSv1.3", "RSA, TLSv1.2"})
     void aJdkServerWithATpmKeyCompletesAHandshakeWithOpensslSClient(String kind, String protocol) throws Exception {
         TestCa ca = TestCa.create(dir);
-        SSLContext context = context(tpmKeyStoreWithCertifiedKey(kind, "server", ca), ca);
+        String out = serveOneSClient(context(tpmKeyStoreWithCertifiedKey(kind, "server", ca), ca), protocol);
+        String signatureType = kind.equals("EC") ? "ECDSA" : protocol.equals("TLSv1.3") ? "RSA-PSS" : "RSA";
+        assertTrue(out.contains("Peer signature type: " + signatureType), out);
+    }
+
+    @Test
+    void aPersistentKeyAtAHandleAliasServesTls13ToOpensslSClient() throws Exception {
+        TestCa ca = TestCa.create(dir);
+        Path chains = Files.createDirectory(dir.resolve("chains"));
+        storeWithCertifiedKey(ec("P-256"), "SHA256withECDSA", "server", ca, HANDLE,
+                TpmKeyStoreParameter.handleChainsIn(chains));
+        assertTrue(raw.handles(TpmHt.PERSISTENT).contains(PERSISTENT), "setKeyEntry made the key persistent");
+        KeyStore fresh = KeyStore.getInstance("TPM");   // the key comes from the handle, the chain from its file
+        fresh.load(TpmKeyStoreParameter.handleChainsIn(chains));
+        assertTrue(Collections.list(fresh.aliases()).contains(HANDLE));
+        String out = serveOneSClient(context(fresh, ca), "TLSv1.3");
+        assertTrue(out.contains("Peer signature type: ECDSA"), out);
+    }
+
+    @Test
+    void anEcP384KeySignsTheHandshakeWithSha384() throws Exception {
+        TestCa ca = TestCa.create(dir);
+        KeyPair pair = generate("EC", TpmKeyGenParameterSpec.ec("P-384").parent(TpmParent.keyFilePrimary()).build());
+        KeyStore ks = storeWithCertifiedKey(pair, "SHA384withECDSA", "server", ca, "file:" + dir.resolve("p384.pem"),
+                null);
+        String out = serveOneSClient(context(ks, ca), "TLSv1.3");
+        assertTrue(out.contains("Peer signature type: ECDSA"), out);
+        assertTrue(out.contains("Peer signing digest: SHA384"), out);
+    }
+
+    /**
+     * A JDK TLS server with {@code context} and only {@code protocol} enabled answers one {@code openssl s_client}
+     * that verifies it against the test CA; returns what s_client printed, having checked the protocol and the data.
+     */
+    private String serveOneSClient(SSLContext context, String protocol) throws Exception {
         try (SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 1,
                 InetAddress.getLoopbackAddress())) {
             server.setEnabledProtocols(new String[] {protocol});
@@ -110,8 +172,7 @@ class TlsTest extends WithProvider {
             assertTrue(out.contains("Protocol  : " + protocol) || out.contains("Protocol: " + protocol)
                     || out.contains(", " + protocol + ","), out);
             assertTrue(out.contains("served by a TPM key"), out);
-            String signatureType = kind.equals("EC") ? "ECDSA" : protocol.equals("TLSv1.3") ? "RSA-PSS" : "RSA";
-            assertTrue(out.contains("Peer signature type: " + signatureType), out);
+            return out;
         }
     }
 

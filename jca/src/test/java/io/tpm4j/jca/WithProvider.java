@@ -13,6 +13,9 @@ import org.junit.jupiter.api.BeforeEach;
 
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.security.spec.AlgorithmParameterSpec;
 import java.util.List;
 
@@ -72,5 +75,21 @@ abstract class WithProvider {
 
     KeyPair rsa(int bits) throws Exception {
         return generate("RSA", TpmKeyGenParameterSpec.rsa(bits).build());
+    }
+
+    /** A SHA256withECDSA signature of {@code message} by {@code key}, through this provider. */
+    byte[] signEcdsa(PrivateKey key, byte[] message) throws Exception {
+        Signature signer = Signature.getInstance("SHA256withECDSA", provider);
+        signer.initSign(key);
+        signer.update(message);
+        return signer.sign();
+    }
+
+    /** Whether the JDK's own provider verifies a SHA256withECDSA {@code signature} of {@code message}. */
+    static boolean jdkVerifiesEcdsa(PublicKey publicKey, byte[] message, byte[] signature) throws Exception {
+        Signature verifier = Signature.getInstance("SHA256withECDSA");
+        verifier.initVerify(publicKey);
+        verifier.update(message);
+        return verifier.verify(signature);
     }
 }

@@ -111,16 +111,20 @@ public final class TssKeyLoader {
      * loaded from then on without the import.
      */
     public static TssPrivateKey importToLoadable(Tpm tpm, TssPrivateKey key, TpmObject parent) {
+        byte[] loadable = imported(tpm, key, parent.handle());
+        return new TssPrivateKey(TssPrivateKey.Type.LOADABLE, key.emptyAuth(), key.policy(), new byte[0],
+                key.authPolicy(), key.description(), key.rsaParent(), key.parent(), key.publicArea(), loadable);
+    }
+
+    /**
+     * TPM2_Import of an importable key under the loaded parent at {@code parentHandle} (empty password): the private
+     * blob TPM2_Load takes from then on. The draft's importable keys have no inner wrapper: no encryption key,
+     * symmetric algorithm NULL.
+     */
+    public static byte[] imported(Tpm tpm, TssPrivateKey key, int parentHandle) {
         if (key.type() != TssPrivateKey.Type.IMPORTABLE) {
             throw new IllegalArgumentException("not an importable key: " + key.type());
         }
-        return new TssPrivateKey(TssPrivateKey.Type.LOADABLE, key.emptyAuth(), key.policy(), new byte[0],
-                key.authPolicy(), key.description(), key.rsaParent(), key.parent(), key.publicArea(),
-                imported(tpm, key, parent.handle()));
-    }
-
-    /** The draft's importable keys have no inner wrapper: no encryption key, symmetric algorithm NULL. */
-    private static byte[] imported(Tpm tpm, TssPrivateKey key, int parentHandle) {
         return tpm.execute(new Import(parentHandle, Authorization.emptyPassword(), new byte[0], key.publicArea(),
                 key.privateArea(), key.secret(), SymmetricDefinition.NULL)).outPrivate();
     }

@@ -3,23 +3,11 @@ package io.tpm4j.jca.keyfile;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.commands.Create;
-import io.tpm4j.api.commands.Duplicate;
-import io.tpm4j.api.commands.PolicyCommandCode;
 import io.tpm4j.api.crypto.PublicKeys;
 import io.tpm4j.api.crypto.Signatures;
-import io.tpm4j.api.session.AuthSession;
-import io.tpm4j.api.session.Authorization;
-import io.tpm4j.api.session.PolicyDigest;
-import io.tpm4j.api.session.Session;
-import io.tpm4j.api.types.ObjectAttributes;
 import io.tpm4j.api.types.PublicArea;
-import io.tpm4j.api.types.PublicId;
-import io.tpm4j.api.types.PublicParameters;
-import io.tpm4j.api.types.Scheme;
 import io.tpm4j.api.types.SensitiveCreate;
-import io.tpm4j.api.types.SymmetricDefinition;
 import io.tpm4j.api.types.Templates;
-import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.types.TpmRh;
@@ -143,25 +131,12 @@ class TssKeyLoaderTest extends WithTpmServer {
 
     @Test
     void anImportableKeyMadeByDuplicateWithoutInnerWrapperImportsLoadsAndSigns() throws Exception {
-        PolicyDigest duplicationPolicy = PolicyDigest.start(TpmAlg.SHA256).commandCode(TpmCc.DUPLICATE);
-        PublicArea duplicable = new PublicArea(TpmAlg.SHA256, ObjectAttributes.of(ObjectAttributes.SENSITIVE_DATA_ORIGIN,
-                ObjectAttributes.USER_WITH_AUTH, ObjectAttributes.SIGN_ENCRYPT), duplicationPolicy.digest(),
-                new PublicParameters.Ecc(SymmetricDefinition.NULL, Scheme.of(TpmAlg.ECDSA, TpmAlg.SHA256),
-                        Templates.ECC_NIST_P256, Scheme.NULL), new PublicId.Ecc(new byte[0], new byte[0]));
         TssPrivateKey importable;
         try (TpmObject parent = TssKeyLoader.createParent(tpm, TpmRh.OWNER, false)) {
-            Create.Response created = tpm.create(parent, duplicable);
-            try (TpmObject key = tpm.load(parent, created);
-                 AuthSession session = tpm.startSession(Session.policy(TpmAlg.SHA256))) {
-                tpm.execute(new PolicyCommandCode(session.handle(), TpmCc.DUPLICATE.value()));
-                // To the same primary: what a remote party with the primary's public key makes in software.
-                Duplicate.Response dup = tpm.execute(new Duplicate(key.handle(), Authorization.policy(session),
-                        parent.handle(), new byte[0], SymmetricDefinition.NULL));
-                assertEquals(0, dup.encryptionKeyOut().length, "no inner wrapper");
-                importable = TssPrivateKey.importable(TpmRh.OWNER, created.outPublic(), dup.duplicate(),
-                        dup.outSymSeed(), true).withPolicy(List.of(new TssPrivateKey.TpmPolicy(
-                        TpmCc.POLICY_COMMAND_CODE.value(), new TpmWriter().u32(TpmCc.DUPLICATE.value()).toByteArray())));
-            }
+            // To the same primary: what a remote party with the primary's public key makes in software.
+            importable = ImportableKeyFiles.duplicated(tpm, parent, parent, TpmRh.OWNER).withPolicy(List.of(
+                    new TssPrivateKey.TpmPolicy(TpmCc.POLICY_COMMAND_CODE.value(),
+                            new TpmWriter().u32(TpmCc.DUPLICATE.value()).toByteArray())));
         }
         TssPrivateKey read = TssPrivateKey.fromPem(importable.toPem());
         assertEquals(importable, read);

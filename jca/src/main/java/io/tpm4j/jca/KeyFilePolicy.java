@@ -1,0 +1,158 @@
+package io.tpm4j.jca;
+
+import io.tpm4j.api.Tpm;
+import io.tpm4j.api.TpmProtocolException;
+import io.tpm4j.api.commands.CommandLayout;
+import io.tpm4j.api.commands.NoResponseCommand;
+import io.tpm4j.api.session.AuthSession;
+import io.tpm4j.api.session.Authorization;
+import io.tpm4j.api.types.PcrSelection;
+import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.wire.TpmReader;
+import io.tpm4j.api.wire.TpmWriter;
+import io.tpm4j.jca.keyfile.TssPrivateKey;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import static io.tpm4j.api.commands.Parameter.structure;
+
+/**
+ * The policy a TSS2 key file carries, replayed on the policy session the provider starts for each use of the key:
+ * each statement is its policy command, sent with the session handle and the statement's parameter bytes
+ * (draft-bottomley-tpm2-keys, section 4: the command body in TPM order). Only statements whose one handle is the
+ * policy session can be replayed from the file alone; the others (PolicySigned, PolicySecret, PolicyAuthorize,
+ * PolicyOR, PolicyNV...) need keys, tickets or entities the file does not hold, and are refused when the file is read.
+ * PolicyAuthValue and PolicyPassword make the key's password part of the authorisation.
+ */
+final class KeyFilePolicy implements TpmPolicy {
+
+    /** The policy commands whose only handle is the policy session, so that the file's bytes are the whole command. */
+    private static final Set<TpmCc> REPLAYABLE = EnumSet.of(TpmCc.POLICY_PCR, TpmCc.POLICY_AUTH_VALUE,
+            TpmCc.POLICY_PASSWORD, TpmCc.POLICY_COMMAND_CODE, TpmCc.POLICY_LOCALITY, TpmCc.POLICY_COUNTER_TIMER,
+            TpmCc.POLICY_NV_WRITTEN, TpmCc.POLICY_CP_HASH, TpmCc.POLICY_NAME_HASH, TpmCc.POLICY_PHYSICAL_PRESENCE,
+            TpmCc.POLICY_TEMPLATE);
+    /** Far more than any digest or operand a policy statement holds. */
+    private static final int MAX_OPERAND = 1024;
+
+    /** One policy command as the file gives it, with the session handle in front. */
+    private record Statement(TpmCc code, byte[] parameters) {
+        NoResponseCommand on(int policySession) {
+            return () -> CommandLayout.of(code).handle(policySession).parameters(structure(out -> out.bytes(parameters)));
+        }
+    }
+
+    private final List<Statement> statements;
+    private final Authorization.PolicyProof proof;
+
+    private KeyFilePolicy(List<Statement> statements, Authorization.PolicyProof proof) {
+        this.statements = statements;
+        this.proof = proof;
+    }
+
+    /**
+     * The policy of {@code steps}, checked: every statement is one this class replays, and its parameters parse as
+     * that command's.
+     *
+     * @throws IllegalArgumentException naming the statement and command that cannot be replayed, or what is malformed
+     */
+    static KeyFilePolicy of(List<TssPrivateKey.TpmPolicy> steps) {
+        List<Statement> statements = new ArrayList<>();
+        Authorization.PolicyProof proof = Authorization.PolicyProof.NONE;
+        for (int i = 0; i < steps.size(); i++) {
+            TssPrivateKey.TpmPolicy step = steps.get(i);
+            String where = "policy statement " + (i + 1) + " (" + TpmCc.describe(step.commandCode()) + ")";
+            TpmCc code = TpmCc.of(step.commandCode()).filter(REPLAYABLE::contains).orElseThrow(() ->
+                    new IllegalArgumentException(where + " cannot be replayed from the key file: tpm4j replays the "
+                            + "statements whose only handle is the policy session (" + names() + ")"));
+            byte[] parameters;
+            try {
+                parameters = checked(code, step.commandPolicy(), where);
+            } catch (TpmProtocolException e) {
+                throw new IllegalArgumentException(where + ": its parameters are malformed: " + e.getMessage(), e);
+            }
+            statements.add(new Statement(code, parameters));
+            if (code == TpmCc.POLICY_AUTH_VALUE) {
+                proof = Authorization.PolicyProof.AUTH_VALUE;
+            } else if (code == TpmCc.POLICY_PASSWORD && proof == Authorization.PolicyProof.NONE) {
+                proof = Authorization.PolicyProof.PASSWORD;
+            }
+        }
+        return new KeyFilePolicy(List.copyOf(statements), proof);
+    }
+
+    /** Whether the policy asks for the key's password (PolicyAuthValue or PolicyPassword). */
+    boolean needsPassword() {
+        return proof != Authorization.PolicyProof.NONE;
+    }
+
+    @Override
+    public Authorization.PolicyProof satisfy(Tpm tpm, AuthSession session) {
+        for (Statement s : statements) {
+            tpm.execute(s.on(session.handle()));
+        }
+        return proof;
+    }
+
+    /** The parameters to send: those of the file, after checking they parse as {@code code}'s. */
+    private static byte[] checked(TpmCc code, byte[] parameters, String where) {
+        TpmReader in = new TpmReader(parameters);
+        switch (code) {
+            case POLICY_PCR -> {
+                return pcrParameters(parameters, where);
+            }
+            case POLICY_AUTH_VALUE, POLICY_PASSWORD, POLICY_PHYSICAL_PRESENCE -> {
+            }
+            case POLICY_COMMAND_CODE -> in.u32("code");
+            case POLICY_LOCALITY -> in.u8("locality");
+            case POLICY_NV_WRITTEN -> in.bool("writtenSet");
+            case POLICY_CP_HASH, POLICY_NAME_HASH, POLICY_TEMPLATE -> in.tpm2b(MAX_OPERAND, "digest");
+            case POLICY_COUNTER_TIMER -> {
+                in.tpm2b(MAX_OPERAND, "operandB");
+                in.u16("offset");
+                in.u16("operation");
+            }
+            default -> throw new IllegalStateException(code + " is not replayable");
+        }
+        in.expectEnd(where);
+        return parameters;
+    }
+
+    /**
+     * PolicyPCR's parameters in TPM order (pcrDigest as a TPM2B, then pcrs), as the draft says and grub writes them;
+     * openssl_tpm2_engine writes pcrs first and then the bare digest (the order of the policy hash), which is
+     * accepted too and sent in TPM order. The two cannot be mistaken for each other: each fails to parse as the other.
+     */
+    private static byte[] pcrParameters(byte[] parameters, String where) {
+        try {
+            TpmReader in = new TpmReader(parameters);
+            in.tpm2b(MAX_OPERAND, "pcrDigest");
+            PcrSelection.readList(in);
+            in.expectEnd(where);
+            return parameters;
+        } catch (TpmProtocolException tpmOrder) {
+            TpmReader in = new TpmReader(parameters);
+            List<PcrSelection> pcrs;
+            try {
+                pcrs = PcrSelection.readList(in);
+            } catch (TpmProtocolException engineOrder) {
+                throw tpmOrder;
+            }
+            byte[] digest = in.bytes(in.remaining(), "pcrDigest");
+            TpmWriter out = new TpmWriter().tpm2b(digest);
+            PcrSelection.writeList(out, pcrs);
+            return out.toByteArray();
+        }
+    }
+
+    private static String names() {
+        return String.join(", ", REPLAYABLE.stream().map(TpmCc::specName).toList());
+    }
+
+    @Override
+    public String toString() {
+        return "KeyFilePolicy" + statements.stream().map(s -> s.code().specName()).toList();
+    }
+}
