@@ -4,6 +4,7 @@ import io.tpm4j.testhw.suite.ChipComparisonTest;
 import io.tpm4j.testhw.suite.CommandSetTest;
 import io.tpm4j.testhw.suite.DeviceTest;
 import io.tpm4j.testhw.suite.EveryCommandTest;
+import io.tpm4j.testhw.suite.JcaProviderTest;
 import io.tpm4j.testhw.suite.ResourceManagerTest;
 import io.tpm4j.testhw.suite.SwappingCostTest;
 import io.tpm4j.testhw.suite.VtpmDeadlineTest;
@@ -37,8 +38,8 @@ public final class SuiteRunner {
 
     /** The suite, in report order. */
     static final List<Class<?>> SUITE = List.of(PropertiesTest.class, CommandSetTest.class, EveryCommandTest.class,
-            RandomTest.class, PcrTest.class, LimitsTest.class, KeysAndSessionsTest.class, NvTest.class, PersistentTest.class,
-            DeviceTest.class, ResourceManagerTest.class, SwappingCostTest.class, ChipComparisonTest.class,
+            RandomTest.class, PcrTest.class, LimitsTest.class, KeysAndSessionsTest.class, JcaProviderTest.class, NvTest.class,
+            PersistentTest.class, DeviceTest.class, ResourceManagerTest.class, SwappingCostTest.class, ChipComparisonTest.class,
             VtpmRemovalTest.class, VtpmDeadlineTest.class, LatencyTest.class);
 
     /** How a test ended. */

@@ -59,6 +59,12 @@ import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.ffi.LinuxTpmDevice;
 import io.tpm4j.ffi.Swtpm;
 import io.tpm4j.ffi.TpmDevices;
+import io.tpm4j.jca.Tpm4jProvider;
+import io.tpm4j.jca.TpmKey;
+import io.tpm4j.jca.TpmKeyEntry;
+import io.tpm4j.jca.TpmKeyGenParameterSpec;
+import io.tpm4j.jca.TpmParent;
+import io.tpm4j.jca.csr.CertificationRequest;
 import io.tpm4j.rm.ResourceManager;
 import io.tpm4j.rm.Space;
 import io.tpm4j.rm.TpmChip;
@@ -66,12 +72,21 @@ import io.tpm4j.rm.TpmChip;
 import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.security.auth.x500.X500Principal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Security;
+import java.security.cert.Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
 import java.time.Duration;
@@ -644,5 +659,110 @@ final class DocumentedExamples {
             return "the TPM went away: " + e.getMessage();
         }
         // end error-handling
+    }
+
+    static Tpm4jProvider jcaProvider(String configuration) {
+        // example: jca-provider
+        Tpm4jProvider provider = new Tpm4jProvider().configure(configuration);   // e.g. "device:/dev/tpmrm0"
+        Security.addProvider(provider);   // after the JDK's own providers: delayed selection gives it TPM keys only
+        // end jca-provider
+        return provider;
+    }
+
+    static boolean jcaSign(Tpm4jProvider provider, byte[] message) throws Exception {
+        // example: jca-sign
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", provider);
+        generator.initialize(TpmKeyGenParameterSpec.ec("P-256").build());   // under the SRK, no password
+        KeyPair pair = generator.generateKeyPair();   // the private half (a TpmEcKey) never leaves the TPM
+
+        // No provider named: the JDK tries the installed providers and tpm4j takes the TPM key (one TPM2_Sign)
+        java.security.Signature signer = java.security.Signature.getInstance("SHA256withECDSA");
+        signer.initSign(pair.getPrivate());
+        signer.update(message);
+        byte[] signature = signer.sign();   // DER, as SunEC gives it
+
+        java.security.Signature verifier = java.security.Signature.getInstance("SHA256withECDSA");   // SunEC's
+        verifier.initVerify(pair.getPublic());   // an ordinary ECPublicKey
+        verifier.update(message);
+        boolean valid = verifier.verify(signature);
+        // end jca-sign
+        return valid;
+    }
+
+    /** The key, for the key store examples, and the certificate request for it in PEM. */
+    record KeyAndRequest(KeyPair pair, String requestPem) {
+    }
+
+    static KeyAndRequest jcaCertificationRequest(Tpm4jProvider provider) throws Exception {
+        // example: jca-csr
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", provider);
+        // Under the primary key that TSS2 key files name (as tpm2-openssl does): the key can go to a file: alias
+        generator.initialize(TpmKeyGenParameterSpec.ec("P-256").parent(TpmParent.keyFilePrimary()).build());
+        KeyPair pair = generator.generateKeyPair();
+        CertificationRequest request = CertificationRequest.builder(new X500Principal("CN=device-17"), pair.getPublic())
+                .dnsName("localhost")
+                .keyUsage(CertificationRequest.KeyUsage.DIGITAL_SIGNATURE)
+                .extendedKeyUsage(CertificationRequest.SERVER_AUTH)
+                .sign(java.security.Signature.getInstance("SHA256withECDSA"), pair.getPrivate());   // in the TPM
+        String pem = request.toPem();   // -----BEGIN CERTIFICATE REQUEST-----, for the CA
+        // end jca-csr
+        return new KeyAndRequest(pair, pem);
+    }
+
+    /** The key store of a file: alias, and what it gave back for the alias. */
+    record StoredKey(KeyStore store, PrivateKey key, Certificate[] chain) {
+    }
+
+    static StoredKey jcaKeyStoreFile(KeyPair pair, Certificate[] chain, Path keyFile) throws Exception {
+        // example: jca-keystore-file
+        KeyStore store = KeyStore.getInstance("TPM");   // tpm4j's (installed); its aliases are URIs
+        store.load(null, null);
+        String alias = "file:" + keyFile;   // an absolute path, e.g. /etc/myapp/tls-key.pem
+        store.setKeyEntry(alias, pair.getPrivate(), null, chain);   // a TSS2 PRIVATE KEY file, the chain beside it
+
+        // Later, in this process or another (tpm2-openssl reads the same file too)
+        PrivateKey key = (PrivateKey) store.getKey(alias, null);   // the key has no password
+        Certificate[] certificates = store.getCertificateChain(alias);   // leaf first, from tls-key.crt.pem
+        // end jca-keystore-file
+        return new StoredKey(store, key, certificates);
+    }
+
+    static byte[] jcaKeyStoreHandle(KeyStore store, TpmKey key, byte[] message) throws Exception {
+        // example: jca-keystore-handle
+        String alias = "handle:0x81000100";   // a free persistent handle: store.aliases() lists those taken
+        store.setEntry(alias, TpmKeyEntry.withoutChain(key), null);   // TPM2_EvictControl: kept across reboots
+        PrivateKey persistent = (PrivateKey) store.getKey(alias, null);
+        java.security.Signature signer = java.security.Signature.getInstance("SHA256withECDSA");
+        signer.initSign(persistent);
+        signer.update(message);
+        byte[] signature = signer.sign();
+        store.deleteEntry(alias);   // evicts the key from the TPM
+        // end jca-keystore-handle
+        return signature;
+    }
+
+    static SSLServerSocket jcaTls(Path keyFile, int port) throws Exception {
+        // example: jca-tls
+        KeyStore store = KeyStore.getInstance("TPM");
+        store.load(null, null);
+        store.getKey("file:" + keyFile, null);   // aliases() lists the file: aliases this store object has read
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("SunX509");   // the JDK's own
+        keyManagers.init(store, null);   // the store's keys that have a chain; null: keys without a password
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(keyManagers.getKeyManagers(), null, null);
+        // Each handshake's signature is made in the TPM: the JDK picks tpm4j for the key by delayed selection
+        SSLServerSocket server = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket(port);   // e.g. 8443
+        // end jca-tls
+        return server;
+    }
+
+    static byte[] jcaSecureRandom(Tpm4jProvider provider, byte[] entropy) throws Exception {
+        // example: jca-secure-random
+        SecureRandom random = SecureRandom.getInstance("TPM", provider);   // TPM2_GetRandom; thread-safe
+        byte[] nonce = new byte[32];
+        random.nextBytes(nonce);
+        random.setSeed(entropy);   // TPM2_StirRandom: adds to the TPM's entropy, never replaces it
+        // end jca-secure-random
+        return nonce;
     }
 }

@@ -15,6 +15,8 @@ import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.api.types.TpmSt;
 import io.tpm4j.ffi.Swtpm;
 import io.tpm4j.ffi.TpmDevices;
+import io.tpm4j.jca.Tpm4jProvider;
+import io.tpm4j.jca.TpmKey;
 import io.tpm4j.rm.ResourceManager;
 import io.tpm4j.rm.Space;
 import io.tpm4j.rm.TpmChip;
@@ -23,24 +25,42 @@ import io.tpm4j.rm.server.RmServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Security;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -175,12 +195,21 @@ class DocumentedExamplesTest {
     }
 
     @Test
-    void aJvmUsesTheServerLikeADevice() {
+    void aJvmUsesTheServerLikeADevice() throws Exception {
+        withServer(socket -> assertEquals(16, DocumentedExamples.serverClient(socket).length));
+    }
+
+    private interface ServerWork {
+        void run(Path rawSocket) throws Exception;
+    }
+
+    /** Runs {@code work} while tpm4j's server shares a fresh swtpm on a raw Unix socket. */
+    private void withServer(ServerWork work) throws Exception {
         Path socket = dir.resolve("tpm.sock");
         try (Swtpm swtpm = Swtpm.startChardev(); TpmChip chip = TpmChip.over(swtpm.transport(), "swtpm");
              ResourceManager rm = ResourceManager.over(chip);
              RmServer server = RmServer.start(rm, List.of(Endpoint.raw("unix:" + socket)), RmServer.Options.defaults())) {
-            assertEquals(16, DocumentedExamples.serverClient(socket).length);
+            work.run(socket);
         }
     }
 
@@ -331,6 +360,145 @@ class DocumentedExamplesTest {
                 String gone = DocumentedExamples.errorHandling(tpm, srk, sealed, pin);
                 assertTrue(gone.startsWith("the TPM went away: "), gone);
             }
+        }
+    }
+
+    @Test
+    void jcaProviderConfiguredByAString() throws Exception {
+        withServer(socket -> {
+            Tpm4jProvider provider = DocumentedExamples.jcaProvider("unix:" + socket);
+            try {
+                assertSame(provider, Security.getProvider("tpm4j"), "installed under its name");
+                assertEquals("unix:" + socket, provider.configuration());
+                byte[] nonce = DocumentedExamples.jcaSecureRandom(provider, "entropy from elsewhere".getBytes());
+                assertFalse(Arrays.equals(new byte[32], nonce), "32 random bytes");
+                assertTrue(provider.isConnected(), "the random bytes came through the server");
+            } finally {
+                Security.removeProvider(provider.getName());
+                provider.close();
+            }
+        });
+    }
+
+    @Test
+    void jcaKeysSignAreCertifiedStoredAndServeTls() {
+        byte[] message = "signed in the TPM, verified by the JDK".getBytes();
+        onJcaProvider((provider, tpm) -> {
+            assertTrue(DocumentedExamples.jcaSign(provider, message));
+
+            DocumentedExamples.KeyAndRequest made = DocumentedExamples.jcaCertificationRequest(provider);
+            Certificate[] chain = certify(made.requestPem());
+            assertEquals(made.pair().getPublic(), chain[0].getPublicKey(), "the CA certified the TPM key");
+
+            Path keyFile = dir.resolve("tls-key.pem");
+            DocumentedExamples.StoredKey stored = DocumentedExamples.jcaKeyStoreFile(made.pair(), chain, keyFile);
+            assertTrue(Files.readString(keyFile).startsWith("-----BEGIN TSS2 PRIVATE KEY-----"), "a TSS2 key file");
+            assertTrue(Files.exists(dir.resolve("tls-key.crt.pem")), "the chain beside it");
+            assertArrayEquals(chain, stored.chain());
+            assertTrue(verifies(chain[0].getPublicKey(), sign(stored.key(), message), message),
+                    "the key read back from the file signs");
+
+            byte[] signature = DocumentedExamples.jcaKeyStoreHandle(stored.store(), (TpmKey) made.pair().getPrivate(),
+                    message);
+            assertTrue(verifies(made.pair().getPublic(), signature, message), "the persistent key signs");
+            assertEquals(List.of(), tpm.handles(TpmHt.PERSISTENT), "the example evicts its key");
+
+            try (SSLServerSocket server = DocumentedExamples.jcaTls(keyFile, 0)) {
+                assertEquals(chain[0], tlsHandshake(server, chain[1]), "the client saw the TPM key's certificate");
+            }
+        });
+    }
+
+    private interface JcaWork {
+        void run(Tpm4jProvider provider, Tpm tpm) throws Exception;
+    }
+
+    /**
+     * Runs {@code work} with a provider installed over a space of tpm4j's RM on a fresh swtpm; the provider shares
+     * the space without closing it, so that after the provider is closed the space shows anything it left.
+     */
+    private static void onJcaProvider(JcaWork work) {
+        try (Swtpm swtpm = Swtpm.startChardev(); TpmChip chip = TpmChip.over(swtpm.transport(), "swtpm");
+             ResourceManager rm = ResourceManager.over(chip); Space space = rm.openSpace("application")) {
+            Tpm tpm = Tpm.on(space);
+            tpm.startupIfNeeded();
+            Tpm4jProvider provider = Tpm4jProvider.over(space::transmit);
+            Security.addProvider(provider);
+            try {
+                work.run(provider, tpm);
+            } finally {
+                Security.removeProvider(provider.getName());
+                provider.close();
+            }
+            assertNothingLoaded(tpm);
+            assertEquals(List.of(), tpm.handles(TpmHt.PERSISTENT), "the examples left a persistent key");
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A throw-away CA made with openssl certifies the request: the leaf certificate and the CA's. */
+    private Certificate[] certify(String requestPem) throws Exception {
+        Files.writeString(dir.resolve("device.csr"), requestPem);
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca.key",
+                "-out", "ca.pem", "-subj", "/CN=example CA", "-days", "1");
+        openssl("x509", "-req", "-in", "device.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-copy_extensions", "copy", "-days", "1", "-out", "device.pem");
+        CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+        try (InputStream leaf = Files.newInputStream(dir.resolve("device.pem"));
+             InputStream ca = Files.newInputStream(dir.resolve("ca.pem"))) {
+            return new Certificate[] {x509.generateCertificate(leaf), x509.generateCertificate(ca)};
+        }
+    }
+
+    private void openssl(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), command + " did not finish");
+        assertEquals(0, process.exitValue(), command + ":\n" + output);
+    }
+
+    private static byte[] sign(PrivateKey key, byte[] message) throws Exception {
+        java.security.Signature signer = java.security.Signature.getInstance("SHA256withECDSA");
+        signer.initSign(key);
+        signer.update(message);
+        return signer.sign();
+    }
+
+    private static boolean verifies(PublicKey key, byte[] signature, byte[] message) throws Exception {
+        java.security.Signature verifier = java.security.Signature.getInstance("SHA256withECDSA");
+        verifier.initVerify(key);
+        verifier.update(message);
+        return verifier.verify(signature);
+    }
+
+    /** A JDK TLS client that trusts {@code ca} completes a handshake with {@code server}; the server's certificate. */
+    private static Certificate tlsHandshake(SSLServerSocket server, Certificate ca) throws Exception {
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("ca", ca);
+        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+        trust.init(trusted);
+        SSLContext client = SSLContext.getInstance("TLS");
+        client.init(null, trust.getTrustManagers(), null);
+        server.setSoTimeout(30_000);
+        CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+            try (SSLSocket accepted = (SSLSocket) server.accept()) {
+                accepted.getOutputStream().write(42);   // after the handshake this write starts
+                accepted.getOutputStream().flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("localhost", server.getLocalPort())) {
+            socket.setSoTimeout(30_000);
+            assertEquals(42, socket.getInputStream().read());
+            assertEquals("TLSv1.3", socket.getSession().getProtocol());
+            served.get(30, TimeUnit.SECONDS);
+            return socket.getSession().getPeerCertificates()[0];
         }
     }
 
