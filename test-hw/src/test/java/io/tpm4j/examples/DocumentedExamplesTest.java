@@ -2,15 +2,20 @@ package io.tpm4j.examples;
 
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
+import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.TpmTransport;
 import io.tpm4j.api.TpmTransportException;
 import io.tpm4j.api.commands.Create;
 import io.tpm4j.api.commands.ReadClock;
+import io.tpm4j.api.commands.Sign;
+import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.session.PolicyDigest;
 import io.tpm4j.api.testing.CallerSessions;
+import io.tpm4j.api.types.Scheme;
 import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmHt;
+import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.api.types.TpmSt;
 import io.tpm4j.ffi.Swtpm;
@@ -289,6 +294,26 @@ class DocumentedExamplesTest {
     void endorsementKeyActivatesACredential() {
         onSwtpm(tpm -> assertArrayEquals("for the AK".getBytes(),
                 DocumentedExamples.endorsementKey(tpm, "for the AK".getBytes())));
+    }
+
+    @Test
+    void ownCommandInTheSecretSessionIsBoundToTheKeysName() {
+        onSwtpmWithSrk((tpm, srk) -> {
+            byte[] digest = new byte[32];
+            try (TpmObject key = tpm.load(srk, tpm.create(srk, Templates.eccSigningKey()))) {
+                io.tpm4j.api.types.Signature signature = DocumentedExamples.signInSecretSession(tpm, key, digest);
+                assertEquals(TpmSt.VERIFIED.value(), tpm.verifySignature(key, digest, signature).tag());
+                assertEquals(1, tpm.secretChannelSessions().size(), "signed in the channel's session");
+                try (TpmObject other = tpm.load(srk, tpm.create(srk, Templates.eccSigningKey()))) {
+                    // The other key's handle with this key's Name: the TPM refuses the HMAC
+                    TpmResponseException refused = assertThrows(TpmResponseException.class,
+                            () -> tpm.inSecretSession(session -> tpm.execute(new Sign(other.handle(),
+                                    Authorization.session(session, new byte[0]).forEntity(key.name()), digest,
+                                    Scheme.NULL, Sign.nullTicket()))));
+                    assertTrue(refused.is(TpmRc.AUTH_FAIL) || refused.is(TpmRc.BAD_AUTH), refused.getMessage());
+                }
+            }
+        });
     }
 
     @Test

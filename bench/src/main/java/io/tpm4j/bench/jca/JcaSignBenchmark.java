@@ -36,8 +36,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #signTpm4jProvider}: {@code Signature.sign} through the tpm4j provider, configured with
  *       {@code "unix:" + rawSocket()} (the server's raw socket), the key made by the provider's EC KeyPairGenerator;</li>
  *   <li>{@link #signTpmFacade}: the floor, tpm4j's facade on its own connection to the same socket: SHA-256 of the
- *       message, {@code Tpm.sign}, the signature DER-encoded as the JCA gives it (the provider's work without the
- *       JCA and without its check of the signature against the public key);</li>
+ *       message, {@code Tpm.sign} (an empty password in the clear-text password session), the signature
+ *       DER-encoded as the JCA gives it: the provider's work without the JCA and without the salted HMAC session
+ *       that binds each key use to the key's Name;</li>
  *   <li>{@link #signSunPkcs11Tpm2Pkcs11}: the baseline, SunPKCS11 over tpm2-pkcs11, which reaches the TPM through
  *       the same server with tpm2-tss's mssim TCTI.</li>
  * </ul>
