@@ -59,6 +59,17 @@ final class TestLogs {
         return PcrValues.of(values);
     }
 
+    /** Only the given banks of {@code values}. */
+    static PcrValues banks(PcrValues values, TpmAlg... banks) {
+        Map<TpmAlg, Map<Integer, byte[]>> kept = new EnumMap<>(TpmAlg.class);
+        for (TpmAlg bank : banks) {
+            Map<Integer, byte[]> pcrs = new TreeMap<>();
+            values.indexes(bank).forEach(i -> pcrs.put(i, values.get(bank, i).orElseThrow()));
+            kept.put(bank, pcrs);
+        }
+        return PcrValues.of(kept);
+    }
+
     static PcrValues capturedPcrs(String dir) {
         return pcrYaml(new String(resource(dir + "pcrs.yaml"), StandardCharsets.US_ASCII).lines().toList());
     }
