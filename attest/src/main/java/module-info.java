@@ -1,11 +1,16 @@
 /**
- * The verifier's side of attestation, which needs no TPM: the TCG PC Client firmware event log and the Linux IMA
- * measurement list, parsed, decoded and replayed to PCR values.
+ * Attestation. The verifier's side needs no TPM: the TCG PC Client firmware event log and the Linux IMA measurement
+ * list parsed, decoded and replayed to PCR values; EK certificates validated; credentials made; quotes checked. The
+ * attester's side runs on the machine with the TPM: EK and AK, credential activation, quotes.
  */
 module io.tpm4j.attest {
     requires io.tpm4j.api;
+    requires io.tpm4j.ffi;
     requires org.slf4j;
 
     exports io.tpm4j.attest;
     exports io.tpm4j.attest.eventlog;
+    exports io.tpm4j.attest.ek;
+    exports io.tpm4j.attest.credential;
+    exports io.tpm4j.attest.quote;
 }
