@@ -1,7 +1,9 @@
 package io.tpm4j.jca;
 
+import io.tpm4j.api.TpmProtocolException;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.types.ObjectAttributes;
+import io.tpm4j.api.types.PublicArea;
 import io.tpm4j.jca.KeyStoreAlias.KeyFile;
 import io.tpm4j.jca.keyfile.KeyFileException;
 import io.tpm4j.jca.keyfile.TssKeyLoader;
@@ -10,6 +12,8 @@ import io.tpm4j.jca.keyfile.TssPrivateKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.UnrecoverableKeyException;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -66,18 +70,32 @@ final class KeyFileKeys {
         }
     }
 
-    /** The file's policy as the provider replays it, or null when the file has none. */
+    /**
+     * The file's policy as the provider replays it, or null when the key is used with its password: when the file has
+     * none, or when the key's userWithAuth lets its password sign and decrypt anyway (its policy is then an
+     * alternative, e.g. one only for TPM2_Duplicate, and replaying it before TPM2_Sign would fail). A policy whose
+     * statements do not make the key's authPolicy is refused here, not at each use.
+     */
     private static KeyFilePolicy policyOf(KeyFile f, TssPrivateKey file) throws UnrecoverableKeyException {
+        PublicArea key = file.publicArea();
+        boolean passwordWorks = key.attributes().has(ObjectAttributes.USER_WITH_AUTH);
         if (file.policy().isEmpty()) {
-            if (file.publicArea().authPolicy().length > 0 && !file.publicArea().attributes().has(ObjectAttributes.USER_WITH_AUTH)) {
+            if (key.authPolicy().length > 0 && !passwordWorks) {
                 throw new UnrecoverableKeyException(f + ": the key is usable only through a policy (authPolicy set, "
                         + "userWithAuth clear) and the file holds none");
             }
             return null;
         }
         try {
-            return KeyFilePolicy.of(file.policy());
-        } catch (IllegalArgumentException e) {
+            KeyFilePolicy policy = KeyFilePolicy.of(file.policy());
+            byte[] made = policy.digest(key.nameAlg()).digest();
+            if (!Arrays.equals(made, key.authPolicy())) {
+                throw new UnrecoverableKeyException(f + ": its policy statements " + policy + " make the policy digest "
+                        + HexFormat.of().formatHex(made) + ", and the key's authPolicy is "
+                        + HexFormat.of().formatHex(key.authPolicy()) + ": the key could never be used through them");
+            }
+            return passwordWorks ? null : policy;
+        } catch (IllegalArgumentException | TpmProtocolException e) {
             throw unrecoverable(f + ": " + e.getMessage(), e);
         }
     }

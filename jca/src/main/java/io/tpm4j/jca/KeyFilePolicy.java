@@ -6,13 +6,17 @@ import io.tpm4j.api.commands.CommandLayout;
 import io.tpm4j.api.commands.NoResponseCommand;
 import io.tpm4j.api.session.AuthSession;
 import io.tpm4j.api.session.Authorization;
+import io.tpm4j.api.session.PolicyDigest;
 import io.tpm4j.api.types.PcrSelection;
+import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmCc;
+import io.tpm4j.api.types.TpmEo;
 import io.tpm4j.api.wire.TpmReader;
 import io.tpm4j.api.wire.TpmWriter;
 import io.tpm4j.jca.keyfile.TssPrivateKey;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -94,6 +98,49 @@ final class KeyFilePolicy implements TpmPolicy {
             tpm.execute(s.on(session.handle()));
         }
         return proof;
+    }
+
+    /**
+     * The policy digest the statements make with {@code hash}: what the key's authPolicy must be for them to satisfy
+     * it, so that a file whose policy cannot work is refused when it is read rather than at each use.
+     *
+     * @throws IllegalArgumentException for a PolicyCommandCode or PolicyCounterTimer operation tpm4j does not know
+     */
+    PolicyDigest digest(TpmAlg hash) {
+        PolicyDigest digest = PolicyDigest.start(hash);
+        for (Statement s : statements) {
+            TpmReader in = new TpmReader(s.parameters());
+            digest = switch (s.code()) {
+                case POLICY_PCR -> {
+                    byte[] pcrDigest = in.tpm2b(MAX_OPERAND, "pcrDigest");
+                    yield digest.pcrDigest(PcrSelection.readList(in), pcrDigest);
+                }
+                case POLICY_AUTH_VALUE -> digest.authValue();
+                case POLICY_PASSWORD -> digest.password();
+                case POLICY_PHYSICAL_PRESENCE -> digest.physicalPresence();
+                case POLICY_COMMAND_CODE -> {
+                    int code = in.u32("code");
+                    yield digest.commandCode(TpmCc.of(code).orElseThrow(() -> new IllegalArgumentException(
+                            "PolicyCommandCode names an unknown command code 0x" + Integer.toHexString(code))));
+                }
+                case POLICY_LOCALITY -> digest.locality(in.u8("locality"));
+                case POLICY_NV_WRITTEN -> digest.nvWritten(in.bool("writtenSet"));
+                case POLICY_CP_HASH -> digest.cpHash(in.tpm2b(MAX_OPERAND, "cpHashA"));
+                case POLICY_NAME_HASH -> digest.nameHash(in.tpm2b(MAX_OPERAND, "nameHash"));
+                case POLICY_TEMPLATE -> digest.template(in.tpm2b(MAX_OPERAND, "templateHash"));
+                case POLICY_COUNTER_TIMER -> {
+                    byte[] operandB = in.tpm2b(MAX_OPERAND, "operandB");
+                    int offset = in.u16("offset");
+                    int operation = in.u16("operation");
+                    yield digest.counterTimer(operandB, offset, Arrays.stream(TpmEo.values())
+                            .filter(eo -> eo.value() == operation).findFirst().orElseThrow(() ->
+                                    new IllegalArgumentException("PolicyCounterTimer names an unknown operation 0x"
+                                            + Integer.toHexString(operation))));
+                }
+                default -> throw new IllegalStateException(s.code() + " is not replayable");
+            };
+        }
+        return digest;
     }
 
     /** The parameters to send: those of the file, after checking they parse as {@code code}'s. */

@@ -137,9 +137,14 @@ class KeyStoreKeyFileTest extends WithProvider {
 
     /** An EC key usable only through {@code policy} (userWithAuth clear), with {@code password}, as a loadable file. */
     private TssPrivateKey keyWithPolicy(byte[] policy, byte[] password) {
+        return keyWithPolicy(policy, password, false);
+    }
+
+    /** An EC key with {@code policy} and {@code password}; with userWithAuth its password works without the policy. */
+    private TssPrivateKey keyWithPolicy(byte[] policy, byte[] password, boolean userWithAuth) {
         PublicArea t = Templates.eccSigningKey();
-        PublicArea template = new PublicArea(t.nameAlg(), new ObjectAttributes(t.attributes().raw()
-                & ~ObjectAttributes.USER_WITH_AUTH), policy, t.parameters(), t.unique());
+        PublicArea template = new PublicArea(t.nameAlg(), new ObjectAttributes(userWithAuth ? t.attributes().raw()
+                : t.attributes().raw() & ~ObjectAttributes.USER_WITH_AUTH), policy, t.parameters(), t.unique());
         try (Space space = rm.openSpace("creator"); Tpm tpm = Tpm.on(space);
              TpmObject parent = TssKeyLoader.createParent(tpm, TpmRh.OWNER, false)) {
             Create.Response created = tpm.create(parent, template, new SensitiveCreate(password, new byte[0]));
@@ -202,9 +207,31 @@ class KeyStoreKeyFileTest extends WithProvider {
         assertTrue(bad.getMessage().contains("PolicyCommandCode") && bad.getMessage().contains("malformed"),
                 bad.getMessage());
 
+        // Statements that replay, but make another digest than the key's: the key could never be used through them
+        String other = write("other.pem", key.withPolicy(List.of(step(TpmCc.POLICY_COMMAND_CODE,
+                w -> w.u32(TpmCc.SIGN.value())))));
+        UnrecoverableKeyException mismatch = assertThrows(UnrecoverableKeyException.class,
+                () -> store().getKey(other, null));
+        assertTrue(mismatch.getMessage().contains("authPolicy") && mismatch.getMessage().contains("could never be used"),
+                mismatch.getMessage());
+
         String withoutPolicy = write("none.pem", key);   // the key needs its policy, and the file does not say which
         UnrecoverableKeyException none = assertThrows(UnrecoverableKeyException.class,
                 () -> store().getKey(withoutPolicy, null));
         assertTrue(none.getMessage().contains("only through a policy"), none.getMessage());
+    }
+
+    @Test
+    void aPasswordKeyWhosePolicyIsOnlyForDuplicationSignsWithItsPassword() throws Exception {
+        // userWithAuth set: the password signs; the policy (PolicyCommandCode(Duplicate)) only allows duplication,
+        // and replaying it before TPM2_Sign would make the TPM refuse the signature.
+        byte[] mayDuplicate = PolicyDigest.start(TpmAlg.SHA256).commandCode(TpmCc.DUPLICATE).digest();
+        char[] password = "movable".toCharArray();
+        TssPrivateKey key = keyWithPolicy(mayDuplicate, new String(password).getBytes(StandardCharsets.UTF_8), true);
+        String alias = write("duplicable.pem", key.withPolicy(List.of(step(TpmCc.POLICY_COMMAND_CODE,
+                w -> w.u32(TpmCc.DUPLICATE.value())))));
+        TpmEcKey signer = (TpmEcKey) store().getKey(alias, password);
+        assertTrue(verifies(signer.publicKey(), sign(signer)), "signed with the password, the policy not replayed");
+        assertTrue(signer.policy().isEmpty(), "no policy to run before each use");
     }
 }
