@@ -59,7 +59,7 @@ final class RmTesting {
 
     /** TPM2_GetRandom as raw bytes. */
     static byte[] getRandom(int count) {
-        return new io.tpm4j.api.wire.TpmWriter().u16(0x8001).u32(12).u32(0x17B).u16(count).toByteArray();
+        return io.tpm4j.rm.hostile.RawFrames.getRandom(count);
     }
 
     /** Sends a signal (STOP, CONT) to a process, such as swtpm, to make a TPM that does not answer. */

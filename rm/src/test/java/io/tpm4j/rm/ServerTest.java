@@ -21,8 +21,6 @@ import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,6 +29,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.tpm4j.rm.RmTesting.getRandom;
+import static io.tpm4j.rm.hostile.RawFrames.assertClosedByServer;
+import static io.tpm4j.rm.hostile.RawFrames.exchange;
+import static io.tpm4j.rm.hostile.RawFrames.mssim;
+import static io.tpm4j.rm.hostile.RawFrames.readExactly;
 import static io.tpm4j.rm.RmTesting.newSigningKey;
 import static io.tpm4j.rm.RmTesting.responseCode;
 import static io.tpm4j.rm.RmTesting.signAndVerify;
@@ -44,7 +46,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ServerTest extends WithServer {
 
     private static final int MAX_CONNECTIONS = 8;
-    private static final Duration READ_LIMIT = Duration.ofSeconds(5);
 
     @Override
     RmServer.Options serverOptions() {
@@ -261,73 +262,6 @@ class ServerTest extends WithServer {
 
     private SocketChannel raw() throws IOException {
         return SocketChannel.open(UnixDomainSocketAddress.of(rawSocket));
-    }
-
-    /** One command and its response over a raw connection. */
-    private static byte[] exchange(SocketChannel c, byte[] command) throws IOException {
-        c.write(ByteBuffer.wrap(command));
-        byte[] header = readExactly(c, 10);
-        int size = ByteBuffer.wrap(header).getInt(2);
-        byte[] response = ByteBuffer.allocate(size).put(header).put(readExactly(c, size - 10)).array();
-        return response;
-    }
-
-    /** A TPM command through the mssim command socket: the response, after checking the framing around it. */
-    private static byte[] mssim(SocketChannel c, int locality, byte[] command) throws IOException {
-        c.write(ByteBuffer.wrap(new TpmWriter().u32(8).u8(locality).u32(command.length).bytes(command).toByteArray()));
-        int size = ByteBuffer.wrap(readExactly(c, 4)).getInt();
-        byte[] response = readExactly(c, size);
-        assertArrayEquals(new byte[4], readExactly(c, 4), "the simulator's trailing zero word");
-        return response;
-    }
-
-    private static byte[] readExactly(SocketChannel c, int n) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(n);
-        long deadline = System.nanoTime() + READ_LIMIT.toNanos();
-        boolean blocking = c.isBlocking();
-        c.configureBlocking(false);
-        try (Selector selector = Selector.open()) {
-            c.register(selector, SelectionKey.OP_READ);
-            while (buffer.hasRemaining()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("no " + n + " bytes within " + READ_LIMIT);
-                }
-                selector.select(Math.max(1, left / 1_000_000));
-                selector.selectedKeys().clear();
-                if (c.read(buffer) < 0) {
-                    throw new AssertionError("the server closed the connection after " + buffer.position() + " of " + n + " bytes");
-                }
-            }
-        } finally {
-            // The selector is closed by now, which deregisters the channel.
-            c.configureBlocking(blocking);
-        }
-        return buffer.array();
-    }
-
-    /** The server closes the connection (end of stream or reset) within a few seconds, sending nothing. */
-    private static void assertClosedByServer(SocketChannel c) throws IOException {
-        c.configureBlocking(false);
-        ByteBuffer buffer = ByteBuffer.allocate(64);
-        long deadline = System.nanoTime() + READ_LIMIT.toNanos();
-        try (Selector selector = Selector.open()) {
-            c.register(selector, SelectionKey.OP_READ);
-            while (System.nanoTime() < deadline) {
-                selector.select(100);
-                selector.selectedKeys().clear();
-                try {
-                    int n = c.read(buffer);
-                    if (n < 0) {
-                        return;
-                    }
-                    assertEquals(0, n, "the server sent something instead of closing");
-                } catch (IOException reset) {
-                    return;
-                }
-            }
-        }
-        throw new AssertionError("the server did not close the connection within " + READ_LIMIT);
     }
 
     private String healthLine() throws IOException {

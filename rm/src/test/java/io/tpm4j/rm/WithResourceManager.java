@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * A private swtpm (3 object slots, 3 session slots) behind a chip and a resource manager. After each test the
  * RM is closed and the raw TPM must hold no transient object and no session.
  */
-abstract class WithResourceManager {
+public abstract class WithResourceManager {
 
     Swtpm swtpm;
     TpmChip chip;
@@ -52,7 +52,7 @@ abstract class WithResourceManager {
     }
 
     /** Closes the RM, checks (unless the chip was removed) that the raw TPM holds nothing, then stops it all. */
-    static void closeAndCheckNothingLeft(ResourceManager rm, TpmChip chip, Tpm raw, Swtpm swtpm) {
+    public static void closeAndCheckNothingLeft(ResourceManager rm, TpmChip chip, Tpm raw, Swtpm swtpm) {
         try {
             rm.close();
             if (!chip.isRemoved()) {
@@ -64,7 +64,7 @@ abstract class WithResourceManager {
         }
     }
 
-    static void assertNothingLoaded(Tpm raw) {
+    public static void assertNothingLoaded(Tpm raw) {
         assertEquals(List.of(), raw.handles(TpmHt.TRANSIENT), "transient objects left in the TPM");
         assertEquals(List.of(), raw.loadedSessions(), "loaded sessions left in the TPM");
         assertEquals(List.of(), raw.savedSessions(), "saved sessions left in the TPM");

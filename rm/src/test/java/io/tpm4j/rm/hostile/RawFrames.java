@@ -12,7 +12,7 @@ import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Hand-made frames, as a client that is not tpm4j sends them, and the server's answers read with deadlines. */
-final class RawFrames {
+public final class RawFrames {
 
     private static final Duration READ_LIMIT = Duration.ofSeconds(10);
 
@@ -20,38 +20,43 @@ final class RawFrames {
     }
 
     /** TPM2_GetRandom(count). */
-    static byte[] getRandom(int count) {
+    public static byte[] getRandom(int count) {
         return new TpmWriter().u16(0x8001).u32(12).u32(0x17B).u16(count).toByteArray();
     }
 
     /** One command and its response over a raw connection. */
-    static byte[] exchange(SocketChannel c, byte[] command) throws IOException {
+    public static byte[] exchange(SocketChannel c, byte[] command) throws IOException {
         c.write(ByteBuffer.wrap(command));
         return readResponse(c);
     }
 
     /** A whole TPM response. */
-    static byte[] readResponse(SocketChannel c) throws IOException {
+    public static byte[] readResponse(SocketChannel c) throws IOException {
         byte[] header = readExactly(c, 10);
         int size = ByteBuffer.wrap(header).getInt(2);
         return ByteBuffer.allocate(size).put(header).put(readExactly(c, size - 10)).array();
     }
 
     /** A TPM command through an mssim command socket (locality 0): the response, without its framing. */
-    static byte[] mssim(SocketChannel c, byte[] command) throws IOException {
-        c.write(ByteBuffer.wrap(new TpmWriter().u32(8).u8(0).u32(command.length).bytes(command).toByteArray()));
+    public static byte[] mssim(SocketChannel c, byte[] command) throws IOException {
+        return mssim(c, 0, command);
+    }
+
+    /** A TPM command at {@code locality} through an mssim command socket: the response, its framing checked. */
+    public static byte[] mssim(SocketChannel c, int locality, byte[] command) throws IOException {
+        c.write(ByteBuffer.wrap(new TpmWriter().u32(8).u8(locality).u32(command.length).bytes(command).toByteArray()));
         int size = ByteBuffer.wrap(readExactly(c, 4)).getInt();
         byte[] response = readExactly(c, size);
         assertEquals(0, ByteBuffer.wrap(readExactly(c, 4)).getInt(), "the mssim trailer");
         return response;
     }
 
-    static int responseCode(byte[] response) {
+    public static int responseCode(byte[] response) {
         return ByteBuffer.wrap(response).getInt(6);
     }
 
     /** Exactly {@code n} bytes within the read limit, from a blocking channel. */
-    static byte[] readExactly(SocketChannel c, int n) throws IOException {
+    public static byte[] readExactly(SocketChannel c, int n) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(n);
         long deadline = System.nanoTime() + READ_LIMIT.toNanos();
         boolean blocking = c.isBlocking();
@@ -76,7 +81,7 @@ final class RawFrames {
     }
 
     /** What the server sends until it closes the connection (a health line), within the read limit. */
-    static byte[] readUntilClosed(SocketChannel c) throws IOException {
+    public static byte[] readUntilClosed(SocketChannel c) throws IOException {
         java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
         long deadline = System.nanoTime() + READ_LIMIT.toNanos();
         c.configureBlocking(false);
@@ -97,7 +102,7 @@ final class RawFrames {
     }
 
     /** Whether the server closed the connection (end of stream or reset) within the read limit, sending nothing. */
-    static boolean closedByServer(SocketChannel c) throws IOException {
+    public static boolean closedByServer(SocketChannel c) throws IOException {
         c.configureBlocking(false);
         ByteBuffer buffer = ByteBuffer.allocate(64);
         long deadline = System.nanoTime() + READ_LIMIT.toNanos();
@@ -118,5 +123,12 @@ final class RawFrames {
             }
         }
         return false;
+    }
+
+    /** Fails unless the server closes the connection (end of stream or reset) within the read limit, sending nothing. */
+    public static void assertClosedByServer(SocketChannel c) throws IOException {
+        if (!closedByServer(c)) {
+            throw new AssertionError("the server did not close the connection within " + READ_LIMIT);
+        }
     }
 }

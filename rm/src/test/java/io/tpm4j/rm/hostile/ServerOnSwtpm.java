@@ -2,10 +2,10 @@ package io.tpm4j.rm.hostile;
 
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmTransport;
-import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.ffi.Swtpm;
 import io.tpm4j.rm.ResourceManager;
 import io.tpm4j.rm.TpmChip;
+import io.tpm4j.rm.WithResourceManager;
 import io.tpm4j.rm.server.Endpoint;
 import io.tpm4j.rm.server.RmServer;
 
@@ -62,9 +62,7 @@ final class ServerOnSwtpm implements AutoCloseable {
     }
 
     void assertNothingLoaded() {
-        assertEquals(List.of(), raw.handles(TpmHt.TRANSIENT), "transient objects left in the TPM");
-        assertEquals(List.of(), raw.loadedSessions(), "loaded sessions left in the TPM");
-        assertEquals(List.of(), raw.savedSessions(), "saved sessions left in the TPM");
+        WithResourceManager.assertNothingLoaded(raw);
     }
 
     @Override

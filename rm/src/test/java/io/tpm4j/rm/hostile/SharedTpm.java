@@ -4,17 +4,15 @@ import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.TpmTransport;
 import io.tpm4j.api.types.ResponseCode;
-import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.ffi.LinuxTpmDevice;
 import io.tpm4j.ffi.Swtpm;
 import io.tpm4j.rm.ResourceManager;
 import io.tpm4j.rm.TpmChip;
+import io.tpm4j.rm.WithResourceManager;
 
-import java.util.List;
 import java.util.function.UnaryOperator;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -44,21 +42,11 @@ final class SharedTpm implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            rm.close();
-            if (!chip.isRemoved()) {
-                assertNothingLoaded(raw);
-            }
-        } finally {
-            chip.close();
-            swtpm.close();
-        }
+        WithResourceManager.closeAndCheckNothingLeft(rm, chip, raw, swtpm);
     }
 
     static void assertNothingLoaded(Tpm raw) {
-        assertEquals(List.of(), raw.handles(TpmHt.TRANSIENT), "transient objects left in the TPM");
-        assertEquals(List.of(), raw.loadedSessions(), "loaded sessions left in the TPM");
-        assertEquals(List.of(), raw.savedSessions(), "saved sessions left in the TPM");
+        WithResourceManager.assertNothingLoaded(raw);
     }
 
     /** Whether {@code e} is the resource manager's TPM_RC_SESSION_MEMORY (layer 11), not the TPM's. */
