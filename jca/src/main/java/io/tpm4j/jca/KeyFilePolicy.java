@@ -50,10 +50,19 @@ final class KeyFilePolicy implements TpmPolicy {
 
     private final List<Statement> statements;
     private final Authorization.PolicyProof proof;
+    /** The statements as the file had them, so that the key can be written to another file with its policy. */
+    private final List<TssPrivateKey.TpmPolicy> steps;
 
-    private KeyFilePolicy(List<Statement> statements, Authorization.PolicyProof proof) {
+    private KeyFilePolicy(List<Statement> statements, Authorization.PolicyProof proof,
+                          List<TssPrivateKey.TpmPolicy> steps) {
         this.statements = statements;
         this.proof = proof;
+        this.steps = steps;
+    }
+
+    /** The policy as a key file carries it. */
+    List<TssPrivateKey.TpmPolicy> steps() {
+        return steps;
     }
 
     /**
@@ -84,7 +93,7 @@ final class KeyFilePolicy implements TpmPolicy {
                 proof = Authorization.PolicyProof.PASSWORD;
             }
         }
-        return new KeyFilePolicy(List.copyOf(statements), proof);
+        return new KeyFilePolicy(List.copyOf(statements), proof, List.copyOf(steps));
     }
 
     /** Whether the policy asks for the key's password (PolicyAuthValue or PolicyPassword). */

@@ -315,8 +315,13 @@ final class TpmKeyStore extends KeyStoreSpi {
     private TssPrivateKey asKeyFile(KeyFile f, TpmKey key) throws KeyStoreException {
         byte[] blob = key.privateBlob().orElseThrow(() -> new KeyStoreException(f + ": the key is persistent ("
                 + key + "); only a loadable key (a private blob under a parent) can be written to a file"));
+        List<TssPrivateKey.TpmPolicy> policy = List.of();
         if (key.policy().isPresent()) {
-            throw new KeyStoreException(f + ": the key has a policy callback, which a key file cannot carry");
+            if (!(key.policy().get() instanceof KeyFilePolicy fromFile)) {
+                throw new KeyStoreException(f + ": the key has a policy callback, which a key file cannot carry "
+                        + "(a key read from a file keeps the file's policy statements, and can be written)");
+            }
+            policy = fromFile.steps();
         }
         TpmParent parent = key.parent().orElseThrow();
         int parentHandle;
@@ -334,8 +339,8 @@ final class TpmKeyStore extends KeyStoreSpi {
                     + "TpmParent.keyFilePrimary() or a persistent parent");
         }
         TssPrivateKey loadable = TssPrivateKey.loadable(parentHandle, key.publicArea(), blob, !key.hasPassword());
-        return rsaParent ? new TssPrivateKey(loadable.type(), loadable.emptyAuth(), List.of(), new byte[0], List.of(),
-                Optional.empty(), true, parentHandle, key.publicArea(), blob) : loadable;
+        return rsaParent ? new TssPrivateKey(loadable.type(), loadable.emptyAuth(), policy, new byte[0], List.of(),
+                Optional.empty(), true, parentHandle, key.publicArea(), blob) : loadable.withPolicy(policy);
     }
 
     /** Whether the provider's storage root key is the standard SRK persisted at 0x81000001 (which a file can name). */

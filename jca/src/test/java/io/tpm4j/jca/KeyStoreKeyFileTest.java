@@ -185,6 +185,11 @@ class KeyStoreKeyFileTest extends WithProvider {
         SignatureException wrongPassword = assertThrows(SignatureException.class,
                 () -> sign(ks.getKey(tpmOrder, "not it".toCharArray())));
         assertTrue(wrongPassword.getMessage().contains("TPM_RC_AUTH_FAIL"), wrongPassword.getMessage());
+        // Written to another file, the key keeps the file's policy statements
+        String copy = "file:" + dir.resolve("copy.pem");
+        ks.setEntry(copy, TpmKeyEntry.withoutChain(signer), new KeyStore.PasswordProtection(password));
+        assertEquals(2, TssPrivateKey.read(dir.resolve("copy.pem")).policy().size());
+        assertTrue(verifies(signer.publicKey(), sign(store().getKey(copy, password))));
 
         raw.pcrExtend(PCR, new TaggedDigest(TpmAlg.SHA256, new byte[32]));
         SignatureException changed = assertThrows(SignatureException.class, () -> sign(signer));
