@@ -12,7 +12,7 @@ module io.tpm4j.attest {
     exports io.tpm4j.attest.eventlog;
 
     // EK certificates: export when the package has its first class.
-    // exports io.tpm4j.attest.ek;
+    exports io.tpm4j.attest.ek;
 
     // Credential activation: export when the package has its first class.
     // exports io.tpm4j.attest.credential;

@@ -74,9 +74,34 @@ public final class Swtpm implements AutoCloseable {
 
     /** Starts {@code swtpm chardev} over a socketpair; the device is driven with {@code options}. */
     public static Swtpm startChardev(LinuxTpmDevice.Options options) {
-        NativeAccess.require();
-        Path swtpm = requireExecutable();
+        return startChardev(options, createStateDir());
+    }
+
+    /**
+     * Starts {@code swtpm chardev} over a socketpair on a copy of {@code preparedState}, a state directory made
+     * beforehand (by {@code swtpm_setup} with EK certificates, say). The copy is this instance's own and removed on
+     * {@link #close()}: the prepared state stays as it was, for the next instance.
+     */
+    public static Swtpm startChardev(Path preparedState) {
         Path dir = createStateDir();
+        try {
+            copyState(preparedState, dir);
+        } catch (RuntimeException e) {
+            deleteTree(dir);
+            throw e;
+        }
+        return startChardev(LinuxTpmDevice.Options.defaults(), dir);
+    }
+
+    private static Swtpm startChardev(LinuxTpmDevice.Options options, Path dir) {
+        NativeAccess.require();
+        Path swtpm;
+        try {
+            swtpm = requireExecutable();
+        } catch (RuntimeException e) {
+            deleteTree(dir);
+            throw e;
+        }
         int[] pair = Descriptors.socketPair(LibC.SOCK_STREAM);
         NativeProcess process;
         try {
@@ -243,6 +268,18 @@ public final class Swtpm implements AutoCloseable {
             return Files.createTempDirectory("tpm4j-swtpm-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a state directory for swtpm", e);
+        }
+    }
+
+    /** Copies the state files (not swtpm's lock file) of {@code from} into {@code to}. */
+    private static void copyState(Path from, Path to) {
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path file : files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().equals(".lock"))
+                    .toList()) {
+                Files.copy(file, to.resolve(file.getFileName()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the swtpm state in " + from, e);
         }
     }
 
