@@ -3,13 +3,18 @@ package io.tpm4j.attest.credential;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.TpmResponseException;
 import io.tpm4j.api.commands.Create;
+import io.tpm4j.api.commands.CreatePrimary;
+import io.tpm4j.api.commands.FlushContext;
+import io.tpm4j.api.commands.HierarchyChangeAuth;
 import io.tpm4j.api.commands.MakeCredential;
 import io.tpm4j.api.session.AuthSession;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.session.Session;
 import io.tpm4j.api.types.PublicArea;
+import io.tpm4j.api.types.SensitiveCreate;
 import io.tpm4j.api.types.Templates;
 import io.tpm4j.api.types.TpmAlg;
+import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.attest.credential.ActivationException.Reason;
@@ -17,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -187,6 +193,39 @@ class CredentialActivationTest extends WithSwtpm {
                         tpm, ak.handle(), Authorization.password("wrong".getBytes()), ek, credential));
                 assertTrue(e.is(TpmRc.AUTH_FAIL), e.getMessage());
             }
+        }
+    }
+    @Test
+    void theEksPolicyTakesTheEndorsementHierarchysAuthorisation() throws Exception {
+        byte[] endorsementAuth = "endorsement".getBytes(StandardCharsets.US_ASCII);
+        tpm.execute(new HierarchyChangeAuth(TpmRh.ENDORSEMENT, Authorization.emptyPassword(), endorsementAuth));
+        TpmResponseException changed = assertThrows(TpmResponseException.class,
+                () -> tpm.createPrimary(TpmRh.ENDORSEMENT, Templates.ekEccP256()).close());
+        assertTrue(changed.is(TpmRc.BAD_AUTH) || changed.is(TpmRc.AUTH_FAIL), changed.getMessage());
+        int handle = tpm.execute(new CreatePrimary(TpmRh.ENDORSEMENT, Authorization.password(endorsementAuth),
+                SensitiveCreate.EMPTY, Templates.ekEccP256(), new byte[0], List.of())).objectHandle();
+        try {
+            LoadedEk withoutAuth = new LoadedEk(handle, tpm.readPublic(handle).outPublic(), Authorization.emptyPassword());
+            TpmResponseException refused = assertThrows(TpmResponseException.class,
+                    () -> AttestationKeys.createUnderEk(tpm, withoutAuth, AkTemplate.ECC_P256, new byte[0]));
+            assertEquals(TpmCc.POLICY_SECRET.value(), refused.commandCode(), refused.getMessage());
+            LoadedEk ek = withoutAuth.withEndorsementAuth(Authorization.password(endorsementAuth));
+            try (TpmObject ak = akUnderEk(ek, AkTemplate.ECC_P256)) {
+                assertArrayEquals(SECRET, activate(ak, ek, Credentials.make(ek.publicArea(), ak.name(), SECRET)));
+            }
+        } finally {
+            tpm.execute(new FlushContext(handle));
+        }
+    }
+
+    @Test
+    void anEkWithAPolicyOtherThanPolicySecretIsNamed() {
+        PublicArea l2 = Templates.ekEccP256();
+        PublicArea otherPolicy = new PublicArea(l2.nameAlg(), l2.attributes(), new byte[32], l2.parameters(), l2.unique());
+        try (TpmObject ekKey = tpm.createPrimary(TpmRh.ENDORSEMENT, otherPolicy)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> AttestationKeys.createUnderEk(tpm, LoadedEk.of(ekKey), AkTemplate.ECC_P256, new byte[0]));
+            assertTrue(e.getMessage().contains("authPolicy is not TPM2_PolicySecret"), e.getMessage());
         }
     }
 }
