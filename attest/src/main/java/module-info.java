@@ -15,7 +15,7 @@ module io.tpm4j.attest {
     exports io.tpm4j.attest.ek;
 
     // Credential activation: export when the package has its first class.
-    // exports io.tpm4j.attest.credential;
+    exports io.tpm4j.attest.credential;
 
     // Quote checks: export when the package has its first class.
     // exports io.tpm4j.attest.quote;

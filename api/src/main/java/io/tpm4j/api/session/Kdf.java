@@ -48,6 +48,14 @@ public final class Kdf {
         return Arrays.copyOf(out.toByteArray(), bits / 8);
     }
 
+    /**
+     * HMAC(key, data) with the TPM hash {@code hashAlg}: the integrity HMACs of credentials and duplicated objects (Part
+     * 1, "Outer Integrity") use the same keyed hash as KDFa.
+     */
+    public static byte[] hmac(TpmAlg hashAlg, byte[] key, byte[] data) {
+        return hmac(hashAlg, key).doFinal(data);
+    }
+
     /** This thread's Mac for each hash: looking one up costs more than the HMAC of a session command. */
     private static final ThreadLocal<Map<TpmAlg, Mac>> MACS = ThreadLocal.withInitial(() -> new EnumMap<>(TpmAlg.class));
 

@@ -102,6 +102,16 @@ public final class Templates {
                         Scheme.NULL), new PublicId.Ecc(new byte[0], new byte[0]));
     }
 
+    /**
+     * An attestation key: a restricted RSASSA-PKCS1-v1_5 / SHA-256 RSA-2048 signing key, the RSA counterpart of
+     * {@link #eccAttestationKey()} (tpm2_createak's default key).
+     */
+    public static PublicArea rsaAttestationKey() {
+        return new PublicArea(TpmAlg.SHA256, new ObjectAttributes(SIGNING | ObjectAttributes.RESTRICTED), new byte[0],
+                new PublicParameters.Rsa(SymmetricDefinition.NULL, Scheme.of(TpmAlg.RSASSA, TpmAlg.SHA256), 2048, 0),
+                new PublicId.Rsa(new byte[0]));
+    }
+
     /** An RSA-2048 decryption key with OAEP (SHA-256): TPM2_RSA_Decrypt, and JCA's RSA/ECB/OAEP to encrypt. */
     public static PublicArea rsaDecryptionKey() {
         return new PublicArea(TpmAlg.SHA256, ObjectAttributes.of(ObjectAttributes.FIXED_TPM, ObjectAttributes.FIXED_PARENT,
