@@ -4,12 +4,11 @@ import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.commands.Sign;
 import io.tpm4j.api.commands.StartAuthSession;
-import io.tpm4j.api.crypto.PublicKeys;
+import io.tpm4j.api.crypto.SecretSharing;
 import io.tpm4j.api.session.AuthSession;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.session.Kdf;
 import io.tpm4j.api.session.Session;
-import io.tpm4j.api.types.PublicId;
 import io.tpm4j.api.types.Scheme;
 import io.tpm4j.api.types.Signature;
 import io.tpm4j.api.types.SymmetricDefinition;
@@ -33,17 +32,13 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import javax.crypto.Cipher;
-import javax.crypto.KeyAgreement;
 import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.security.interfaces.ECPublicKey;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -118,26 +113,15 @@ public class SessionBenchmark {
             TpmObject key = tpm.load(srk, tpm.create(srk, Templates.eccSigningKey()));
             keyHandle = key.handle();
             keyName = key.name();
-            // An ECC salt to the SRK, KDFe as Part 1 defines it.
-            ECPublicKey srkKey = (ECPublicKey) PublicKeys.toPublicKey(srk.publicArea());
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(srkKey.getParams());
-            KeyPair ephemeral = generator.generateKeyPair();
-            KeyAgreement ecdh = KeyAgreement.getInstance("ECDH");
-            ecdh.init(ephemeral.getPrivate());
-            ecdh.doPhase(srkKey, true);
-            PublicId.Ecc ours = (PublicId.Ecc) PublicKeys.toPublicArea(ephemeral.getPublic(), TpmAlg.SHA256).unique();
-            byte[] salt = Kdf.kdfe(TpmAlg.SHA256, ecdh.generateSecret(), "SECRET", ours.x(),
-                    ((PublicId.Ecc) srk.publicArea().unique()).x(), 256);
-            TpmWriter point = new TpmWriter();
-            ours.write(point);
+            // An ECC salt to the SRK (ephemeral ECDH, KDFe as Part 1 defines it).
+            SecretSharing.Shared salt = SecretSharing.share(srk.publicArea(), "SECRET");
             byte[] callerNonce = new byte[32];
             random.nextBytes(callerNonce);
             StartAuthSession.Response started = tpm.execute(new StartAuthSession(srk.handle(), TpmRh.NULL, callerNonce,
-                    point.toByteArray(), StartAuthSession.HMAC, SymmetricDefinition.AES_128_CFB, TpmAlg.SHA256));
+                    salt.encrypted(), StartAuthSession.HMAC, SymmetricDefinition.AES_128_CFB, TpmAlg.SHA256));
             sessionHandle = started.sessionHandle();
             nonceTpm = started.nonceTpm();
-            sessionKey = Kdf.kdfa(TpmAlg.SHA256, salt, "ATH", nonceTpm, callerNonce, 256);
+            sessionKey = Kdf.kdfa(TpmAlg.SHA256, salt.value(), "ATH", nonceTpm, callerNonce, 256);
             hmac = Mac.getInstance("HmacSHA256");
             hmac.init(new SecretKeySpec(sessionKey, "HmacSHA256"));
             sha256 = MessageDigest.getInstance("SHA-256");
