@@ -18,5 +18,5 @@ module io.tpm4j.attest {
     exports io.tpm4j.attest.credential;
 
     // Quote checks: export when the package has its first class.
-    // exports io.tpm4j.attest.quote;
+    exports io.tpm4j.attest.quote;
 }
