@@ -1,15 +1,11 @@
 package io.tpm4j.attest.ek;
 
-import java.io.ByteArrayInputStream;
+import io.tpm4j.attest.cli.ProvisionedSwtpm;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A TPM state made the way a manufacturer's line would: {@code swtpm_setup --create-ek-cert --create-platform-cert}
@@ -41,19 +37,10 @@ final class ProvisionedTpm {
 
     private ProvisionedTpm(Path dir) throws Exception {
         this.dir = dir;
-        this.state = Files.createDirectories(dir.resolve("state"));
-        Path ca = Files.createDirectories(dir.resolve("localca"));
-        Files.writeString(dir.resolve("localca.conf"), "statedir = " + ca + "\nsigningkey = " + ca.resolve("signkey.pem")
-                + "\nissuercert = " + ca.resolve("issuercert.pem") + "\ncertserial = " + ca.resolve("certserial") + "\n");
-        Files.writeString(dir.resolve("localca.options"),
-                "--platform-manufacturer tpm4j\n--platform-version 2.1\n--platform-model test\n");
-        Files.writeString(dir.resolve("swtpm_setup.conf"), "create_certs_tool = /usr/bin/swtpm_localca\n"
-                + "create_certs_tool_config = " + dir.resolve("localca.conf") + "\n"
-                + "create_certs_tool_options = " + dir.resolve("localca.options") + "\nactive_pcr_banks = sha256\n");
-        run("swtpm_setup", "--tpm2", "--tpmstate", state.toString(), "--create-ek-cert", "--create-platform-cert",
-                "--config", dir.resolve("swtpm_setup.conf").toString(), "--overwrite");
-        localRoot = pem(ca.resolve("swtpm-localca-rootca-cert.pem"));
-        localIssuer = pem(ca.resolve("issuercert.pem"));
+        ProvisionedSwtpm provisioned = ProvisionedSwtpm.create(dir);
+        this.state = provisioned.state();
+        localRoot = provisioned.root();
+        localIssuer = provisioned.issuer();
 
         run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                 "-keyout", dir.resolve("test-ca.key").toString(), "-out", dir.resolve("test-ca.pem").toString(),
@@ -99,23 +86,10 @@ final class ProvisionedTpm {
     }
 
     static X509Certificate pem(Path file) throws Exception {
-        byte[] bytes = Files.readAllBytes(file);
-        return (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(bytes));
+        return ProvisionedSwtpm.pem(file);
     }
 
     private void run(String... command) throws Exception {
-        List<String> argv = new ArrayList<>(List.of(command));
-        Path log = dir.resolve("command.log");
-        Process process = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException(argv + " did not finish within 60 s");
-        }
-        if (process.exitValue() != 0) {
-            throw new IllegalStateException(argv + " failed (" + process.exitValue() + "): "
-                    + Files.readString(log, StandardCharsets.UTF_8));
-        }
+        ProvisionedSwtpm.run(dir.resolve("command.log"), command);
     }
 }
