@@ -8,6 +8,7 @@ import io.tpm4j.api.wire.TpmWriter;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -86,11 +87,14 @@ final class Wire {
             return bytes(area.toBytes());
         }
 
-        /** PCR values: a 16-bit count, then each as its bank's algorithm (16 bits), index (8 bits) and digest field. */
+        /**
+         * PCR values: a 16-bit count, then each as its bank's algorithm (16 bits), index (8 bits) and digest field,
+         * ordered by algorithm and then index, so that one set of values has one encoding.
+         */
         Out pcrValues(PcrValues values) {
             int count = values.banks().stream().mapToInt(b -> values.indexes(b).size()).sum();
             writer.u16(count);
-            for (TpmAlg bank : values.banks()) {
+            for (TpmAlg bank : values.banks().stream().sorted(Comparator.comparingInt(TpmAlg::value)).toList()) {
                 for (int index : values.indexes(bank)) {
                     writer.u16(bank.value()).u8(index);
                     bytes(values.get(bank, index).orElseThrow());
@@ -173,19 +177,22 @@ final class Wire {
             int count = count(maxCount, field);
             int start = reader.position();
             Map<TpmAlg, Map<Integer, byte[]>> values = new EnumMap<>(TpmAlg.class);
+            int previous = -1;
             try {
                 for (int i = 0; i < count; i++) {
                     int at = reader.position();
                     int alg = reader.u16(field + " bank");
                     int index = reader.u8(field + " index");
+                    if ((alg << 8 | index) <= previous) {
+                        throw new MessageFormatException(what + ": " + field + " are not in ascending order of bank"
+                                + " and index at " + TpmAlg.describe(alg) + " PCR " + index, at);
+                    }
+                    previous = alg << 8 | index;
                     TpmAlg bank = TpmAlg.of(alg).filter(a -> a.digestSize().isPresent()).orElseThrow(() ->
                             new MessageFormatException(what + ": " + field + " has a PCR of bank "
                                     + TpmAlg.describe(alg) + ", which is not a hash", at));
                     byte[] value = bytes(bank.digestSize().getAsInt(), field + " value");
-                    if (values.computeIfAbsent(bank, b -> new TreeMap<>()).put(index, value) != null) {
-                        throw new MessageFormatException(what + ": " + field + " has " + TpmAlg.describe(alg)
-                                + " PCR " + index + " twice", at);
-                    }
+                    values.computeIfAbsent(bank, b -> new TreeMap<>()).put(index, value);
                 }
                 return PcrValues.of(values);
             } catch (TpmProtocolException e) {
