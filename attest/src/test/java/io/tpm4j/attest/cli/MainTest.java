@@ -3,11 +3,8 @@ package io.tpm4j.attest.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -26,7 +23,7 @@ class MainTest {
 
     @Test
     void pcrsPrintOneLinePerBankAndIndex() throws IOException {
-        Run run = run("--pcrs", copy("binary_bios_measurements"));
+        CommandRun run = run("--pcrs", copy("binary_bios_measurements"));
 
         assertEquals(0, run.status, run.err);
         List<String> lines = run.out.lines().toList();
@@ -39,7 +36,7 @@ class MainTest {
 
     @Test
     void eventsPrintAHeaderLineEachWithTheirDigestsBelow() throws IOException {
-        Run run = run(copy("binary_bios_measurements"));
+        CommandRun run = run(copy("binary_bios_measurements"));
 
         assertEquals(0, run.status, run.err);
         List<String> headers = run.out.lines().filter(l -> l.startsWith("#")).toList();
@@ -53,11 +50,11 @@ class MainTest {
 
     @Test
     void imaListsPrintTheirEntriesAndPcr10() throws IOException {
-        Run pcrs = run("--ima", "--pcrs", copy("ima_ascii_runtime_measurements"));
+        CommandRun pcrs = run("--ima", "--pcrs", copy("ima_ascii_runtime_measurements"));
         assertEquals(List.of("sha1 10 082b9d40e16ac85bac993a708adade7575ca7616",
                 "sha256 10 0c0658d9d0cabe7211b2fea8b2f5d24a9a8179395b49555cc8e76f86630adb9f"), pcrs.out.lines().toList());
 
-        Run entries = run("--ima", copy("ima_binary_runtime_measurements"));
+        CommandRun entries = run("--ima", copy("ima_binary_runtime_measurements"));
         assertEquals(65, entries.out.lines().count());
         assertEquals("#2 PCR 10 d92bbdef82bc4197fdaed8e65393c1f75cfebd74 ima-sig sha256:f5adb8bf0100ed0f8c7782ca5f92814e92"
                 + "29525a4b4e0d401cf3bea09ac960a6 /newroot/usr/bin/dash", entries.out.lines().toList().get(2));
@@ -69,7 +66,7 @@ class MainTest {
         byte[] real = resource("binary_bios_measurements");
         Files.write(log, Arrays.copyOf(real, real.length - 1));
 
-        Run run = run(log.toString());
+        CommandRun run = run(log.toString());
 
         assertEquals(1, run.status);
         assertEquals("", run.out);
@@ -79,12 +76,12 @@ class MainTest {
 
     @Test
     void usageErrorsExitWith2AndAMissingFileWith1() {
-        Run extra = run("a", "b");
+        CommandRun extra = run("a", "b");
         assertEquals(2, extra.status);
         assertTrue(extra.err.startsWith("tpm4j eventlog: unexpected argument 'b'\nusage: ./tpm4j eventlog"), extra.err);
         assertEquals(2, run("--bogus").status);
 
-        Run missing = run(dir.resolve("none").toString());
+        CommandRun missing = run(dir.resolve("none").toString());
         assertEquals(1, missing.status);
         assertTrue(missing.err.startsWith("tpm4j eventlog: cannot read " + dir.resolve("none")), missing.err);
     }
@@ -101,14 +98,7 @@ class MainTest {
         }
     }
 
-    private record Run(int status, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CommandRun run(String... args) {
+        return CommandRun.of(Main::run, args);
     }
 }
