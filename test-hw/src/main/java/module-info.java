@@ -4,6 +4,7 @@ module io.tpm4j.testhw {
     requires io.tpm4j.ffi;
     requires io.tpm4j.rm;
     requires io.tpm4j.jca;
+    requires io.tpm4j.attest;
     requires org.slf4j;
     requires org.junit.jupiter.api;
     requires org.junit.platform.launcher;

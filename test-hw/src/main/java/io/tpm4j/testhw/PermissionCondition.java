@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Skips a test whose {@link Needs} are not all permitted, naming what is missing and the option that allows it. */
+/**
+ * Skips a test whose {@link Needs} are not all permitted, naming what is missing and the option that allows it, or
+ * that needs a permission this TPM cannot honour (see {@link SuiteContext#cannotRun}).
+ */
 public final class PermissionCondition implements ExecutionCondition {
 
     /** Skip reasons start with this, so the report can tell permission skips from others. */
@@ -25,7 +28,7 @@ public final class PermissionCondition implements ExecutionCondition {
         if (needed.isEmpty()) {
             return ConditionEvaluationResult.enabled("read-only");
         }
-        return notPermitted(needed, SuiteContext.current().permitted()).map(ConditionEvaluationResult::disabled)
+        return SuiteContext.current().cannotRun(needed).map(ConditionEvaluationResult::disabled)
                 .orElse(ConditionEvaluationResult.enabled("permitted"));
     }
 

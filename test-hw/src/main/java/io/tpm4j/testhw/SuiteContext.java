@@ -1,11 +1,16 @@
 package io.tpm4j.testhw;
 
+import io.tpm4j.api.PlatformHierarchy;
 import io.tpm4j.api.Tpm;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,12 +27,37 @@ public final class SuiteContext {
 
     private final Target.Opened target;
     private final Set<Permission> permitted;
+    /** Permissions given that this TPM cannot honour, and why. */
+    private final Map<Permission, String> unusable;
     private final List<Latency> latencies = Collections.synchronizedList(new ArrayList<>());
     private final List<Observation> observations = Collections.synchronizedList(new ArrayList<>());
 
     SuiteContext(Target.Opened target, Set<Permission> permitted) {
         this.target = target;
         this.permitted = Set.copyOf(permitted);
+        this.unusable = unusable(target.tpm(), this.permitted);
+    }
+
+    /**
+     * A TPM that firmware started has a platform hierarchy that belongs to the firmware, which disabled it or set a
+     * password of its own (SeaBIOS and UEFI do): {@code --permit platform} cannot apply there. Asked only when
+     * platform is permitted, since the question itself uses the platform authorisation.
+     */
+    private static Map<Permission, String> unusable(Tpm tpm, Set<Permission> permitted) {
+        if (permitted.contains(Permission.PLATFORM) && !PlatformHierarchy.isOpen(tpm)) {
+            return Map.of(Permission.PLATFORM, "the platform hierarchy does not take the empty password: the firmware "
+                    + "that started this TPM disabled it or set its own authorisation, so --permit platform cannot apply");
+        }
+        return Map.of();
+    }
+
+    /**
+     * Why a test that needs {@code needed} cannot run: a permission not given ({@link PermissionCondition#PREFIX}
+     * and the option that gives it), or one given that this TPM cannot honour; empty when it can run.
+     */
+    public Optional<String> cannotRun(Collection<Permission> needed) {
+        return PermissionCondition.notPermitted(needed, permitted)
+                .or(() -> needed.stream().map(unusable::get).filter(Objects::nonNull).findFirst());
     }
 
     public static SuiteContext current() {

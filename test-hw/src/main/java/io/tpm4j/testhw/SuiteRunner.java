@@ -3,6 +3,7 @@ package io.tpm4j.testhw;
 import io.tpm4j.testhw.suite.ChipComparisonTest;
 import io.tpm4j.testhw.suite.CommandSetTest;
 import io.tpm4j.testhw.suite.DeviceTest;
+import io.tpm4j.testhw.suite.EventLogTest;
 import io.tpm4j.testhw.suite.EveryCommandTest;
 import io.tpm4j.testhw.suite.JcaProviderTest;
 import io.tpm4j.testhw.suite.ResourceManagerTest;
@@ -38,7 +39,7 @@ public final class SuiteRunner {
 
     /** The suite, in report order. */
     static final List<Class<?>> SUITE = List.of(PropertiesTest.class, CommandSetTest.class, EveryCommandTest.class,
-            RandomTest.class, PcrTest.class, LimitsTest.class, KeysAndSessionsTest.class, JcaProviderTest.class, NvTest.class,
+            RandomTest.class, PcrTest.class, EventLogTest.class, LimitsTest.class, KeysAndSessionsTest.class, JcaProviderTest.class, NvTest.class,
             PersistentTest.class, DeviceTest.class, ResourceManagerTest.class, SwappingCostTest.class, ChipComparisonTest.class,
             VtpmRemovalTest.class, VtpmDeadlineTest.class, LatencyTest.class);
 
