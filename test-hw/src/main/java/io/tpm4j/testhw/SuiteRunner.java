@@ -1,5 +1,6 @@
 package io.tpm4j.testhw;
 
+import io.tpm4j.testhw.suite.AttestationFlowTest;
 import io.tpm4j.testhw.suite.ChipComparisonTest;
 import io.tpm4j.testhw.suite.CommandSetTest;
 import io.tpm4j.testhw.suite.DeviceTest;
@@ -39,7 +40,8 @@ public final class SuiteRunner {
 
     /** The suite, in report order. */
     static final List<Class<?>> SUITE = List.of(PropertiesTest.class, CommandSetTest.class, EveryCommandTest.class,
-            RandomTest.class, PcrTest.class, EventLogTest.class, LimitsTest.class, KeysAndSessionsTest.class, JcaProviderTest.class, NvTest.class,
+            RandomTest.class, PcrTest.class, EventLogTest.class, AttestationFlowTest.class, LimitsTest.class,
+            KeysAndSessionsTest.class, JcaProviderTest.class, NvTest.class,
             PersistentTest.class, DeviceTest.class, ResourceManagerTest.class, SwappingCostTest.class, ChipComparisonTest.class,
             VtpmRemovalTest.class, VtpmDeadlineTest.class, LatencyTest.class);
 
