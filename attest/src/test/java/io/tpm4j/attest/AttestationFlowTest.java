@@ -3,7 +3,7 @@ package io.tpm4j.attest;
 import io.tpm4j.api.types.PublicArea;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.attest.Verdict.Step;
-import io.tpm4j.attest.cli.ProvisionedSwtpm;
+import io.tpm4j.attest.ek.ProvisionedSwtpm;
 import io.tpm4j.attest.credential.AkTemplate;
 import io.tpm4j.attest.ek.EkSlot;
 import io.tpm4j.attest.ek.EndorsementKeys;

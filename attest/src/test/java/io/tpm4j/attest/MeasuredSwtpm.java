@@ -6,7 +6,7 @@ import io.tpm4j.api.types.Names;
 import io.tpm4j.api.types.TaggedDigest;
 import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.types.TpmHt;
-import io.tpm4j.attest.cli.ProvisionedSwtpm;
+import io.tpm4j.attest.ek.ProvisionedSwtpm;
 import io.tpm4j.attest.ek.EkTrust;
 import io.tpm4j.attest.eventlog.FirmwareEvent;
 import io.tpm4j.attest.eventlog.FirmwareEventLog;

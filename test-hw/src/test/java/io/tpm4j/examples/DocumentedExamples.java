@@ -56,6 +56,12 @@ import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmPt;
 import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.types.TpmRh;
+import io.tpm4j.attest.Attester;
+import io.tpm4j.attest.Enrollment;
+import io.tpm4j.attest.Evidence;
+import io.tpm4j.attest.Pending;
+import io.tpm4j.attest.Verifier;
+import io.tpm4j.attest.ek.EkTrust;
 import io.tpm4j.ffi.LinuxTpmDevice;
 import io.tpm4j.ffi.Swtpm;
 import io.tpm4j.ffi.TpmDevices;
@@ -90,11 +96,13 @@ import java.security.cert.Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
 import java.time.Duration;
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Every Java example in README.md and docs/, between {@code // example: NAME} and {@code // end NAME}: the docs
@@ -775,5 +783,23 @@ final class DocumentedExamples {
         random.setSeed(entropy);   // TPM2_StirRandom: adds to the TPM's entropy, never replaces it
         // end jca-secure-random
         return nonce;
+    }
+
+    static io.tpm4j.attest.Verdict attestation(Tpm tpm, Optional<Path> firmwareLog, Optional<Path> imaLog,
+                                               X509Certificate manufacturerRoot, X509Certificate intermediate)
+            throws Exception {
+        // example: attestation-flow
+        // On the machine with the TPM: its EK certificate from NV, the EK, and an AK made under the EK; the logs
+        // default to this machine's (/sys/kernel/security/tpm0/binary_bios_measurements, ima/...)
+        Attester attester = Attester.on(tpm).withFirmwareLog(firmwareLog).withImaLog(imaLog);
+        Enrollment enrollment = attester.enroll();
+        // At the verifier, which needs no TPM: EK certificates must chain to the TPM manufacturer's root
+        Verifier verifier = Verifier.trustingEkCertificates(EkTrust.roots(manufacturerRoot).withIntermediates(intermediate));
+        Pending pending = verifier.start(enrollment);                 // EK and AK checked; a nonce and a credential made
+        Evidence evidence = attester.respond(pending.challenge());    // credential activated, PCRs quoted, logs read
+        io.tpm4j.attest.Verdict verdict = pending.finish(evidence);   // Trusted, or Rejected with every reason
+        // Enrollment, Challenge and Evidence cross the network as toBytes() and parse(bytes)
+        // end attestation-flow
+        return verdict;
     }
 }

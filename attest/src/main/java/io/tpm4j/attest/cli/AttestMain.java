@@ -12,6 +12,7 @@ import io.tpm4j.attest.Verifier;
 import io.tpm4j.attest.credential.ActivationException;
 import io.tpm4j.attest.ek.EkCertificateException;
 import io.tpm4j.attest.ek.EkTrust;
+import io.tpm4j.attest.ek.ProvisionedSwtpm;
 import io.tpm4j.attest.eventlog.FirmwareEvent;
 import io.tpm4j.attest.eventlog.ImaEntry;
 import io.tpm4j.ffi.LinuxTpmDevice;

@@ -1,5 +1,6 @@
 package io.tpm4j.attest.cli;
 
+import io.tpm4j.attest.ek.ProvisionedSwtpm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

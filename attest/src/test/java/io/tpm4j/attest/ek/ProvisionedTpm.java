@@ -1,6 +1,5 @@
 package io.tpm4j.attest.ek;
 
-import io.tpm4j.attest.cli.ProvisionedSwtpm;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.tpm4j.attest.cli;
+package io.tpm4j.attest.ek;
 
 import java.io.IOException;
 import java.io.InputStream;
