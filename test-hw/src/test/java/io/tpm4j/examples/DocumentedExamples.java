@@ -28,6 +28,11 @@ import io.tpm4j.api.commands.Unseal;
 import io.tpm4j.api.commands.VerifySignature;
 import io.tpm4j.api.crypto.PublicKeys;
 import io.tpm4j.api.crypto.Signatures;
+import io.tpm4j.api.policy.Approval;
+import io.tpm4j.api.policy.ApprovalRefusedException;
+import io.tpm4j.api.policy.PolicyAuthority;
+import io.tpm4j.api.policy.PolicyIndex;
+import io.tpm4j.api.policy.SignedPolicies;
 import io.tpm4j.api.session.AuthSession;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.session.PolicyDigest;
@@ -801,5 +806,63 @@ final class DocumentedExamples {
         // Enrollment, Challenge and Evidence cross the network as toBytes() and parse(bytes)
         // end attestation-flow
         return verdict;
+    }
+
+    static Create.Response signedPolicySeal(Tpm tpm, TpmObject srk, byte[] diskKey, KeyPair authorityKeys) {
+        // example: signed-policy-seal
+        // Once, where the disk is set up: sealed to "any PCR state the authority signs", for one use (the policyRef)
+        PolicyAuthority authority = PolicyAuthority.of(authorityKeys);   // only its public part is needed here
+        byte[] policyRef = "disk unlock".getBytes();
+        Create.Response sealed = tpm.seal(srk, diskKey, authority.authorizedPolicy(TpmAlg.SHA256, policyRef));
+        // end signed-policy-seal
+        return sealed;
+    }
+
+    static byte[] signedPolicyApprove(KeyPair authorityKeys, byte[] expectedPcr7) {
+        // example: signed-policy-approve
+        // At the authority, offline, for each release: approve the PCR 7 value the release will measure
+        PolicyAuthority authority = PolicyAuthority.of(authorityKeys);
+        PolicyDigest pcrPolicy = PolicyDigest.start(TpmAlg.SHA256).pcr(TpmAlg.SHA256, Map.of(7, expectedPcr7));
+        byte[] approval = authority.approve(pcrPolicy, "disk unlock".getBytes()).toBytes();   // ships with the release
+        // end signed-policy-approve
+        return approval;
+    }
+
+    static byte[] signedPolicyUnseal(Tpm tpm, TpmObject srk, Create.Response sealed, byte[] approval) {
+        // example: signed-policy-unseal
+        // On the machine: the TPM checks the approval's signature (a ticket), the session proves PCR 7 has the
+        // approved value, and PolicyAuthorize turns that into the policy the object is sealed to
+        try {
+            return SignedPolicies.on(tpm).unseal(srk, sealed, Approval.parse(approval), session -> tpm.execute(
+                    new PolicyPcr(session.handle(), new byte[0], List.of(PcrSelection.of(TpmAlg.SHA256, 7)))));
+        } catch (ApprovalRefusedException e) {
+            // e.reason(): BAD_SIGNATURE, NOT_FOR_THIS_OBJECT (another key or policyRef) or STATE_NOT_APPROVED (PCR 7
+            // is not the approved value); e.tpmResponse(): the TPM's command and response code, where it refused
+            throw new IllegalStateException("the disk stays locked: " + e.getMessage(), e);
+        }
+        // end signed-policy-unseal
+    }
+
+    static List<Object> signedPolicyNv(Tpm tpm, TpmObject srk, byte[] diskKey, byte[] nextPcr7) {
+        // example: signed-policy-nv
+        // The policy lives in an NV index the owner writes; objects are sealed to the index, not to the policy
+        PolicyIndex index = PolicyIndex.define(tpm, 0x01500020, PolicyDigest.start(TpmAlg.SHA256)
+                .pcr(TpmAlg.SHA256, tpm.pcrValues(TpmAlg.SHA256, 7)));
+        Create.Response sealed = tpm.seal(srk, diskKey, index.authorizedPolicy());
+        java.util.function.Consumer<AuthSession> pcr7 = session -> tpm.execute(new PolicyPcr(session.handle(),
+                new byte[0], List.of(PcrSelection.of(TpmAlg.SHA256, 7))));
+        byte[] key = tpm.unseal(srk, sealed, index.authorize(pcr7));
+
+        // Rewriting the index changes the policy of every object sealed to it: today's PCR 7 value is revoked
+        index.write(PolicyDigest.start(TpmAlg.SHA256).pcr(TpmAlg.SHA256, Map.of(7, nextPcr7)));
+        ApprovalRefusedException.Reason afterRewrite = null;
+        try {
+            tpm.unseal(srk, sealed, index.authorize(pcr7));
+        } catch (ApprovalRefusedException e) {
+            afterRewrite = e.reason();   // STATE_NOT_APPROVED: TPM2_PolicyAuthorizeNV answered TPM_RC_VALUE
+        }
+        index.undefine();   // once no object needs it
+        // end signed-policy-nv
+        return Arrays.asList(key, afterRewrite);
     }
 }

@@ -605,4 +605,32 @@ class DocumentedExamplesTest {
         }
         return out.toString().strip();
     }
+
+    @Test
+    void signedPoliciesSurviveAPcrChangeWithANewApproval() {
+        byte[] diskKey = "a disk key of 32 bytes, or so...".getBytes();
+        onSwtpmWithSrk((tpm, srk) -> {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+            generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            java.security.KeyPair authority = generator.generateKeyPair();
+            Create.Response sealed = DocumentedExamples.signedPolicySeal(tpm, srk, diskKey, authority);
+            byte[] today = DocumentedExamples.signedPolicyApprove(authority, tpm.pcrValues(TpmAlg.SHA256, 7).get(7));
+            assertArrayEquals(diskKey, DocumentedExamples.signedPolicyUnseal(tpm, srk, sealed, today));
+
+            byte[] update = MessageDigest.getInstance("SHA-256").digest("kernel 6.12".getBytes());
+            tpm.pcrExtend(7, new io.tpm4j.api.types.TaggedDigest(TpmAlg.SHA256, update));
+            IllegalStateException locked = assertThrows(IllegalStateException.class,
+                    () -> DocumentedExamples.signedPolicyUnseal(tpm, srk, sealed, today));
+            assertTrue(locked.getMessage().contains("TPM2_PolicyAuthorize"), locked.getMessage());
+            byte[] renewed = DocumentedExamples.signedPolicyApprove(authority, tpm.pcrValues(TpmAlg.SHA256, 7).get(7));
+            assertArrayEquals(diskKey, DocumentedExamples.signedPolicyUnseal(tpm, srk, sealed, renewed),
+                    "the same sealed object, with the new approval");
+
+            List<Object> nv = DocumentedExamples.signedPolicyNv(tpm, srk, diskKey, new byte[32]);
+            assertArrayEquals(diskKey, (byte[]) nv.get(0));
+            assertEquals(io.tpm4j.api.policy.ApprovalRefusedException.Reason.STATE_NOT_APPROVED, nv.get(1),
+                    "rewriting the index revoked the old policy");
+            assertFalse(tpm.handles(TpmHt.NV_INDEX).contains(0x01500020), "the example's index is undefined");
+        });
+    }
 }
