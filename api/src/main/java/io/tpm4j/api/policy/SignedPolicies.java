@@ -15,6 +15,7 @@ import io.tpm4j.api.types.TpmCc;
 import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.types.TpmRh;
 
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -102,7 +103,7 @@ public final class SignedPolicies {
                     + " approves a " + approval.approvedPolicy().hash() + " policy; the object's policy sessions are "
                     + sealed.outPublic().nameAlg(), null);
         }
-        if (!java.util.Arrays.equals(expected.digest(), sealed.outPublic().authPolicy())) {
+        if (!Arrays.equals(expected.digest(), sealed.outPublic().authPolicy())) {
             throw new ApprovalRefusedException(ApprovalRefusedException.Reason.NOT_FOR_THIS_OBJECT, approval
                     + " would authorise the policy " + hex.formatHex(expected.digest()) + ", but the object's authPolicy is "
                     + hex.formatHex(sealed.outPublic().authPolicy()) + ": it is signed by another key or for another "
