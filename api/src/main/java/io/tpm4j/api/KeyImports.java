@@ -3,7 +3,6 @@ package io.tpm4j.api;
 import io.tpm4j.api.commands.CommandRunner;
 import io.tpm4j.api.commands.Create;
 import io.tpm4j.api.commands.LoadExternal;
-import io.tpm4j.api.commands.LoadExternalPrivate;
 import io.tpm4j.api.commands.Sign;
 import io.tpm4j.api.commands.TpmCommand;
 import io.tpm4j.api.keys.ImportBlob;
@@ -12,6 +11,7 @@ import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.types.TpmRh;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Software keys into a TPM: a wrapped key ({@link ImportBlob}) through TPM2_Import under its parent, or a key in clear
@@ -59,7 +59,7 @@ public final class KeyImports {
      * private part into): usable until flushed or the TPM restarts, never persisted. Close the result to flush it.
      */
     public static TpmObject loadExternal(Tpm tpm, SoftwareKey key) {
-        LoadExternal.Response r = tpm.inSecretSession(session -> tpm.execute(new LoadExternalPrivate(key.sensitive(),
+        LoadExternal.Response r = tpm.inSecretSession(session -> tpm.execute(new LoadExternal(Optional.of(key.sensitive()),
                 key.publicArea(), TpmRh.NULL), session));
         return new TpmObject(runner(tpm), r.objectHandle(), key.publicArea(), r.name());
     }
