@@ -10,4 +10,5 @@ module io.tpm4j.api {
     exports io.tpm4j.api.session;
     exports io.tpm4j.api.crypto;
     exports io.tpm4j.api.policy;
+    exports io.tpm4j.api.keys;
 }

@@ -1,6 +1,7 @@
 package io.tpm4j.examples;
 
 import io.tpm4j.api.CommandTimeouts;
+import io.tpm4j.api.KeyImports;
 import io.tpm4j.api.RetryPolicy;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmDeviceRemovedException;
@@ -28,6 +29,10 @@ import io.tpm4j.api.commands.Unseal;
 import io.tpm4j.api.commands.VerifySignature;
 import io.tpm4j.api.crypto.PublicKeys;
 import io.tpm4j.api.crypto.Signatures;
+import io.tpm4j.api.keys.Duplicates;
+import io.tpm4j.api.keys.ImportBlob;
+import io.tpm4j.api.keys.PrivateKeyFiles;
+import io.tpm4j.api.keys.SoftwareKey;
 import io.tpm4j.api.policy.Approval;
 import io.tpm4j.api.policy.ApprovalRefusedException;
 import io.tpm4j.api.policy.PolicyAuthority;
@@ -83,6 +88,7 @@ import io.tpm4j.rm.TpmChip;
 import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
+import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
@@ -864,5 +870,30 @@ final class DocumentedExamples {
         index.undefine();   // once no object needs it
         // end signed-policy-nv
         return Arrays.asList(key, afterRewrite);
+    }
+
+    static boolean importSoftwareKey(Tpm tpm, TpmObject srk, Path keyFile, byte[] message) throws Exception {
+        // example: import-software-key
+        // On a server: a key from a PEM file (PKCS#8, or OpenSSL's BEGIN EC/RSA PRIVATE KEY), wrapped in software
+        // for the device's SRK, of which the server knows only the public area (sent at enrollment, say)
+        KeyPair pair = PrivateKeyFiles.read(keyFile);   // or a KeyPair from the JDK; SecretKeys for HMAC and AES
+        PublicArea deviceSrk = srk.publicArea();
+        ImportBlob blob = Duplicates.wrap(SoftwareKey.of(pair), deviceSrk);   // add InnerWrapper.aes128Cfb() for an inner wrapper
+        // On the device: TPM2_Import turns the blob into a private blob for its SRK, stored and loaded as a created key's
+        Create.Response imported = KeyImports.importKey(tpm, srk, blob);   // TPM_RC_INTEGRITY if made for another parent
+        try (TpmObject key = tpm.load(srk, imported)) {
+            Signature signature = tpm.sign(key, MessageDigest.getInstance("SHA-256").digest(message));
+            return Signatures.verify(pair.getPublic(), signature, message);   // the original public key verifies it
+        }
+        // end import-software-key
+    }
+
+    static byte[] loadExternalHmacKey(Tpm tpm, byte[] hmacKey, byte[] data) {
+        // example: load-external-private
+        SoftwareKey key = SoftwareKey.of(new SecretKeySpec(hmacKey, "HmacSHA256"));   // "AES" makes an AES-CFB key
+        try (TpmObject loaded = KeyImports.loadExternal(tpm, key)) {   // in clear, into the NULL hierarchy
+            return tpm.hmac(loaded, data);   // what the JDK's HmacSHA256 computes with the same key
+        }
+        // end load-external-private
     }
 }

@@ -633,4 +633,17 @@ class DocumentedExamplesTest {
             assertFalse(tpm.handles(TpmHt.NV_INDEX).contains(0x01500020), "the example's index is undefined");
         });
     }
+
+    @Test
+    void softwareKeysImportAndLoadExternal() throws Exception {
+        openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "device-key.pem");
+        byte[] message = "signed by a key born outside the TPM".getBytes(StandardCharsets.UTF_8);
+        onSwtpmWithSrk((tpm, srk) -> assertTrue(DocumentedExamples.importSoftwareKey(tpm, srk,
+                dir.resolve("device-key.pem"), message)));
+        byte[] hmacKey = "thirty-two bytes of an HMAC key.".getBytes(StandardCharsets.UTF_8);
+        javax.crypto.Mac jdk = javax.crypto.Mac.getInstance("HmacSHA256");
+        jdk.init(new javax.crypto.spec.SecretKeySpec(hmacKey, "HmacSHA256"));
+        byte[] expected = jdk.doFinal(message);
+        onSwtpm(tpm -> assertArrayEquals(expected, DocumentedExamples.loadExternalHmacKey(tpm, hmacKey, message)));
+    }
 }

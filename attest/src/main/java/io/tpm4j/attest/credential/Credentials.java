@@ -1,8 +1,7 @@
 package io.tpm4j.attest.credential;
 
 import io.tpm4j.api.commands.MakeCredential;
-import io.tpm4j.api.crypto.SecretSharing;
-import io.tpm4j.api.session.Kdf;
+import io.tpm4j.api.crypto.OuterWrapper;
 import io.tpm4j.api.types.ObjectAttributes;
 import io.tpm4j.api.types.PublicArea;
 import io.tpm4j.api.types.PublicId;
@@ -12,10 +11,6 @@ import io.tpm4j.api.types.TpmAlg;
 import io.tpm4j.api.wire.TpmWriter;
 import io.tpm4j.attest.credential.CredentialException.Input;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-import java.security.GeneralSecurityException;
 import java.util.Optional;
 
 /**
@@ -31,7 +26,6 @@ import java.util.Optional;
 public final class Credentials {
 
     private static final String SEED_LABEL = "IDENTITY";
-    private static final byte[] NONE = new byte[0];
 
     private Credentials() {
     }
@@ -46,26 +40,20 @@ public final class Credentials {
      * @throws CredentialException naming the input that cannot make a credential, and why
      */
     public static MakeCredential.Response make(PublicArea ek, byte[] akName, byte[] secret) throws CredentialException {
-        SymmetricDefinition symmetric = checkEk(ek);
+        checkEk(ek);
         checkName(akName);
         int max = maxSecretSize(ek);
         if (secret.length == 0 || secret.length > max) {
             throw new CredentialException(Input.SECRET, secret.length + " bytes; the EK's name algorithm "
                     + ek.nameAlg() + " allows 1 to " + max);
         }
-        SecretSharing.Shared seed;
+        OuterWrapper.Wrapped wrapped;
         try {
-            seed = SecretSharing.share(ek, SEED_LABEL);
+            wrapped = OuterWrapper.wrap(ek, SEED_LABEL, akName, new TpmWriter().tpm2b(secret).toByteArray());
         } catch (IllegalArgumentException e) {
             throw new CredentialException(Input.EK, "cannot encrypt the seed to it: " + e.getMessage(), e);
         }
-        TpmAlg nameAlg = ek.nameAlg();
-        byte[] symKey = Kdf.kdfa(nameAlg, seed.value(), "STORAGE", akName, NONE, symmetric.keyBits());
-        byte[] encIdentity = cfb(symKey, new TpmWriter().tpm2b(secret).toByteArray());
-        byte[] hmacKey = Kdf.kdfa(nameAlg, seed.value(), "INTEGRITY", NONE, NONE, max * 8);
-        byte[] outerHmac = Kdf.hmac(nameAlg, hmacKey, new TpmWriter().bytes(encIdentity).bytes(akName).toByteArray());
-        return new MakeCredential.Response(new TpmWriter().tpm2b(outerHmac).bytes(encIdentity).toByteArray(),
-                seed.encrypted());
+        return new MakeCredential.Response(wrapped.blob(), wrapped.encryptedSeed());
     }
 
     /** The largest secret a credential for {@code ek} can carry: its name algorithm's digest size, as on the TPM. */
@@ -94,9 +82,7 @@ public final class Credentials {
             case PublicParameters.Ecc ecc -> ecc.symmetric();
             default -> throw new CredentialException(Input.EK, "a " + ek.type() + " key, neither RSA nor ECC");
         };
-        boolean aesCfb = symmetric.algorithm() == TpmAlg.AES.value() && symmetric.mode() == TpmAlg.CFB.value()
-                && (symmetric.keyBits() == 128 || symmetric.keyBits() == 192 || symmetric.keyBits() == 256);
-        if (!aesCfb) {
+        if (!OuterWrapper.isAesCfb(symmetric)) {
             throw new CredentialException(Input.EK, "its symmetric cipher " + TpmAlg.describe(symmetric.algorithm())
                     + "-" + symmetric.keyBits() + "-" + TpmAlg.describe(symmetric.mode()) + " is not AES-CFB");
         }
@@ -118,17 +104,6 @@ public final class Credentials {
         if (name.length != expected) {
             throw new CredentialException(Input.AK_NAME, name.length + " bytes; a " + hash.get() + " Name has "
                     + expected);
-        }
-    }
-
-    /** AES-CFB with a zero IV: the key is used once, for this credential only. */
-    private static byte[] cfb(byte[] key, byte[] plain) {
-        try {
-            Cipher cipher = Cipher.getInstance("AES/CFB/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(new byte[16]));
-            return cipher.doFinal(plain);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JVM cannot do AES/CFB: " + e.getMessage(), e);
         }
     }
 }
