@@ -9,4 +9,5 @@ module io.tpm4j.api {
     exports io.tpm4j.api.transport;
     exports io.tpm4j.api.session;
     exports io.tpm4j.api.crypto;
+    exports io.tpm4j.api.files;
 }
