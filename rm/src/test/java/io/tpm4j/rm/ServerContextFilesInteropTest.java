@@ -107,8 +107,8 @@ class ServerContextFilesInteropTest extends WithServer {
 
     @Test
     void serializedPersistentHandlesGoBothWaysBetweenPytssTheToolsAndJava() throws Exception {
-        Path script = dir.resolve("pytss_files.py");
-        try (InputStream in = getClass().getResourceAsStream("/pytss_files.py")) {
+        Path script = dir.resolve("pytss_client.py");
+        try (InputStream in = getClass().getResourceAsStream("/pytss_client.py")) {
             Files.write(script, in.readAllBytes());
         }
         byte[] digest = sha256(MESSAGE);
