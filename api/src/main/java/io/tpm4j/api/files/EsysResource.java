@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What tpm2-tss's ESAPI keeps about a TPM entity (its IESYS_RESOURCE): the TPM handle, the Name and, for objects
@@ -162,7 +163,7 @@ public record EsysResource(int handle, byte[] name, Details details) {
     }
 
     /** A Name computed from a public area, or null when its name algorithm has no digest (a forged area). */
-    private static byte[] nameOrNull(java.util.function.Supplier<byte[]> name) {
+    private static byte[] nameOrNull(Supplier<byte[]> name) {
         try {
             return name.get();
         } catch (IllegalArgumentException e) {
