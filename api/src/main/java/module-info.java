@@ -11,4 +11,5 @@ module io.tpm4j.api {
     exports io.tpm4j.api.crypto;
     exports io.tpm4j.api.policy;
     exports io.tpm4j.api.keys;
+    exports io.tpm4j.api.files;
 }

@@ -13,6 +13,7 @@ from tpm2_pytss.types import (TPM2B_NV_PUBLIC, TPM2B_PUBLIC, TPM2B_PRIVATE, TPMS
 
 NV_INDEX = 0x1500017
 PERSISTENT = 0x81000098
+SERIALIZED_PERSISTENT = 0x81000097
 
 
 def save(path, value):
@@ -116,6 +117,25 @@ def step(esys, name, d):
             esys.flush_context(esys.tr_from_tpmpublic(handle))
     elif name == "clear":
         esys.clear(ESYS_TR.PLATFORM)
+    elif name == "persist-and-serialize":
+        key, _, _, _, _ = esys.create_primary(None, signing_key_template())
+        persistent = esys.evict_control(ESYS_TR.OWNER, key, SERIALIZED_PERSISTENT)
+        esys.flush_context(key)
+        (d / "python.tr").write_bytes(esys.tr_serialize(persistent))
+    elif name == "deserialize-and-sign":
+        key = esys.tr_deserialize((d / "java.tr").read_bytes())
+        print("%08x %s" % (esys.tr_get_tpm_handle(key), bytes(esys.tr_get_name(key)).hex()))
+        scheme = TPMT_SIG_SCHEME(scheme=TPM2_ALG.ECDSA)
+        scheme.details.any.hashAlg = TPM2_ALG.SHA256
+        # An HMAC session puts the key's Name into the authorisation: a blob with a wrong Name fails it.
+        session = esys.start_auth_session(ESYS_TR.NONE, ESYS_TR.NONE, TPM2_SE.HMAC,
+                                          TPMT_SYM_DEF(algorithm=TPM2_ALG.NULL), TPM2_ALG.SHA256)
+        try:
+            signature = esys.sign(key, (d / "digest.bin").read_bytes(), scheme,
+                                  TPMT_TK_HASHCHECK(tag=TPM2_ST.HASHCHECK, hierarchy=TPM2_RH.NULL), session1=session)
+        finally:
+            esys.flush_context(session)
+        save(d / "python.sig", signature)
     else:
         raise SystemExit("unknown step " + name)
 

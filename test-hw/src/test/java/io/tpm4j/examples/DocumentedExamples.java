@@ -1,6 +1,7 @@
 package io.tpm4j.examples;
 
 import io.tpm4j.api.CommandTimeouts;
+import io.tpm4j.api.ContextFiles;
 import io.tpm4j.api.KeyImports;
 import io.tpm4j.api.RetryPolicy;
 import io.tpm4j.api.Tpm;
@@ -29,6 +30,8 @@ import io.tpm4j.api.commands.Unseal;
 import io.tpm4j.api.commands.VerifySignature;
 import io.tpm4j.api.crypto.PublicKeys;
 import io.tpm4j.api.crypto.Signatures;
+import io.tpm4j.api.files.EsysResource;
+import io.tpm4j.api.files.ToolsContextFile;
 import io.tpm4j.api.keys.Duplicates;
 import io.tpm4j.api.keys.ImportBlob;
 import io.tpm4j.api.keys.PrivateKeyFiles;
@@ -95,6 +98,7 @@ import javax.net.ssl.SSLServerSocket;
 import javax.security.auth.x500.X500Principal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -895,5 +899,28 @@ final class DocumentedExamples {
             return tpm.hmac(loaded, data);   // what the JDK's HmacSHA256 computes with the same key
         }
         // end load-external-private
+    }
+
+    static Signature contextFiles(Tpm tpm, TpmObject srk, Path dir, byte[] digest) throws Exception {
+        // example: context-files
+        // A key saved for tpm2-tools: `tpm2_sign -c key.ctx -g sha256 -o key.sig message.txt` signs with it
+        try (TpmObject key = tpm.load(srk, tpm.create(srk, Templates.eccSigningKey()))) {
+            ContextFiles.save(tpm, key).write(dir.resolve("key.ctx"));   // TPM2_ContextSave, with ESAPI's metadata
+        }
+        // A key a shell script saved (`tpm2_load ... -c key.ctx`), used in this connection to the same TPM
+        ToolsContextFile file = ToolsContextFile.read(dir.resolve("key.ctx"));   // malformed: TpmProtocolException
+        Signature signature;
+        try (TpmObject key = ContextFiles.load(tpm, (ToolsContextFile.Saved) file)) {   // the file must name this key
+            signature = tpm.sign(key, digest);
+        }
+        // Persistent handles travel as Esys_TR_Serialize blobs (tpm2_evictcontrol -o, tpm2-pytss tr_serialize)
+        int handle = 0x81000001;
+        tpm.persist(srk, handle);
+        Files.write(dir.resolve("srk.tr"), ContextFiles.serialize(tpm, handle).toBytes());
+        EsysResource persistent = EsysResource.parse(Files.readAllBytes(dir.resolve("srk.tr")));
+        ContextFiles.verify(tpm, persistent);   // the key at the file's handle is the key the file names
+        tpm.evict(persistent.handle());
+        // end context-files
+        return signature;
     }
 }

@@ -646,4 +646,18 @@ class DocumentedExamplesTest {
         byte[] expected = jdk.doFinal(message);
         onSwtpm(tpm -> assertArrayEquals(expected, DocumentedExamples.loadExternalHmacKey(tpm, hmacKey, message)));
     }
+
+    @Test
+    void contextFilesForTheToolsAndBack() {
+        onSwtpmWithSrk((tpm, srk) -> {
+            byte[] message = "signed by a key that went through a context file".getBytes();
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(message);
+            io.tpm4j.api.types.Signature signature = DocumentedExamples.contextFiles(tpm, srk, dir, digest);
+            io.tpm4j.api.files.ToolsContextFile file = io.tpm4j.api.files.ToolsContextFile.read(dir.resolve("key.ctx"));
+            assertTrue(io.tpm4j.api.crypto.Signatures.verify(io.tpm4j.api.crypto.PublicKeys.toPublicKey(
+                    file.resource().publicArea().orElseThrow()),
+                    signature, message), "the JDK verifies with the public area the file carries");
+            assertEquals(List.of(), tpm.handles(TpmHt.PERSISTENT), "the example evicts its persistent key");
+        });
+    }
 }
