@@ -1,6 +1,5 @@
-package io.tpm4j.apiswtpm;
+package io.tpm4j.rm;
 
-import io.tpm4j.api.CommandTimeouts;
 import io.tpm4j.api.Tpm;
 import io.tpm4j.api.TpmObject;
 import io.tpm4j.api.commands.Create;
@@ -14,7 +13,6 @@ import io.tpm4j.api.policy.SignedPolicies;
 import io.tpm4j.api.session.AuthSession;
 import io.tpm4j.api.session.Authorization;
 import io.tpm4j.api.session.PolicyDigest;
-import io.tpm4j.api.transport.SocketTransport;
 import io.tpm4j.api.types.PcrSelection;
 import io.tpm4j.api.types.PublicArea;
 import io.tpm4j.api.types.TaggedDigest;
@@ -25,12 +23,10 @@ import io.tpm4j.api.types.TpmHt;
 import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.api.wire.TpmReader;
 import io.tpm4j.api.wire.TpmWriter;
-import io.tpm4j.ffi.Swtpm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +35,7 @@ import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -49,70 +46,52 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * An approval made on the tools' side — openssl's key signs the PCR policy tpm2_policypcr computed, tpm2_policyauthorize
  * computes the policy to seal to, tpm2_verifysignature makes a ticket — is accepted by tpm4j; and one tpm4j made
- * unseals with the tools alone. tpm4j and the tools share
- * one socket-mode swtpm, one connection after the other; without a resource manager each tool's objects and sessions
- * are flushed after it.
+ * unseals with the tools alone. The tools and tpm4j share one swtpm through tpm4j's server: each tool process is an
+ * RM space of its own, whose objects and sessions are flushed when it exits, so what one tool hands the next travels
+ * in saved-context files, which the RM lets any space load.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class SignedPolicyToolsTest {
+class ServerSignedPolicyInteropTest extends WithServer {
 
     private static final byte[] SECRET = "sealed to the tools' authority".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] POLICY_REF = "disk unlock".getBytes(StandardCharsets.US_ASCII);
     private static final int PCR = 16;
 
-    @TempDir
-    Path dir;
-    private Swtpm swtpm;
-
     @BeforeEach
-    void start() throws Exception {
-        swtpm = Swtpm.startSocketServer();
-        withTpm(tpm -> {
-            tpm.startupIfNeeded();
+    void extendPcr() {
+        try (Tpm tpm = client()) {
             tpm.pcrExtend(PCR, new TaggedDigest(TpmAlg.SHA256, new byte[32]));   // a PCR 16 that is not all zeros
-            return null;
-        });
+        }
     }
 
+    /** Runs before the server and the RM close; after them the RM's own check finds the raw TPM empty as well. */
     @AfterEach
-    void nothingLeft() throws Exception {
-        try {
-            withTpm(tpm -> {
-                tpm.execute(new PcrReset(PCR, Authorization.emptyPassword()));
-                assertEquals(List.of(), tpm.handles(TpmHt.TRANSIENT), "transient objects left in the TPM");
-                assertEquals(List.of(), tpm.loadedSessions(), "loaded sessions left in the TPM");
-                assertEquals(List.of(), tpm.savedSessions(), "saved sessions left in the TPM");
-                return null;
-            });
-        } finally {
-            swtpm.close();
+    void nothingLeft() {
+        try (Tpm tpm = client()) {
+            tpm.execute(new PcrReset(PCR, Authorization.emptyPassword()));
+            assertEquals(List.of(), tpm.handles(TpmHt.TRANSIENT), "transient objects left in the client's space");
         }
+        WithResourceManager.assertNothingLoaded(raw);
     }
 
     interface TpmWork<T> {
         T run(Tpm tpm) throws Exception;
     }
 
+    /** Work in a Java client's own connection (an RM space) of the server's raw socket. */
     private <T> T withTpm(TpmWork<T> work) throws Exception {
-        try (Tpm tpm = Tpm.on(SocketTransport.connectUnix(swtpm.socketPath().orElseThrow(),
-                CommandTimeouts.kernelDefaults()))) {
+        try (Tpm tpm = client()) {
             return work.run(tpm);
         }
     }
 
-    /** Runs a program in {@link #dir}, the tools against this swtpm; it must succeed. */
-    private String run(String... command) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        builder.environment().put("TPM2TOOLS_TCTI", "swtpm:path=" + swtpm.socketPath().orElseThrow());
-        Process p = builder.start();
-        p.getOutputStream().close();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish");
-        }
-        assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + output);
-        return output;
+    /** Runs openssl in {@link #dir}; it must succeed. */
+    private void openssl(String... arguments) throws Exception {
+        String[] command = new String[arguments.length + 1];
+        command[0] = "openssl";
+        System.arraycopy(arguments, 0, command, 1, arguments.length);
+        ProcessResult result = run(Map.of(), command);
+        assertEquals(0, result.exitCode(), String.join(" ", command) + ":\n" + result.output());
     }
 
     private byte[] file(String name) throws Exception {
@@ -122,33 +101,31 @@ class SignedPolicyToolsTest {
     @Test
     void anApprovalFromOpensslAndTheToolsUnsealsInTpm4j() throws Exception {
         // The authority: an openssl key, loaded by the tools to learn the public area and Name the TPM gives it.
-        run("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "authority.pem");
-        run("openssl", "pkey", "-in", "authority.pem", "-pubout", "-out", "authority.pub.pem");
+        openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "authority.pem");
+        openssl("pkey", "-in", "authority.pem", "-pubout", "-out", "authority.pub.pem");
         Files.write(dir.resolve("ref.bin"), POLICY_REF);
-        run("tpm2_loadexternal", "-Q", "-C", "o", "-G", "ecc", "-u", "authority.pub.pem", "-c", "authority.ctx",
+        tools("tpm2_loadexternal", "-Q", "-C", "o", "-G", "ecc", "-u", "authority.pub.pem", "-c", "authority.ctx",
                 "-n", "authority.name");
-        run("tpm2_readpublic", "-Q", "-c", "authority.ctx", "-o", "authority.pub");
-        run("tpm2_flushcontext", "-t");
+        tools("tpm2_readpublic", "-Q", "-c", "authority.ctx", "-o", "authority.pub");
 
         // The approved policy (PCR 16 now) and the policy to seal to, each from a trial session of the tools.
-        run("tpm2_startauthsession", "-Q", "-S", "trial.ctx");
-        run("tpm2_policypcr", "-Q", "-S", "trial.ctx", "-l", "sha256:" + PCR, "-L", "pcr.policy");
-        run("tpm2_flushcontext", "trial.ctx");
-        run("tpm2_startauthsession", "-Q", "-S", "trial.ctx");
-        run("tpm2_policyauthorize", "-Q", "-S", "trial.ctx", "-i", "pcr.policy", "-q", "ref.bin", "-n", "authority.name",
+        tools("tpm2_startauthsession", "-Q", "-S", "trial.ctx");
+        tools("tpm2_policypcr", "-Q", "-S", "trial.ctx", "-l", "sha256:" + PCR, "-L", "pcr.policy");
+        tools("tpm2_flushcontext", "trial.ctx");
+        tools("tpm2_startauthsession", "-Q", "-S", "trial.ctx");
+        tools("tpm2_policyauthorize", "-Q", "-S", "trial.ctx", "-i", "pcr.policy", "-q", "ref.bin", "-n", "authority.name",
                 "-L", "authorized.policy");
-        run("tpm2_flushcontext", "trial.ctx");
+        tools("tpm2_flushcontext", "trial.ctx");
 
         // openssl signs approvedPolicy || policyRef (SHA-256: aHash); the tools' TPM checks it into a ticket.
         ByteArrayOutputStream signed = new ByteArrayOutputStream();
         signed.write(file("pcr.policy"));
         signed.write(POLICY_REF);
         Files.write(dir.resolve("signed.bin"), signed.toByteArray());
-        run("openssl", "dgst", "-sha256", "-sign", "authority.pem", "-out", "approval.sig", "signed.bin");
-        run("tpm2_loadexternal", "-Q", "-C", "o", "-G", "ecc", "-u", "authority.pub.pem", "-c", "authority.ctx");
-        run("tpm2_verifysignature", "-Q", "-c", "authority.ctx", "-g", "sha256", "-m", "signed.bin", "-f", "ecdsa",
+        openssl("dgst", "-sha256", "-sign", "authority.pem", "-out", "approval.sig", "signed.bin");
+        tools("tpm2_loadexternal", "-Q", "-C", "o", "-G", "ecc", "-u", "authority.pub.pem", "-c", "authority.ctx");
+        tools("tpm2_verifysignature", "-Q", "-c", "authority.ctx", "-g", "sha256", "-m", "signed.bin", "-f", "ecdsa",
                 "-s", "approval.sig", "-t", "verified.tkt");
-        run("tpm2_flushcontext", "-t");
 
         PublicArea authority = PublicArea.readSized(new TpmReader(file("authority.pub")));
         assertArrayEquals(file("authority.name"), authority.name(), "tpm4j computes the tools' Name");
@@ -197,28 +174,23 @@ class SignedPolicyToolsTest {
         Files.write(dir.resolve("ref.bin"), POLICY_REF);
         Files.write(dir.resolve("secret.bin"), SECRET);
 
-        run("tpm2_loadexternal", "-Q", "-C", "o", "-u", "authority.pub", "-c", "authority.ctx", "-n", "authority.name");
+        tools("tpm2_loadexternal", "-Q", "-C", "o", "-u", "authority.pub", "-c", "authority.ctx", "-n", "authority.name");
         assertArrayEquals(approval.authorityName(), file("authority.name"));
-        run("tpm2_verifysignature", "-Q", "-c", "authority.ctx", "-d", "ahash.bin", "-s", "approval.sig",
+        tools("tpm2_verifysignature", "-Q", "-c", "authority.ctx", "-d", "ahash.bin", "-s", "approval.sig",
                 "-t", "verified.tkt");
-        run("tpm2_flushcontext", "-t");
         Files.write(dir.resolve("authorized.policy"), approval.authorizedPolicy().digest());
 
-        run("tpm2_createprimary", "-Q", "-C", "o", "-c", "primary.ctx");
-        run("tpm2_flushcontext", "-t");
-        run("tpm2_create", "-Q", "-C", "primary.ctx", "-L", "authorized.policy", "-i", "secret.bin", "-u", "sealed.pub",
+        tools("tpm2_createprimary", "-Q", "-C", "o", "-c", "primary.ctx");
+        tools("tpm2_create", "-Q", "-C", "primary.ctx", "-L", "authorized.policy", "-i", "secret.bin", "-u", "sealed.pub",
                 "-r", "sealed.priv");
-        run("tpm2_flushcontext", "-t");
-        run("tpm2_load", "-Q", "-C", "primary.ctx", "-u", "sealed.pub", "-r", "sealed.priv", "-c", "sealed.ctx");
-        run("tpm2_flushcontext", "-t");
-        run("tpm2_startauthsession", "-Q", "--policy-session", "-S", "session.ctx");
-        run("tpm2_policypcr", "-Q", "-S", "session.ctx", "-l", "sha256:" + PCR, "-L", "pcr.policy");
+        tools("tpm2_load", "-Q", "-C", "primary.ctx", "-u", "sealed.pub", "-r", "sealed.priv", "-c", "sealed.ctx");
+        tools("tpm2_startauthsession", "-Q", "--policy-session", "-S", "session.ctx");
+        tools("tpm2_policypcr", "-Q", "-S", "session.ctx", "-l", "sha256:" + PCR, "-L", "pcr.policy");
         assertArrayEquals(approval.approvedPolicy().digest(), file("pcr.policy"), "the tools reach the approved policy");
-        run("tpm2_policyauthorize", "-Q", "-S", "session.ctx", "-i", "pcr.policy", "-q", "ref.bin", "-n", "authority.name",
+        tools("tpm2_policyauthorize", "-Q", "-S", "session.ctx", "-i", "pcr.policy", "-q", "ref.bin", "-n", "authority.name",
                 "-t", "verified.tkt");
-        String unsealed = run("tpm2_unseal", "-c", "sealed.ctx", "-p", "session:session.ctx", "-o", "unsealed.bin");
-        run("tpm2_flushcontext", "session.ctx");
-        run("tpm2_flushcontext", "-t");
+        String unsealed = tools("tpm2_unseal", "-c", "sealed.ctx", "-p", "session:session.ctx", "-o", "unsealed.bin");
+        tools("tpm2_flushcontext", "session.ctx");
         assertArrayEquals(SECRET, file("unsealed.bin"), unsealed);
     }
 }
