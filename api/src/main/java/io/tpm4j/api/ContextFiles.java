@@ -1,12 +1,10 @@
 package io.tpm4j.api;
 
-import io.tpm4j.api.commands.CommandRunner;
 import io.tpm4j.api.commands.ContextLoad;
 import io.tpm4j.api.commands.ContextSave;
 import io.tpm4j.api.commands.FlushContext;
 import io.tpm4j.api.commands.NvReadPublic;
 import io.tpm4j.api.commands.ReadPublic;
-import io.tpm4j.api.commands.TpmCommand;
 import io.tpm4j.api.files.EsysResource;
 import io.tpm4j.api.files.ToolsContextFile;
 import io.tpm4j.api.types.PublicArea;
@@ -46,7 +44,7 @@ public final class ContextFiles {
                         + HexFormat.of().formatHex(file.resource().name()) + ") is not the object it loads (Name "
                         + HexFormat.of().formatHex(actual.name()) + ")");
             }
-            return new TpmObject(runner(tpm), handle, actual.outPublic(), actual.name());
+            return TpmObject.loadedThrough(tpm, handle, actual.outPublic(), actual.name());
         } catch (RuntimeException e) {
             flushQuietly(tpm, handle, e);
             throw e;
@@ -123,20 +121,5 @@ public final class ContextFiles {
         } catch (TpmException flush) {
             cause.addSuppressed(flush);
         }
-    }
-
-    /** The facade as the loaded object's flusher. */
-    private static CommandRunner runner(Tpm tpm) {
-        return new CommandRunner() {
-            @Override
-            public <R> R execute(TpmCommand<R> command) {
-                return tpm.execute(command);
-            }
-
-            @Override
-            public byte[] nameOf(int handle) {
-                return tpm.nameOf(handle);
-            }
-        };
     }
 }

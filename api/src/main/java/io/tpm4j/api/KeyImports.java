@@ -1,10 +1,8 @@
 package io.tpm4j.api;
 
-import io.tpm4j.api.commands.CommandRunner;
 import io.tpm4j.api.commands.Create;
 import io.tpm4j.api.commands.LoadExternal;
 import io.tpm4j.api.commands.Sign;
-import io.tpm4j.api.commands.TpmCommand;
 import io.tpm4j.api.keys.ImportBlob;
 import io.tpm4j.api.keys.SoftwareKey;
 import io.tpm4j.api.session.Authorization;
@@ -61,21 +59,6 @@ public final class KeyImports {
     public static TpmObject loadExternal(Tpm tpm, SoftwareKey key) {
         LoadExternal.Response r = tpm.inSecretSession(session -> tpm.execute(new LoadExternal(Optional.of(key.sensitive()),
                 key.publicArea(), TpmRh.NULL), session));
-        return new TpmObject(runner(tpm), r.objectHandle(), key.publicArea(), r.name());
-    }
-
-    /** What a loaded object needs of the facade to flush itself. */
-    private static CommandRunner runner(Tpm tpm) {
-        return new CommandRunner() {
-            @Override
-            public <R> R execute(TpmCommand<R> command) {
-                return tpm.execute(command);
-            }
-
-            @Override
-            public byte[] nameOf(int handle) {
-                return tpm.nameOf(handle);
-            }
-        };
+        return TpmObject.loadedThrough(tpm, r.objectHandle(), key.publicArea(), r.name());
     }
 }

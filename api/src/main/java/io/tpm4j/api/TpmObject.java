@@ -2,6 +2,7 @@ package io.tpm4j.api;
 
 import io.tpm4j.api.commands.CommandRunner;
 import io.tpm4j.api.commands.FlushContext;
+import io.tpm4j.api.commands.TpmCommand;
 import io.tpm4j.api.types.PublicArea;
 
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,6 +24,21 @@ public final class TpmObject implements AutoCloseable {
         this.handle = handle;
         this.publicArea = publicArea;
         this.name = name.clone();
+    }
+
+    /** An object loaded through {@code tpm} by a call outside the facade (key imports, context files). */
+    static TpmObject loadedThrough(Tpm tpm, int handle, PublicArea publicArea, byte[] name) {
+        return new TpmObject(new CommandRunner() {
+            @Override
+            public <R> R execute(TpmCommand<R> command) {
+                return tpm.execute(command);
+            }
+
+            @Override
+            public byte[] nameOf(int h) {
+                return tpm.nameOf(h);
+            }
+        }, handle, publicArea, name);
     }
 
     public int handle() {
