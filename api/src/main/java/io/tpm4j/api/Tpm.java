@@ -59,9 +59,6 @@ import io.tpm4j.api.types.TpmRc;
 import io.tpm4j.api.types.TpmRh;
 import io.tpm4j.api.types.TpmSu;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Map;
@@ -84,8 +81,6 @@ import java.util.function.Function;
  * {@code io.tpm4j.api.Tpm} to TRACE to hex-dump every command and response.
  */
 public final class Tpm implements AutoCloseable {
-
-    private static final Logger log = LoggerFactory.getLogger(Tpm.class);
 
     /** What every view of one TPM shares: NV indices, the secret channels. */
     private record Shared(NvIndexes nv, SecretChannels channels) {
@@ -184,7 +179,7 @@ public final class Tpm implements AutoCloseable {
      */
     public <R> R execute(TpmCommand<R> command, AuthSession... extraSessions) {
         try {
-            return withRoomForSessions(() -> executor.execute(command, extraSessions));
+            return shared.channels().withRoomForSessions(() -> executor.execute(command, extraSessions));
         } finally {
             shared.nv().mayHaveChanged(command);
         }
@@ -200,25 +195,9 @@ public final class Tpm implements AutoCloseable {
 
     /** Starts {@code options} on the TPM (see {@link #execute} on room for it); close the session to flush it. */
     public AuthSession startSession(Session options) {
-        return withRoomForSessions(() -> AuthSession.start(executor, options));
+        return shared.channels().withRoomForSessions(() -> AuthSession.start(executor, options));
     }
 
-    /**
-     * Runs {@code call}; where the TPM has no room for another session and the facade's secret channels hold idle
-     * ones (a TPM reached without a resource manager has only a few session slots), those are flushed and the call
-     * is made once more. The channel starts a session again when it next needs one.
-     */
-    private <T> T withRoomForSessions(java.util.function.Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (TpmResponseException e) {
-            if (!(e.is(TpmRc.SESSION_MEMORY) || e.is(TpmRc.SESSION_HANDLES)) || !shared.channels().flushIdle()) {
-                throw e;
-            }
-            log.debug("the TPM has no room for another session; the secret channel's idle sessions were flushed");
-            return call.get();
-        }
-    }
 
     /**
      * The handles of the sessions the facade keeps for its secret channels (flushed by {@link #close()}): what a
