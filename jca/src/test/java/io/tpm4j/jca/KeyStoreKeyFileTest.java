@@ -220,6 +220,13 @@ class KeyStoreKeyFileTest extends WithProvider {
         assertTrue(mismatch.getMessage().contains("authPolicy") && mismatch.getMessage().contains("could never be used"),
                 mismatch.getMessage());
 
+        // A command code no TPM knows: its digest cannot be computed, so the file is refused when read
+        String unknown = write("unknown.pem", key.withPolicy(List.of(step(TpmCc.POLICY_COMMAND_CODE,
+                w -> w.u32(0x7fff1234)))));
+        UnrecoverableKeyException strange = assertThrows(UnrecoverableKeyException.class,
+                () -> store().getKey(unknown, null));
+        assertTrue(strange.getMessage().contains("unknown command code 0x7fff1234"), strange.getMessage());
+
         String withoutPolicy = write("none.pem", key);   // the key needs its policy, and the file does not say which
         UnrecoverableKeyException none = assertThrows(UnrecoverableKeyException.class,
                 () -> store().getKey(withoutPolicy, null));
